@@ -1,0 +1,163 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ratings.h"
+
+#define ID_MAX 1024     /* longest id accepted, in bytes */
+
+void rs_ratings_init(rs_ratings *rt)
+{
+    memset(rt, 0, sizeof *rt);
+    rt->users = rs_idmap_new();
+    rt->items = rs_idmap_new();
+}
+
+void rs_ratings_free(rs_ratings *rt)
+{
+    rs_idmap_free(rt->users); rs_idmap_free(rt->items);
+    free(rt->u); free(rt->i); free(rt->r); free(rt->t);
+    memset(rt, 0, sizeof *rt);
+}
+
+void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t)
+{
+    if (rt->n == rt->cap) {
+        size_t c = rt->cap;
+        rs_grow(&rt->u, &c, rt->n + 1, sizeof *rt->u);
+        c = rt->cap; rs_grow(&rt->i, &c, rt->n + 1, sizeof *rt->i);
+        if (rt->r) { c = rt->cap; rs_grow(&rt->r, &c, rt->n + 1, sizeof *rt->r); }
+        if (rt->t) { c = rt->cap; rs_grow(&rt->t, &c, rt->n + 1, sizeof *rt->t); }
+        rt->cap = c;
+    }
+    rt->u[rt->n] = u;
+    rt->i[rt->n] = i;
+    if (rt->r) rt->r[rt->n] = r;
+    if (rt->t) rt->t[rt->n] = t;
+    rt->n++;
+}
+
+int rs_parse_rating(const char *s, double *out, const char **why)
+{
+    char *end;
+    if (!*s) { *why = "empty"; return -1; }
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || end == s) { *why = "not a number"; return -1; }
+    if (!isfinite(v) || errno == ERANGE) { *why = isnan(v) ? "not a number" : "out of range"; return -1; }
+    *out = v;
+    return 0;
+}
+
+int rs_parse_time(const char *s, int64_t *out, const char **why)
+{
+    char *end;
+    if (!*s) { *why = "empty"; return -1; }
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || end == s) { *why = "not an integer"; return -1; }
+    if (errno == ERANGE) { *why = "out of range for a 64-bit timestamp"; return -1; }
+    *out = v;
+    return 0;
+}
+
+static const char *const field_name[] = { "user", "item", "rating", "timestamp" };
+
+int rs_ratings_read_tsv(rs_in *in, rs_ratings *rt, int allow_empty, rs_err *e)
+{
+    char *line;
+    size_t len;
+    int ncols = 0, rc;
+    size_t n0 = rt->n;
+    const char *name = rs_in_name(in);
+    if (rs_in_is_binary(in, e) == 1)
+        return rs_errf(e, RS_EDATA, "%s: this is an rs binary stream, not TSV "
+                       "(hint: rs-index --decode turns it back into text)", name);
+    while ((rc = rs_in_getline(in, &line, &len, e)) == 1) {
+        unsigned long long ln = rs_in_lineno(in);
+        if (line[0] == '#') continue;
+        char *f[4];
+        int nf = 0;
+        char *p = line, *end = line + len;
+        for (;;) {
+            char *tab = memchr(p, '\t', (size_t)(end - p));
+            if (nf == 4)
+                return rs_errf(e, RS_EDATA, "%s: line %llu: more than 4 fields "
+                               "(expected user, item, rating, timestamp)", name, ln);
+            f[nf++] = p;
+            if (!tab) break;
+            *tab = '\0';
+            p = tab + 1;
+        }
+        if (nf < 2)
+            return rs_errf(e, RS_EDATA, "%s: line %llu: %s (expected user<TAB>item"
+                           "[<TAB>rating[<TAB>timestamp]])", name, ln,
+                           len ? "only 1 field" : "empty line");
+        if (!ncols) {
+            ncols = nf;
+            if (rt->n == 0) {   /* the first line decides which columns the table keeps */
+                if (nf >= 3 && !rt->r) rt->r = rs_xmalloc((rt->cap ? rt->cap : 1) * sizeof *rt->r);
+                if (nf >= 4 && !rt->t) rt->t = rs_xmalloc((rt->cap ? rt->cap : 1) * sizeof *rt->t);
+            }
+        } else if (nf != ncols) {
+            return rs_errf(e, RS_EDATA, "%s: line %llu: %d fields, but earlier lines have %d",
+                           name, ln, nf, ncols);
+        }
+        for (int k = 0; k < 2; k++) {
+            size_t l = strlen(f[k]);
+            if (l == 0)
+                return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): empty id",
+                               name, ln, k + 1, field_name[k]);
+            if (l > ID_MAX)
+                return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): id of %zu bytes "
+                               "(at most %d allowed)", name, ln, k + 1, field_name[k], l, ID_MAX);
+        }
+        double r = 1;
+        int64_t t = 0;
+        const char *why;
+        if (nf >= 3 && rs_parse_rating(f[2], &r, &why) < 0)
+            return rs_errf(e, RS_EDATA, "%s: line %llu, field 3 (rating): %s: '%.40s'",
+                           name, ln, why, f[2]);
+        if (nf >= 4 && rs_parse_time(f[3], &t, &why) < 0)
+            return rs_errf(e, RS_EDATA, "%s: line %llu, field 4 (timestamp): %s: '%.40s'",
+                           name, ln, why, f[3]);
+        uint32_t u = rs_idmap_intern(rt->users, f[0], strlen(f[0]));
+        uint32_t i = rs_idmap_intern(rt->items, f[1], strlen(f[1]));
+        rs_ratings_add(rt, u, i, r, t);
+    }
+    if (rc < 0) return -1;
+    if (rt->n == n0 && !allow_empty)
+        return rs_errf(e, RS_EDATA, "%s: no interactions in input", name);
+    return 0;
+}
+
+int rs_ratings_read_paths(char *const *paths, int npaths, rs_ratings *rt, rs_err *e)
+{
+    static char *const stdin_only[] = { "-" };
+    if (npaths == 0) { paths = stdin_only; npaths = 1; }
+    for (int k = 0; k < npaths; k++) {
+        rs_in *in = rs_in_open(paths[k], e);
+        if (!in) return -1;
+        int rc = rs_ratings_read_tsv(in, rt, 1, e);
+        rs_in_close(in);
+        if (rc < 0) return -1;
+    }
+    if (rt->n == 0) return rs_errf(e, RS_EDATA, "no interactions in input");
+    return 0;
+}
+
+void rs_ratings_write_row(FILE *f, const rs_ratings *rt, size_t k)
+{
+    fwrite_unlocked(rs_idmap_str(rt->users, rt->u[k]), 1, rs_idmap_len(rt->users, rt->u[k]), f);
+    putc_unlocked('\t', f);
+    fwrite_unlocked(rs_idmap_str(rt->items, rt->i[k]), 1, rs_idmap_len(rt->items, rt->i[k]), f);
+    if (rt->r) { putc_unlocked('\t', f); rs_put_g(f, rt->r[k]); }
+    if (rt->t) { putc_unlocked('\t', f); rs_put_i64(f, rt->t[k]); }
+    putc_unlocked('\n', f);
+}
+
+void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const size_t *idx, size_t n)
+{
+    if (!idx) n = rt->n;
+    for (size_t k = 0; k < n; k++) rs_ratings_write_row(f, rt, idx ? idx[k] : k);
+}

@@ -1,0 +1,43 @@
+/* ratings.h: a table of interactions, read from and written as canonical TSV.
+ *
+ * Canonical TSV: user<TAB>item[<TAB>rating[<TAB>timestamp]], one interaction
+ * a line, '#' lines are comments.  Ratings are finite doubles, timestamps
+ * Unix seconds (int64).  Rows keep input order. */
+#ifndef RS_RATINGS_H
+#define RS_RATINGS_H
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "idmap.h"
+#include "io.h"
+
+typedef struct rs_ratings {
+    rs_idmap *users, *items;
+    uint32_t *u, *i;        /* dense ids */
+    double *r;              /* NULL when no line had a rating */
+    int64_t *t;             /* NULL when no line had a timestamp */
+    size_t n, cap;
+} rs_ratings;
+
+void rs_ratings_init(rs_ratings *rt);       /* empty, with fresh id maps */
+void rs_ratings_free(rs_ratings *rt);
+/* Append one interaction (rating/time ignored if the table lacks them). */
+void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t);
+
+/* Read canonical TSV, appending.  Errors name file, line and field.  Every
+ * line must have the same number of columns (2, 3 or 4).  An empty input
+ * is an error unless allow_empty. */
+int rs_ratings_read_tsv(rs_in *in, rs_ratings *rt, int allow_empty, rs_err *e);
+/* Read canonical TSV from each path in turn (NULL/"-" = stdin). */
+int rs_ratings_read_paths(char *const *paths, int npaths, rs_ratings *rt, rs_err *e);
+
+/* Write rows (all when idx NULL, else the n rows listed in idx). */
+void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const size_t *idx, size_t n);
+void rs_ratings_write_row(FILE *f, const rs_ratings *rt, size_t row);
+
+/* Field parsers shared with other readers: strict, with overflow checks.
+ * Return 0 or -1 (leaving a short reason in why). */
+int rs_parse_rating(const char *s, double *out, const char **why);
+int rs_parse_time(const char *s, int64_t *out, const char **why);
+
+#endif

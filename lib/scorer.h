@@ -1,0 +1,59 @@
+/* scorer.h: how any model turns a user into scores over the catalogue.
+ *
+ * A model is a bundle (fmt.h) that holds the training matrix (csr.h: the
+ * id maps and each user's interactions, which rs-recommend excludes) plus
+ * a "model" entry in meta and the model's own blocks:
+ *
+ *   model=svd|funk|als|bpr  factor models, all scored the same way:
+ *       user_factors F32 [users x k], item_factors F32 [items x k],
+ *       optional user_bias F32 [users], item_bias F32 [items],
+ *       meta global_bias;  score(u,i) = P[u].Q[i] + bu[u] + bi[i] + g.
+ *       (svd also keeps sigma F32 [k]; centering is expressed as biases.)
+ *   model=knn-item   item_nbr_indptr U64 [items+1], item_nbr_indices U32,
+ *       item_nbr_values F32: row j = the neighbours i of item j with sim(j,i);
+ *       score(u,i) = sum over the user's items j of sim(j,i).
+ *   model=knn-user   user_nbr_* likewise over users;
+ *       score(u,i) = sum over neighbours v of u who have i of sim(u,v).
+ *   model=w2v        w2v_in F32 [items x d], w2v_out F32 [items x d],
+ *       w2v_count U64 [items] (0 = not in the vocabulary);
+ *       score = softmax(mean of the user's known input vectors . w2v_out).
+ *   model=popular    nothing more: score(i) = number of training users of i.
+ *
+ * Every kind implements the operations below in its own lib/score_<kind>.c
+ * and registers itself in scorer.c; rs-recommend knows none of them. */
+#ifndef RS_SCORER_H
+#define RS_SCORER_H
+#include <stddef.h>
+#include <stdint.h>
+#include "csr.h"
+#include "fmt.h"
+
+typedef struct rs_scorer rs_scorer;
+
+typedef struct rs_scorer_ops {
+    const char *name;                           /* meta model= value */
+    /* Prepare from the bundle (views into it; the bundle outlives the state). */
+    void *(*open)(const rs_bundle *b, const rs_csr *train, rs_err *e);
+    void (*close)(void *state);
+    /* Scores of users[0..nu) (known to the model) into out[nu x items]. */
+    int (*users)(void *state, const uint32_t *users, size_t nu, float *out, rs_err *e);
+    /* Scores for a user outside the model from a history (fold-in). */
+    int (*history)(void *state, const uint32_t *items, const float *vals, size_t n,
+                   float *out, rs_err *e);
+    /* Similarity of every item to item j (NAN where undefined); NULL if the
+     * kind has no notion of item similarity. */
+    int (*similar)(void *state, uint32_t j, float *out, rs_err *e);
+} rs_scorer_ops;
+
+/* Open the scorer for b's meta model= (or "popular" for a bare matrix). */
+rs_scorer *rs_scorer_open(const rs_bundle *b, rs_err *e);
+void rs_scorer_close(rs_scorer *s);
+const char *rs_scorer_kind(const rs_scorer *s);
+const rs_csr *rs_scorer_train(const rs_scorer *s);   /* users x items */
+uint32_t rs_scorer_nitems(const rs_scorer *s);
+int rs_scorer_users(rs_scorer *s, const uint32_t *users, size_t nu, float *out, rs_err *e);
+int rs_scorer_history(rs_scorer *s, const uint32_t *items, const float *vals, size_t n,
+                      float *out, rs_err *e);
+int rs_scorer_similar(rs_scorer *s, uint32_t j, float *out, rs_err *e);
+
+#endif
