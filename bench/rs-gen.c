@@ -12,22 +12,27 @@
  *    them (more for heavy users, who watch more broadly) and her vector is
  *    that mixture plus N(0, I/R) noise.
  *  - A rating draws an item from one of the user's clusters with
- *    P(i | k) ~ pop(i) * exp(beta * c_k . v_i), or, with probability 0.15,
- *    from plain popularity.  Drawing exactly from the user's own tilted
+ *    P(i | k) ~ pop(i) * exp(beta * c_k . v_i) (beta = --taste), or, with
+ *    probability 0.15, from plain popularity.  Drawing exactly from the user's own tilted
  *    distribution pop(i) exp(beta u . v_i) would cost O(items) per user
  *    (hours at ML-20M size), and rejection sampling from popularity alone
  *    accepts well under 1% of candidates at a useful beta.  Per-cluster
  *    alias tables cost O(C * items) once and O(1) per draw, and mixing a
  *    few clusters per user keeps the implicit-feedback matrix close to low
  *    rank, which is what SVD/KNN/item2vec are meant to recover.
- *  - The user stays in her current cluster from one rating to the next with
- *    probability 0.85, so consecutive items share taste (item2vec's window
- *    signal).  A repeated item is drawn again; after many misses the draw
+ *  - Within a session the user stays in her current cluster from one rating
+ *    to the next with probability 0.92, so consecutive items share taste
+ *    (item2vec's window signal).  At a session break she picks a cluster
+ *    again, and 40% of the time a new interest replaces one of her
+ *    clusters (and moves her vector), so taste drifts: her last items
+ *    predict her next ones better than her first items do, as in
+ *    MovieLens.  A repeated item is drawn again; after many misses the draw
  *    falls back to popularity, then uniform, then a scan, so even users who
  *    have rated most of the catalogue finish.
- *  - Rating = 3.2 + user bias + item bias + 1.6 * u.v + noise, rounded to
- *    half stars (whole stars for most users who started before 2003, as in
- *    MovieLens) and clamped to 0.5..5.
+ *  - Rating = 3.25 + user bias + item bias + 1.4 * u.v + noise (giving
+ *    MovieLens's mean and spread, 3.5 +- 1.05), rounded to half stars
+ *    (whole stars for most users who started before 2003, as in MovieLens)
+ *    and clamped to 0.5..5.
  *  - Users have lognormal activity with a floor of 20 ratings (capped at
  *    35% of the items) scaled so the total is exactly --ratings.
  *    Timestamps increase within a user: quick sessions with occasional
@@ -57,7 +62,8 @@ enum { ITEM_STREAM = 0, COUNT_STREAM = 1, TITLE_STREAM = 2, USER_STREAM = 16 };
 #define T_MAX 1427784002LL       /* 2015-03-31, ML-20M's last */
 #define T_HALF 1045526400LL      /* 2003-02-18: half stars appear */
 #define POP_SHARE 0.15           /* draws from plain popularity */
-#define STAY 0.85                /* keep the current taste cluster */
+#define STAY 0.92                /* keep the current cluster within a session */
+#define DRIFT 0.4                /* a new interest at a session break */
 #define MAX_TRIES 64
 
 static const char help[] =
@@ -90,10 +96,13 @@ static const char help[] =
 "\n"
 "Example: rs-gen --users 600 --items 1500 --ratings 40000 > ratings.csv\n";
 
+/* Slot i keeps i when a draw's low 32 bits are below thr, else gives
+ * alias.  The two share a cache line: at ML-20M size the tables outgrow the
+ * cache, and the draws are bound by memory latency. */
+typedef struct alias_slot { uint32_t thr, alias; } alias_slot;
 typedef struct alias_tab {
     uint32_t n;
-    uint32_t *thr;          /* keep slot i when the low 32 bits are below thr[i] */
-    uint32_t *alias;
+    alias_slot *s;
 } alias_tab;
 
 typedef struct world {
@@ -127,18 +136,17 @@ static void alias_build(alias_tab *t, const double *w, uint32_t n)
     uint32_t *small = rs_xmalloc(n * sizeof *small), *large = rs_xmalloc(n * sizeof *large);
     size_t ns = 0, nl = 0;
     t->n = n;
-    t->thr = rs_xmalloc(n * sizeof *t->thr);
-    t->alias = rs_xmalloc(n * sizeof *t->alias);
+    t->s = rs_xmalloc(n * sizeof *t->s);
     for (uint32_t i = 0; i < n; i++) {
         p[i] = sum > 0 ? w[i] * n / sum : 1.0;
-        t->thr[i] = UINT32_MAX;
-        t->alias[i] = i;
+        t->s[i].thr = UINT32_MAX;
+        t->s[i].alias = i;
         if (p[i] < 1) small[ns++] = i; else large[nl++] = i;
     }
     while (ns && nl) {
         uint32_t s = small[--ns], l = large[nl - 1];
-        t->thr[s] = (uint32_t)(p[s] * 4294967296.0);
-        t->alias[s] = l;
+        t->s[s].thr = (uint32_t)(p[s] * 4294967296.0);
+        t->s[s].alias = l;
         p[l] -= 1 - p[s];
         if (p[l] < 1) { nl--; small[ns++] = l; }
     }
@@ -150,10 +158,10 @@ static inline uint32_t alias_draw(const alias_tab *t, rs_rng *r)
 {
     uint64_t x = rs_rng_u64(r);
     uint32_t i = (uint32_t)(((x >> 32) * t->n) >> 32);
-    return (uint32_t)x < t->thr[i] ? i : t->alias[i];
+    return (uint32_t)x < t->s[i].thr ? i : t->s[i].alias;
 }
 
-static void alias_free(alias_tab *t) { free(t->thr); free(t->alias); }
+static void alias_free(alias_tab *t) { free(t->s); }
 
 static double exp_draw(rs_rng *r, double mean) { return -mean * log(1.0 - rs_rng_double(r)); }
 
@@ -257,10 +265,11 @@ static uint32_t user_counts(uint32_t *cnt, uint32_t N, uint32_t M, uint64_t T, u
 
 typedef struct user_buf {
     uint32_t *mark;         /* M: user number + 1 once rated */
-    uint32_t *seq;          /* items in rating order */
-    int64_t *ts;
+    int64_t *ts;            /* seconds since the user's first rating */
+    unsigned char *brk;     /* 1 where a new session starts */
+    unsigned char *half;    /* rating in half stars */
     uint64_t *key;          /* item << 32 | position, to sort by item */
-    float *u;
+    float *u;               /* 2R: taste now, and its fixed noise part */
 } user_buf;
 
 static uint32_t draw_item(const world *w, const alias_tab *src, uint32_t tag,
@@ -288,10 +297,32 @@ static uint32_t draw_item(const world *w, const alias_tab *src, uint32_t tag,
     return i;
 }
 
-static int cmp_u64(const void *a, const void *b)
+/* Sort distinct keys: qsort's callback per comparison cost a fifth of the
+ * run time at ML-20M size. */
+static void sort_u64(uint64_t *a, size_t n)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
+    while (n > 16) {
+        uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
+        uint64_t p = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
+        size_t i = 0, j = n - 1;
+        for (;;) {
+            while (a[i] < p) i++;
+            while (a[j] > p) j--;
+            if (i >= j) break;
+            uint64_t t = a[i]; a[i] = a[j]; a[j] = t;
+            i++, j--;
+        }
+        /* a[0..j] <= p <= a[j+1..n-1]: recurse on the smaller side. */
+        size_t left = j + 1;
+        if (left < n - left) { sort_u64(a, left); a += left; n -= left; }
+        else { sort_u64(a + left, n - left); n = left; }
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint64_t v = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > v; j--) a[j] = a[j - 1];
+        a[j] = v;
+    }
 }
 
 static void put_rating(FILE *f, int half, int format)
@@ -309,40 +340,13 @@ static void gen_user(const world *w, const opts *o, uint32_t user, uint32_t n,
     uint32_t R = w->R, tag = user + 1;
     double sd = 1 / sqrt((double)R);
 
-    /* Taste: a mixture of a few clusters, broader for heavy users. */
-    uint32_t k[8];
-    double cw[8], tw = 0;
-    int m = 1 + (int)rs_rng_below(&r, 2) + (n >= 100) + (n >= 400) + (n >= 1600);
-    for (int j = 0; j < m; j++) {
-        k[j] = (uint32_t)rs_rng_below(&r, w->C);
-        cw[j] = exp_draw(&r, 1);
-        tw += cw[j];
-    }
-    for (uint32_t d = 0; d < R; d++) b->u[d] = (float)(sd * rs_rng_normal(&r));
-    for (int j = 0; j < m; j++) {
-        cw[j] /= tw;
-        for (uint32_t d = 0; d < R; d++) b->u[d] += (float)(cw[j] * w->cent[(size_t)k[j] * R + d]);
-    }
-    double ubias = 0.4 * rs_rng_normal(&r);
-
-    int cur = 0;
-    for (uint32_t t = 0; t < n; t++) {
-        if (t == 0 || rs_rng_double(&r) >= STAY) {
-            double x = rs_rng_double(&r);
-            for (cur = 0; cur < m - 1 && x >= cw[cur]; cur++) x -= cw[cur];
-        }
-        const alias_tab *src = rs_rng_double(&r) < POP_SHARE ? &w->pop : &w->clu[k[cur]];
-        uint32_t i = draw_item(w, src, tag, b, &r, st);
-        b->mark[i] = tag;
-        b->seq[t] = i;
-        b->key[t] = (uint64_t)i << 32 | t;
-    }
-
     /* Sessions of a rating every half minute or so, with breaks of days. */
     double tt = 0;
     b->ts[0] = 0;
+    b->brk[0] = 1;
     for (uint32_t t = 1; t < n; t++) {
-        tt += rs_rng_double(&r) < 0.03 ? 3600 + exp_draw(&r, 20 * 86400.0) : 1 + exp_draw(&r, 30);
+        b->brk[t] = rs_rng_double(&r) < 0.03;
+        tt += b->brk[t] ? 3600 + exp_draw(&r, 20 * 86400.0) : 1 + exp_draw(&r, 30);
         b->ts[t] = (int64_t)tt;
     }
     double span = (double)(T_MAX - T_MIN);
@@ -356,21 +360,58 @@ static void gen_user(const world *w, const opts *o, uint32_t user, uint32_t n,
     int64_t t0 = T_MIN + (int64_t)rs_rng_below(&r, (uint64_t)(T_MAX - T_MIN - b->ts[n - 1]));
     int halves = t0 >= T_HALF ? rs_rng_double(&r) < 0.85 : rs_rng_double(&r) < 0.05;
 
-    qsort(b->key, n, sizeof *b->key, cmp_u64);
+    /* Taste: a mixture of a few clusters, broader for heavy users. */
+    uint32_t k[8];
+    double cw[8], tw = 0;
+    int m = 1 + (int)rs_rng_below(&r, 2) + (n >= 100) + (n >= 400) + (n >= 1600);
+    for (int j = 0; j < m; j++) {
+        k[j] = (uint32_t)rs_rng_below(&r, w->C);
+        cw[j] = exp_draw(&r, 1);
+        tw += cw[j];
+    }
+    for (int j = 0; j < m; j++) cw[j] /= tw;
+    float *noise = b->u + R;
+    for (uint32_t d = 0; d < R; d++) noise[d] = (float)(sd * rs_rng_normal(&r));
+    double ubias = 0.4 * rs_rng_normal(&r);
+
+    int cur = 0;
+    for (uint32_t t = 0; t < n; t++) {
+        int drift = t == 0 || (b->brk[t] && rs_rng_double(&r) < DRIFT);
+        if (drift && t > 0) {
+            /* A new interest replaces an old one and starts a run. */
+            cur = (int)rs_rng_below(&r, (uint64_t)m);
+            k[cur] = (uint32_t)rs_rng_below(&r, w->C);
+        } else if (b->brk[t] || rs_rng_double(&r) >= STAY) {
+            double x = rs_rng_double(&r);
+            for (cur = 0; cur < m - 1 && x >= cw[cur]; cur++) x -= cw[cur];
+        }
+        if (drift) {
+            memcpy(b->u, noise, R * sizeof *b->u);
+            for (int j = 0; j < m; j++)
+                for (uint32_t d = 0; d < R; d++) b->u[d] += (float)(cw[j] * w->cent[(size_t)k[j] * R + d]);
+        }
+        const alias_tab *src = rs_rng_double(&r) < POP_SHARE ? &w->pop : &w->clu[k[cur]];
+        uint32_t i = draw_item(w, src, tag, b, &r, st);
+        b->mark[i] = tag;
+        b->key[t] = (uint64_t)i << 32 | t;
+        double x = 3.25 + ubias + w->bias[i] + 1.4 * dot(b->u, w->v + (size_t)i * R, R)
+                   + 0.65 * rs_rng_normal(&r);
+        int h = halves ? (int)lround(2 * x) : 2 * (int)lround(x);
+        if (h < (halves ? 1 : 2)) h = halves ? 1 : 2;
+        if (h > 10) h = 10;
+        b->half[t] = (unsigned char)h;
+    }
+
+    sort_u64(b->key, n);
     const char *sep = o->format == FMT_CSV ? "," : o->format == FMT_TSV ? "\t" : "::";
     size_t sl = strlen(sep);
     for (uint32_t j = 0; j < n; j++) {
         uint32_t t = (uint32_t)b->key[j], i = (uint32_t)(b->key[j] >> 32);
-        double x = 3.2 + ubias + w->bias[i] + 1.6 * dot(b->u, w->v + (size_t)i * R, R)
-                   + 0.6 * rs_rng_normal(&r);
-        int h = halves ? (int)lround(2 * x) : 2 * (int)lround(x);
-        if (h < (halves ? 1 : 2)) h = halves ? 1 : 2;
-        if (h > 10) h = 10;
         rs_put_u64(f, user + 1);
         fwrite_unlocked(sep, 1, sl, f);
         rs_put_u64(f, w->id[i]);
         fwrite_unlocked(sep, 1, sl, f);
-        put_rating(f, h, o->format);
+        put_rating(f, b->half[t], o->format);
         fwrite_unlocked(sep, 1, sl, f);
         rs_put_u64(f, (uint64_t)(t0 + b->ts[t]));
         putc_unlocked('\n', f);
@@ -384,10 +425,11 @@ static void gen_ratings(const world *w, const opts *o, FILE *f)
     uint32_t mx = user_counts(cnt, N, w->M, o->ratings, o->seed);
     user_buf b;
     b.mark = rs_xcalloc(w->M, sizeof *b.mark);
-    b.seq = rs_xmalloc(mx * sizeof *b.seq);
     b.ts = rs_xmalloc(mx * sizeof *b.ts);
+    b.brk = rs_xmalloc(mx);
+    b.half = rs_xmalloc(mx);
     b.key = rs_xmalloc(mx * sizeof *b.key);
-    b.u = rs_xmalloc(w->R * sizeof *b.u);
+    b.u = rs_xmalloc(2 * w->R * sizeof *b.u);
     stats st = {0};
     if (o->format == FMT_CSV) fputs("userId,movieId,rating,timestamp\n", f);
     for (uint32_t u = 0; u < N; u++) gen_user(w, o, u, cnt[u], &b, f, &st);
@@ -396,7 +438,7 @@ static void gen_ratings(const world *w, const opts *o, FILE *f)
                 "%llu fallbacks, %llu scans", N, w->M, (unsigned long long)o->ratings, mx,
                 (unsigned long long)st.repeats, (unsigned long long)st.fallbacks,
                 (unsigned long long)st.scans);
-    free(cnt); free(b.mark); free(b.seq); free(b.ts); free(b.key); free(b.u);
+    free(cnt); free(b.mark); free(b.ts); free(b.brk); free(b.half); free(b.key); free(b.u);
 }
 
 /* Movie list: made-up titles (some with commas, quotes and accents, as in

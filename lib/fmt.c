@@ -328,29 +328,26 @@ static ssize_t take(src *s, void *buf, size_t n, const unsigned char **p, rs_err
 }
 
 typedef struct bhdr {
-    rs_block blk;                   /* name, dtype, shape; size = raw size */
-    int comp;
-    uint64_t stored;
+    rs_block blk;                   /* all but data and owned; size = raw size */
     uint32_t crc;
 } bhdr;
 
 /* What is wrong with a header whose checksum is right: a writer bug or a
  * newer format, since line noise would have failed the checksum. */
-static const char *header_problem(const unsigned char *h, const bhdr *bh)
+static const char *header_problem(const unsigned char *h, const rs_block *b)
 {
-    const rs_block *b = &bh->blk;
     size_t nlen = strlen(b->name);
     uint64_t want;
     if (nlen == 0) return "empty name";
     for (size_t i = nlen; i < RS_NAME_MAX; i++)
         if (h[H_NAME + i]) return "bad name padding";
     if (b->dtype > RS_STR) return "unknown type (written by a newer rs?)";
-    if (bh->comp > COMP_ZSTD) return "unknown compression (written by a newer rs?)";
+    if (b->comp > COMP_ZSTD) return "unknown compression (written by a newer rs?)";
     if (get16(h + H_RESERVED)) return "reserved field set";
-    if (bh->stored > SIZE_LIMIT || b->size > SIZE_LIMIT) return "absurd size";
-    if (bh->comp == COMP_NONE && bh->stored != b->size) return "stored and raw sizes differ";
+    if (b->stored > SIZE_LIMIT || b->size > SIZE_LIMIT) return "absurd size";
+    if (b->comp == COMP_NONE && b->stored != b->size) return "stored and raw sizes differ";
     if (b->dtype == 0) {
-        if (strcmp(b->name, "end") || bh->comp || b->size || b->cols) return "bad end block";
+        if (strcmp(b->name, "end") || b->comp || b->size || b->cols) return "bad end block";
     } else if (b->dtype == RS_STR) {
         if (b->cols != 1 || b->rows > b->size) return "bad shape for strings";
     } else if (__builtin_mul_overflow(b->rows, b->cols, &want)
@@ -372,10 +369,10 @@ static int parse_header(src *s, const unsigned char *h, bhdr *bh, rs_err *e)
     bh->blk.rows = get64(h + H_ROWS);
     bh->blk.cols = get64(h + H_COLS);
     bh->blk.size = get64(h + H_RAW);
-    bh->comp = h[H_COMP];
-    bh->stored = get64(h + H_STORED);
+    bh->blk.comp = h[H_COMP];
+    bh->blk.stored = get64(h + H_STORED);
     bh->crc = get32(h + H_PCRC);
-    const char *why = header_problem(h, bh);
+    const char *why = header_problem(h, &bh->blk);
     if (why)
         return bad(e, s->name, "corrupted block header at byte %" PRIu64 " ('%s': %s)",
                    at, bh->blk.name, why);
@@ -388,8 +385,8 @@ static int strs_ok(const char *p, size_t size, uint64_t rows)
     if (size == 0) return rows == 0;
     if (p[size - 1]) return 0;
     uint64_t n = 0;
-    for (const char *q = p, *end = p + size; q < end; q = (const char *)memchr(q, 0, (size_t)(end - q)) + 1)
-        n++;
+    for (const char *q = p, *end = p + size; q < end; n++)
+        q = (const char *)memchr(q, 0, (size_t)(end - q)) + 1;
     return n == rows;
 }
 
@@ -397,7 +394,7 @@ static int strs_ok(const char *p, size_t size, uint64_t rows)
 static int read_payload(src *s, bhdr *bh, rs_bundle *b, rs_err *e)
 {
     const char *name = bh->blk.name;
-    size_t stored = bh->stored, npad = pad8(stored), raw = bh->blk.size;
+    size_t stored = bh->blk.stored, npad = pad8(stored), raw = bh->blk.size;
     unsigned char *buf = s->in ? rs_xmalloc(stored) : NULL;   /* owned copy, if any */
     unsigned char padbuf[ALIGN];
     const unsigned char *p, *pad;
@@ -422,7 +419,7 @@ static int read_payload(src *s, bhdr *bh, rs_bundle *b, rs_err *e)
         bad(e, s->name, "checksum mismatch in block '%s'", name);
         goto fail;
     }
-    if (bh->comp == COMP_ZSTD) {
+    if (bh->blk.comp == COMP_ZSTD) {
         unsigned char *out = rs_xmalloc(raw);
         size_t r = ZSTD_decompress(out, raw, p, stored);
         free(buf);
@@ -468,8 +465,8 @@ static int read_all(src *s, rs_bundle *b, rs_err *e)
         if (got == 0)
             return bad(e, s->name, TRUNC "no end block after %" PRIu64 " blocks", count);
         if (got < BLOCK_HDR)
-            return bad(e, s->name, TRUNC "block header at byte %" PRIu64 " ends after %zd of %d bytes",
-                       s->off - (uint64_t)got, got, BLOCK_HDR);
+            return bad(e, s->name, TRUNC "block header at byte %" PRIu64
+                       " ends after %zd of %d bytes", s->off - (uint64_t)got, got, BLOCK_HDR);
         bhdr bh;
         if (parse_header(s, h, &bh, e) < 0) return -1;
         if (bh.blk.dtype == 0) {
@@ -512,7 +509,7 @@ static int check_start(rs_in *in, const char *what, rs_err *e)
     if (n >= 8 && memcmp(p, RS_MAGIC, 8) == 0) return 0;
     if (!what) what = "an rs binary stream";
     if (n == 0) return bad(e, name, "empty input: expected %s", what);
-    if (memcmp(p, RS_MAGIC, (size_t)n) == 0)
+    if (n < 8 && memcmp(p, RS_MAGIC, (size_t)n) == 0)
         return bad(e, name, TRUNC "header ends after %zd of %d bytes", n, STREAM_HDR);
     if (looks_text(p, (size_t)n))
         return bad(e, name, "this is text, not an rs binary: expected %s "

@@ -32,6 +32,8 @@ typedef struct rs_block {
     void *data;
     size_t size;            /* bytes of data */
     int owned;              /* free data with the bundle */
+    uint64_t stored;        /* as read: payload bytes in the stream (0 if not read) */
+    int comp;               /* as read: 1 if the payload was zstd-compressed */
 } rs_block;
 
 typedef struct rs_bundle {

@@ -11,6 +11,8 @@
 #include "idmap.h"
 #include "io.h"
 
+#define RS_ID_MAX 1024      /* longest id accepted, in bytes, by every reader */
+
 typedef struct rs_ratings {
     rs_idmap *users, *items;
     uint32_t *u, *i;        /* dense ids */

@@ -20,7 +20,12 @@
  *   model=popular    nothing more: score(i) = number of training users of i.
  *
  * Every kind implements the operations below in its own lib/score_<kind>.c
- * and registers itself in scorer.c; rs-recommend knows none of them. */
+ * and registers itself in scorer.c; rs-recommend knows none of them.
+ *
+ * Threads: rs-recommend calls users(), history(), similar() and predict()
+ * on one state from several threads at once, so after open() they must only
+ * read the state (scratch memory is per call) and must not start BLAS
+ * threads of their own beyond what rs_blas_threads() allows. */
 #ifndef RS_SCORER_H
 #define RS_SCORER_H
 #include <stddef.h>
@@ -43,10 +48,19 @@ typedef struct rs_scorer_ops {
     /* Similarity of every item to item j (NAN where undefined); NULL if the
      * kind has no notion of item similarity. */
     int (*similar)(void *state, uint32_t j, float *out, rs_err *e);
+    /* Optional (NULL: the kind does not predict ratings).  Predicted rating
+     * of n (user, item) pairs; users[k] / items[k] are dense indices, or -1
+     * for an id the model does not know, which gets what the model knows
+     * without it (factor models: global mean plus the known biases). */
+    int (*predict)(void *state, const int64_t *users, const int64_t *items, size_t n,
+                   float *out, rs_err *e);
 } rs_scorer_ops;
 
 /* Open the scorer for b's meta model= (or "popular" for a bare matrix). */
 rs_scorer *rs_scorer_open(const rs_bundle *b, rs_err *e);
+/* The same with the kind named by the caller (e.g. "popular" for any bundle
+ * with a training matrix); kind NULL means b's meta model=. */
+rs_scorer *rs_scorer_open_kind(const rs_bundle *b, const char *kind, rs_err *e);
 void rs_scorer_close(rs_scorer *s);
 const char *rs_scorer_kind(const rs_scorer *s);
 const rs_csr *rs_scorer_train(const rs_scorer *s);   /* users x items */
@@ -55,5 +69,11 @@ int rs_scorer_users(rs_scorer *s, const uint32_t *users, size_t nu, float *out, 
 int rs_scorer_history(rs_scorer *s, const uint32_t *items, const float *vals, size_t n,
                       float *out, rs_err *e);
 int rs_scorer_similar(rs_scorer *s, uint32_t j, float *out, rs_err *e);
+int rs_scorer_predict(rs_scorer *s, const int64_t *users, const int64_t *items, size_t n,
+                      float *out, rs_err *e);
+/* Whether the kind has the optional operations (so a program can refuse an
+ * option before doing any work). */
+int rs_scorer_can_similar(const rs_scorer *s);
+int rs_scorer_can_predict(const rs_scorer *s);
 
 #endif

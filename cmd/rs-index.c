@@ -1,0 +1,273 @@
+/* rs-index: canonical TSV -> binary sparse user-item matrix with its id maps,
+ * and (--decode, --list, --block) any rs binary back into text. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "csr.h"
+#include "decode.h"
+#include "err.h"
+#include "fmt.h"
+#include "io.h"
+#include "ratings.h"
+
+static const char usage[] =
+"Usage: rs-index [OPTION]... [FILE]...\n"
+"   or: rs-index --decode|--list|--block NAME [OPTION]... [FILE]\n"
+"Read interactions as canonical TSV (user<TAB>item[<TAB>rating[<TAB>timestamp]])\n"
+"from the FILEs or standard input and write the sparse user-item matrix, with\n"
+"both id maps, as an rs binary stream (man 5 rs-format).  Each user's\n"
+"interactions keep their input order, and timestamps are kept when present.\n"
+"With --decode, read any rs binary stream (a matrix, or a model) and write it\n"
+"back as text.  With no FILE, or when FILE is -, read standard input.\n"
+"\n"
+"  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
+"  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
+"                         note: -z takes a level only attached, as in -z9\n"
+"      --ids-from FILE    use the user and item ids of FILE (a matrix or a model):\n"
+"                         the output's id maps are FILE's, and rows with ids\n"
+"                         FILE does not know are dropped and reported\n"
+"      --add-unknown      with --ids-from: append unknown ids as new ones instead\n"
+"  -d, --decode           decode: a matrix back to canonical TSV, grouped by user\n"
+"                         (users in first-seen order, each in input order)\n"
+"      --block NAME       decode: print the block NAME, a row a line; rows of\n"
+"                         user_* and item_* blocks (factors, biases) start with\n"
+"                         the id\n"
+"      --no-ids           with --block: never prefix rows with ids\n"
+"      --list, --info     decode: list the blocks and the meta entries\n"
+"  -v, --verbose          report what was read and written on stderr\n"
+"  -h, --help             show this help and exit\n"
+"  -V, --version          show the version and exit\n"
+"\n"
+"Examples:\n"
+"  rs-index train.tsv > train.rsm\n"
+"  rs-index --ids-from train.rsm test.tsv > test.rsm\n"
+"  rs-index --decode train.rsm | head\n"
+"  rs-svd -k 20 train.rsm | rs-index --block item_factors | head -3\n"
+"\n"
+"Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
+
+enum { OPT_IDS_FROM = 256, OPT_ADD_UNKNOWN, OPT_BLOCK, OPT_NO_IDS, OPT_LIST };
+
+typedef struct opts {
+    const char *output, *ids_from, *block;
+    int zlevel, add_unknown, decode, list, no_ids, verbose;
+} opts;
+
+/* Remove the half-written output, say why (unless the reader just left a
+ * pipe, which needs no words) and exit. */
+_Noreturn static void fail(rs_out *o, const rs_err *e)
+{
+    rs_out_abort(o);
+    if (e->msg[0]) rs_die_err(e);
+    exit(e->code ? e->code : RS_EDATA);
+}
+
+static void finish(rs_out *o)
+{
+    rs_err e = { 0 };
+    if (rs_out_close(o, &e) < 0) {
+        if (e.msg[0]) rs_die_err(&e);
+        exit(RS_EDATA);
+    }
+}
+
+/* "'a', 'b', 'c'" for the first few of the ids from..to-1 of m. */
+static void first_ids(char *buf, size_t n, const rs_idmap *m, uint32_t from, uint32_t to)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (uint32_t k = from; k < to && k < from + 3 && len < n; k++)
+        len += (size_t)snprintf(buf + len, n - len, "%s'%.40s'", k > from ? ", " : "",
+                                rs_idmap_str(m, k));
+    if (to - from > 3 && len < n) snprintf(buf + len, n - len, ", ...");
+}
+
+/* Ids appended to m beyond its first n0 were unknown to --ids-from: say so,
+ * and count the rows they touch in ix (the table's u or i). */
+static void report_unknown(const opts *op, const char *what, const rs_idmap *m, uint32_t n0,
+                           const uint32_t *ix, size_t rows)
+{
+    uint32_t n = rs_idmap_size(m);
+    if (n == n0) return;
+    char list[256];
+    first_ids(list, sizeof list, m, n0, n);
+    size_t touched = 0;
+    for (size_t k = 0; k < rows; k++) touched += ix[k] >= n0;
+    const char *s = n - n0 == 1 ? "" : "s";
+    if (op->add_unknown)
+        rs_warn("%u unknown %s%s (first: %s) in %zu row%s; added as new ids",
+                n - n0, what, s, list, touched, touched == 1 ? "" : "s");
+    else
+        rs_warn("%u unknown %s%s (first: %s); %s %zu row%s dropped", n - n0, what, s, list,
+                touched == 1 ? "its" : "their", touched, touched == 1 ? " is" : "s are");
+}
+
+/* Keep only the rows whose user and item --ids-from knew. */
+static void drop_unknown(rs_ratings *rt, uint32_t nu, uint32_t ni)
+{
+    size_t w = 0;
+    for (size_t k = 0; k < rt->n; k++) {
+        if (rt->u[k] >= nu || rt->i[k] >= ni) continue;
+        rt->u[w] = rt->u[k];
+        rt->i[w] = rt->i[k];
+        if (rt->r) rt->r[w] = rt->r[k];
+        if (rt->t) rt->t[w] = rt->t[k];
+        w++;
+    }
+    rt->n = w;
+}
+
+/* Swap the table's id maps for those of the bundle at path.  Returns the
+ * bundle's maps' sizes through nu, ni. */
+static int seed_ids(rs_ratings *rt, const rs_bundle *from, const char *path,
+                    uint32_t *nu, uint32_t *ni, rs_err *e)
+{
+    rs_idmap *u = rs_idmap_get(from, "users", e);
+    rs_idmap *i = u ? rs_idmap_get(from, "items", e) : NULL;
+    if (!i) {
+        rs_idmap_free(u);
+        char msg[sizeof e->msg];
+        snprintf(msg, sizeof msg, "%s", e->msg);
+        return rs_errf(e, RS_EDATA, "--ids-from %s: %s", path, msg);
+    }
+    rs_idmap_free(rt->users);
+    rs_idmap_free(rt->items);
+    rt->users = u;
+    rt->items = i;
+    *nu = rs_idmap_size(u);
+    *ni = rs_idmap_size(i);
+    return 0;
+}
+
+static void index_main(const opts *op, char *const *files, int nfiles)
+{
+    rs_err e = { 0 };
+    rs_out *o = rs_out_open(op->output, 1, &e);
+    if (!o) rs_die_err(&e);
+    rs_ratings rt;
+    rs_ratings_init(&rt);
+    rs_bundle from = { 0 };
+    uint32_t nu0 = 0, ni0 = 0;
+    if (op->ids_from) {
+        if (rs_bundle_load(op->ids_from, &from, &e) < 0) {
+            char msg[sizeof e.msg];
+            snprintf(msg, sizeof msg, "%s", e.msg);
+            rs_errf(&e, RS_EDATA, "--ids-from: %s", msg);
+            fail(o, &e);
+        }
+        if (seed_ids(&rt, &from, op->ids_from, &nu0, &ni0, &e) < 0) fail(o, &e);
+    }
+    if (rs_ratings_read_paths(files, nfiles, &rt, &e) < 0) fail(o, &e);
+    size_t nread = rt.n;
+    if (op->ids_from) {
+        report_unknown(op, "user", rt.users, nu0, rt.u, rt.n);
+        report_unknown(op, "item", rt.items, ni0, rt.i, rt.n);
+        if (!op->add_unknown
+            && (rs_idmap_size(rt.users) > nu0 || rs_idmap_size(rt.items) > ni0)) {
+            drop_unknown(&rt, nu0, ni0);
+            /* The maps grew while reading; the output keeps FILE's exactly. */
+            if (seed_ids(&rt, &from, op->ids_from, &nu0, &ni0, &e) < 0) fail(o, &e);
+        }
+        rs_bundle_free(&from);
+    }
+
+    rs_bundle b = { 0 };
+    rs_meta_set(&b, "kind", "matrix");
+    /* Lets --decode write back exactly the columns the input had. */
+    rs_meta_set(&b, "columns", rt.t ? "4" : rt.r ? "3" : "2");
+    rs_idmap_put(rt.users, &b, "users");
+    rs_idmap_put(rt.items, &b, "items");
+    rs_csr m;
+    rs_csr_from_ratings(&m, &rt);
+    if (op->verbose)
+        rs_warn("%zu interactions read, %llu kept: %u users x %u items%s", nread,
+                (unsigned long long)m.nnz, m.rows, m.cols, m.times ? ", with timestamps" : "");
+    rs_ratings_free(&rt);   /* the matrix has it all now: halve peak memory for writing */
+    rs_csr_put(&m, &b, 1);
+    if (rs_bundle_write(rs_out_file(o), &b, op->zlevel, &e) < 0) {
+        if (errno == EPIPE) e.msg[0] = '\0';     /* the reader left: as rs_out_close */
+        fail(o, &e);
+    }
+    rs_bundle_free(&b);
+    rs_csr_free(&m);
+    finish(o);
+}
+
+static void decode_main(const opts *op, char *const *files, int nfiles)
+{
+    if (nfiles > 1) rs_usage_error("--decode reads one input, not %d", nfiles);
+    rs_err e = { 0 };
+    rs_out *o = rs_out_open(op->output, 0, &e);
+    if (!o) rs_die_err(&e);
+    /* A plain file is mapped, not copied: decoding a big matrix reads it once. */
+    const char *path = nfiles ? files[0] : "-";
+    const char *name = strcmp(path, "-") ? path : "(stdin)";
+    rs_bundle b = { 0 };
+    int rc = rs_bundle_load(path, &b, &e);
+    if (rc < 0) fail(o, &e);
+    FILE *f = rs_out_file(o);
+    if (op->list) rs_decode_list(f, &b);
+    else if (op->block) rc = rs_decode_block(f, &b, op->block, !op->no_ids, &e);
+    else rc = rs_decode_matrix(f, &b, &e);
+    if (rc < 0) {
+        char msg[sizeof e.msg];
+        snprintf(msg, sizeof msg, "%s", e.msg);
+        rs_errf(&e, RS_EDATA, "%s: %s", name, msg);
+        fail(o, &e);
+    }
+    rs_bundle_free(&b);
+    finish(o);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "output", required_argument, NULL, 'o' },
+        { "compress", optional_argument, NULL, 'z' },
+        { "ids-from", required_argument, NULL, OPT_IDS_FROM },
+        { "add-unknown", no_argument, NULL, OPT_ADD_UNKNOWN },
+        { "decode", no_argument, NULL, 'd' },
+        { "block", required_argument, NULL, OPT_BLOCK },
+        { "no-ids", no_argument, NULL, OPT_NO_IDS },
+        { "list", no_argument, NULL, OPT_LIST },
+        { "info", no_argument, NULL, OPT_LIST },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    opts op = { 0 };
+    int c;
+    while ((c = getopt_long(argc, argv, "o:z::dvhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'o': op.output = optarg; break;
+        case 'z': op.zlevel = optarg ? (int)rs_opt_int("--compress", optarg, 1, 19) : 3; break;
+        case OPT_IDS_FROM: op.ids_from = optarg; break;
+        case OPT_ADD_UNKNOWN: op.add_unknown = 1; break;
+        case 'd': op.decode = 1; break;
+        case OPT_BLOCK: op.block = optarg; op.decode = 1; break;
+        case OPT_NO_IDS: op.no_ids = 1; break;
+        case OPT_LIST: op.list = 1; op.decode = 1; break;
+        case 'v': op.verbose = 1; break;
+        case 'h': rs_help(usage);
+        case 'V': rs_version();
+        default:    /* getopt_long has said what is wrong */
+            fprintf(stderr, "Try '%s --help' for more information.\n", rs_prog());
+            return RS_EUSAGE;
+        }
+    }
+    if (op.list && op.block) rs_usage_error("--list and --block do not go together");
+    if (op.no_ids && !op.block) rs_usage_error("--no-ids needs --block");
+    if (op.add_unknown && !op.ids_from) rs_usage_error("--add-unknown needs --ids-from");
+    if (op.decode && (op.zlevel || op.ids_from))
+        rs_usage_error("%s writes text: it takes no %s", op.list ? "--list" : op.block ? "--block" : "--decode",
+                       op.zlevel ? "--compress" : "--ids-from");
+    if (op.ids_from && !strcmp(op.ids_from, "-"))
+        rs_usage_error("--ids-from needs a file (standard input carries the interactions)");
+    if (op.decode) decode_main(&op, argv + optind, argc - optind);
+    else index_main(&op, argv + optind, argc - optind);
+    return 0;
+}

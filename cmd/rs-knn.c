@@ -1,0 +1,281 @@
+/* rs-knn: a neighbour model of the user-item matrix from rs-index: the
+ * input bundle plus each user's or item's k nearest neighbours (lib/knn.h),
+ * ready for rs-recommend; or, with --neighbors, the neighbours as text. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "csr.h"
+#include "err.h"
+#include "fmt.h"
+#include "io.h"
+#include "knn.h"
+#include "progress.h"
+
+static const char usage[] =
+"Usage: rs-knn --users|--items [OPTION]... [FILE]\n"
+"Find the k nearest neighbours of every user (--users) or every item\n"
+"(--items) of the user-item matrix in FILE (from rs-index; with no FILE, or\n"
+"when FILE is -, standard input) and write the matrix and the neighbour\n"
+"model as one rs binary stream, ready for rs-recommend.\n"
+"\n"
+"      --users            user-user model: users are compared by their rows;\n"
+"                         score(u, i) = sum of the similarities of u's\n"
+"                         neighbours who have i\n"
+"      --items            item-item model: items are compared by their\n"
+"                         columns; score(u, i) = sum over u's items j of\n"
+"                         value(u, j) * sim(j, i), as implicit's\n"
+"                         ItemItemRecommender\n"
+"  -k, --nearest K        neighbours kept per user or item (default 20);\n"
+"                         fewer where fewer have a positive similarity\n"
+"      --sim NAME         cosine (default), jaccard (of the sets of items or\n"
+"                         users), pearson (cosine of each vector minus its\n"
+"                         own mean) or dot\n"
+"      --binary           treat every stored value as 1 (ignore ratings)\n"
+"      --weight NAME      none (default), tfidf or bm25: weight the values as\n"
+"                         implicit's TFIDFRecommender / BM25Recommender do;\n"
+"                         bm25 compares by dot unless --sim says otherwise\n"
+"      --bm25-k1 K1       BM25's K1 (default 1.2)\n"
+"      --bm25-b B         BM25's B (default 0.75)\n"
+"      --score MODE       users model: sum (of similarities, default) or\n"
+"                         count (of neighbours who have the item)\n"
+"      --neighbors        write the neighbours as text instead of a model:\n"
+"                         id<TAB>rank<TAB>neighbor<TAB>similarity\n"
+"  -j, --jobs N           threads (default: all cores)\n"
+"  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
+"  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
+"                         note: -z takes a level only attached, as in -z9\n"
+"  -v, --verbose          print counts and the time of each phase on stderr\n"
+"  -h, --help             show this help and exit\n"
+"  -V, --version          show the version and exit\n"
+"\n"
+"Nobody is their own neighbour.  Repeated (user, item) entries are summed.\n"
+"The similarity matrix is never formed: each row is a sparse product kept\n"
+"to its k best.\n"
+"\n"
+"Examples:\n"
+"  rs-index train.tsv | rs-knn --items -k 50 | rs-recommend -n 10\n"
+"  rs-knn --users -k 20 -o users.rsm train.rsm\n"
+"  rs-knn --items --weight bm25 -k 100 train.rsm > bm25.rsm\n"
+"  rs-knn --users --neighbors -k 5 train.rsm | head\n"
+"\n"
+"Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
+
+enum { OPT_USERS = 256, OPT_ITEMS, OPT_SIM, OPT_WEIGHT, OPT_K1, OPT_B, OPT_BINARY, OPT_SCORE,
+       OPT_NEIGHBORS };
+
+typedef struct opts {
+    const char *output, *input;
+    int zlevel, verbose, threads, count, text;
+    uint32_t k;
+    rs_knn_opts knn;
+} opts;
+
+_Noreturn static void fail(rs_out *o, const rs_err *e)
+{
+    rs_out_abort(o);
+    if (e->msg[0]) rs_die_err(e);
+    exit(e->code ? e->code : RS_EDATA);
+}
+
+static void put_num(rs_bundle *b, const char *key, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.17g", v);
+    rs_meta_set(b, key, buf);
+}
+
+/* The neighbours as id<TAB>rank<TAB>neighbor<TAB>sim, rows in model order. */
+static int write_text(FILE *f, const rs_bundle *b, const rs_csr *nb, int items, rs_err *e)
+{
+    const char *name = items ? "items" : "users";
+    rs_block *blk = rs_bundle_need(b, name, RS_STR, nb->rows, 1, e);
+    if (!blk) return -1;
+    const char **ids = rs_block_strs(blk);
+    for (uint32_t q = 0; q < nb->rows; q++)
+        for (uint64_t p = nb->indptr[q]; p < nb->indptr[q + 1]; p++) {
+            fputs(ids[q], f);
+            putc('\t', f);
+            rs_put_u64(f, p - nb->indptr[q] + 1);
+            putc('\t', f);
+            fputs(ids[nb->indices[p]], f);
+            putc('\t', f);
+            rs_put_g(f, nb->values[p]);
+            putc('\n', f);
+        }
+    free(ids);
+    return 0;
+}
+
+static void put_model(const opts *op, rs_bundle *b, rs_csr *nb)
+{
+    const char *prefix = op->knn.items ? "item" : "user", *other = op->knn.items ? "user" : "item";
+    char name[RS_NAME_MAX + 1];
+    static const char *const part[] = { "indptr", "indices", "values" };
+    /* A model read back in and rebuilt the other way keeps no stale rows. */
+    for (int p = 0; p < 3; p++) {
+        snprintf(name, sizeof name, "%s_nbr_%s", other, part[p]);
+        rs_bundle_remove(b, name);
+    }
+    snprintf(name, sizeof name, "%s_nbr_indptr", prefix);
+    rs_bundle_put(b, name, RS_U64, (uint64_t)nb->rows + 1, 1, nb->indptr, 1);
+    snprintf(name, sizeof name, "%s_nbr_indices", prefix);
+    rs_bundle_put(b, name, RS_U32, nb->nnz, 1, nb->indices, 1);
+    snprintf(name, sizeof name, "%s_nbr_values", prefix);
+    rs_bundle_put(b, name, RS_F32, nb->nnz, 1, nb->values, 1);
+    nb->owned = 0;
+    rs_meta_set(b, "model", op->knn.items ? "knn-item" : "knn-user");
+    put_num(b, "k", op->k);
+    rs_meta_set(b, "sim", rs_knn_sim_name(op->knn.sim));
+    rs_meta_set(b, "weight", rs_knn_weight_name(op->knn.weight));
+    rs_meta_set(b, "binary", op->knn.binary ? "1" : "0");
+    if (op->knn.weight == RS_KNN_BM25) {
+        put_num(b, "bm25_k1", op->knn.bm25_k1);
+        put_num(b, "bm25_b", op->knn.bm25_b);
+    }
+    if (!op->knn.items) rs_meta_set(b, "score", op->count ? "count" : "sum");
+}
+
+static void run(opts *op)
+{
+    rs_err e = { 0 };
+    /* Opened first, so a terminal is refused before any work. */
+    rs_out *o = rs_out_open(op->output, !op->text, &e);
+    if (!o) rs_die_err(&e);
+    double t0 = rs_now();
+    rs_in *in = rs_in_open(op->input, &e);
+    if (!in) fail(o, &e);
+    rs_bundle b = { 0 };
+    int rc = rs_bundle_read_expect(in, &b, "a matrix from rs-index", &e);
+    rs_in_close(in);
+    if (rc < 0) fail(o, &e);
+    rs_csr m;
+    if (rs_csr_get(&b, &m, &e) < 0) fail(o, &e);
+    if (op->verbose)
+        rs_warn("read %.3f s: %u users x %u items, %llu nonzeros", rs_now() - t0, m.rows, m.cols,
+                (unsigned long long)m.nnz);
+    double t1 = rs_now();
+    rs_knn_space s;
+    if (rs_knn_space_build(&m, &op->knn, &s, &e) < 0) fail(o, &e);
+    uint32_t n = s.x.rows;
+    if (n && op->k > n - 1) op->k = n - 1;
+    if (op->verbose)
+        rs_warn("space %.3f s: %u %s, %llu distinct entries, %.3g multiply-adds to do",
+                rs_now() - t1, n, op->knn.items ? "items" : "users",
+                (unsigned long long)s.x.nnz, (double)rs_knn_work(&s));
+    double t2 = rs_now();
+    rs_progress pr;
+    rs_progress_start(&pr, "neighbours");
+    rs_csr nb;
+    rc = rs_knn_neighbors(&s, op->k, op->threads, &pr, &nb, &e);
+    rs_progress_end(&pr);
+    rs_knn_space_free(&s);
+    if (rc < 0) fail(o, &e);
+    if (op->verbose) {
+        uint32_t empty = 0, full = 0;
+        for (uint32_t q = 0; q < n; q++) {
+            uint64_t l = nb.indptr[q + 1] - nb.indptr[q];
+            empty += l == 0;
+            full += l == op->k;
+        }
+        rs_warn("neighbours %.3f s (%d threads): %u rows with all %u, %u with none",
+                rs_now() - t2, op->threads, full, op->k, empty);
+    }
+    double t3 = rs_now();
+    if (op->text) {
+        rc = write_text(rs_out_file(o), &b, &nb, op->knn.items, &e);
+        rs_csr_free(&nb);
+    } else {
+        put_model(op, &b, &nb);
+        rc = rs_bundle_write(rs_out_file(o), &b, op->zlevel, &e);
+    }
+    if (rc < 0) {
+        if (errno == EPIPE) e.msg[0] = '\0';     /* the reader left: no words needed */
+        fail(o, &e);
+    }
+    rs_bundle_free(&b);
+    if (rs_out_close(o, &e) < 0) {
+        if (e.msg[0]) rs_die_err(&e);
+        exit(RS_EDATA);
+    }
+    if (op->verbose) rs_warn("write %.3f s", rs_now() - t3);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "users", no_argument, NULL, OPT_USERS },
+        { "items", no_argument, NULL, OPT_ITEMS },
+        { "nearest", required_argument, NULL, 'k' },
+        { "sim", required_argument, NULL, OPT_SIM },
+        { "weight", required_argument, NULL, OPT_WEIGHT },
+        { "bm25-k1", required_argument, NULL, OPT_K1 },
+        { "bm25-b", required_argument, NULL, OPT_B },
+        { "binary", no_argument, NULL, OPT_BINARY },
+        { "score", required_argument, NULL, OPT_SCORE },
+        { "neighbors", no_argument, NULL, OPT_NEIGHBORS },
+        { "neighbours", no_argument, NULL, OPT_NEIGHBORS },
+        { "jobs", required_argument, NULL, 'j' },
+        { "output", required_argument, NULL, 'o' },
+        { "compress", optional_argument, NULL, 'z' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    opts op = { .k = 20 };
+    rs_knn_defaults(&op.knn);
+    int users = 0, items = 0, sim_set = 0, score_set = 0, bm25_set = 0, c;
+    while ((c = getopt_long(argc, argv, "k:j:o:z::vhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_USERS: users = 1; break;
+        case OPT_ITEMS: items = 1; break;
+        case 'k': op.k = (uint32_t)rs_opt_int("-k", optarg, 1, UINT32_MAX); break;
+        case OPT_SIM:
+            if ((op.knn.sim = rs_knn_sim_parse(optarg)) < 0)
+                rs_usage_error("--sim: '%s' is not one of cosine, jaccard, pearson, dot", optarg);
+            sim_set = 1;
+            break;
+        case OPT_WEIGHT:
+            if ((op.knn.weight = rs_knn_weight_parse(optarg)) < 0)
+                rs_usage_error("--weight: '%s' is not one of none, tfidf, bm25", optarg);
+            break;
+        case OPT_K1: op.knn.bm25_k1 = rs_opt_double("--bm25-k1", optarg, 0, 1e9); bm25_set = 1; break;
+        case OPT_B: op.knn.bm25_b = rs_opt_double("--bm25-b", optarg, 0, 1); bm25_set = 1; break;
+        case OPT_BINARY: op.knn.binary = 1; break;
+        case OPT_SCORE:
+            if (strcmp(optarg, "sum") && strcmp(optarg, "count"))
+                rs_usage_error("--score: '%s' is not one of sum, count", optarg);
+            op.count = !strcmp(optarg, "count");
+            score_set = 1;
+            break;
+        case OPT_NEIGHBORS: op.text = 1; break;
+        case 'j': op.threads = (int)rs_opt_int("-j", optarg, 0, 1024); break;
+        case 'o': op.output = optarg; break;
+        case 'z': op.zlevel = optarg ? (int)rs_opt_int("--compress", optarg, 1, 19) : 3; break;
+        case 'v': op.verbose = 1; break;
+        case 'h': rs_help(usage);
+        case 'V': rs_version();
+        default:    /* getopt_long has said what is wrong */
+            fprintf(stderr, "Try '%s --help' for more information.\n", rs_prog());
+            return RS_EUSAGE;
+        }
+    }
+    if (users == items) rs_usage_error("say which neighbours: --users or --items (one of them)");
+    op.knn.items = items;
+    if (score_set && items) rs_usage_error("--score is for --users models");
+    if (bm25_set && op.knn.weight != RS_KNN_BM25) rs_usage_error("--bm25-k1/--bm25-b need --weight bm25");
+    if (op.text && op.zlevel) rs_usage_error("--compress is for the binary model, not --neighbors");
+    /* implicit's BM25Recommender ranks by the plain dot of the weighted columns. */
+    if (op.knn.weight == RS_KNN_BM25 && !sim_set) op.knn.sim = RS_KNN_DOT;
+    rs_err e = { 0 };
+    if (rs_knn_check(&op.knn, &e) < 0) rs_usage_error("%s", e.msg);
+    if (argc - optind > 1) rs_usage_error("one input at most, not %d", argc - optind);
+    op.input = optind < argc ? argv[optind] : NULL;
+    op.threads = op.threads ? op.threads : rs_threads_default();
+    rs_blas_threads(1);     /* no BLAS here: every core is ours */
+    run(&op);
+    return 0;
+}

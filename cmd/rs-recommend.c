@@ -1,0 +1,350 @@
+/* rs-recommend: a model in, top-N lists (or predicted ratings) out. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "err.h"
+#include "fmt.h"
+#include "idmap.h"
+#include "io.h"
+#include "progress.h"
+#include "ratings.h"
+#include "recommend.h"
+#include "recwrite.h"
+#include "scorer.h"
+#include "titles.h"
+
+static const char usage[] =
+"Usage: rs-recommend [OPTION]... [MODEL]\n"
+"       rs-recommend --predict -m MODEL [PAIRS]...\n"
+"Write the top-N items for every user of a model (from rs-svd, rs-knn,\n"
+"rs-w2v, or a bare matrix from rs-index: most popular), read from MODEL or\n"
+"standard input, as user<TAB>rank<TAB>item<TAB>score with rank from 1.\n"
+"Each user's training items are left out.\n"
+"\n"
+"What to answer (default: every user of the model, in model order):\n"
+"  -u, --user ID        only this user (repeatable); an unknown user is\n"
+"                       reported and skipped, and the exit status is 1\n"
+"      --similar ITEM   the N items most similar to ITEM (repeatable), as\n"
+"                       item<TAB>rank<TAB>similar_item<TAB>score\n"
+"      --history FILE   users outside the model: score each from its rows\n"
+"                       in FILE (canonical TSV) without retraining (fold-in)\n"
+"      --predict        predicted ratings of the (user, item) pairs in PAIRS\n"
+"                       (canonical TSV, files or stdin; model from -m) as\n"
+"                       user<TAB>item<TAB>score; unknown ids get the model's\n"
+"                       answer without them (global mean and known biases)\n"
+"\n"
+"Model and scoring:\n"
+"  -m, --model FILE     read the model from FILE (mapped, not read, when it\n"
+"                       is an uncompressed file) instead of stdin\n"
+"      --popular        score by popularity (training users per item)\n"
+"                       whatever model the input holds\n"
+"  -n N                 list length (default 10)\n"
+"      --exclude-seen   leave out the user's own items (default)\n"
+"      --include-seen   keep them\n"
+"\n"
+"Output:\n"
+"  -f, --format F       tsv (default), jsonl (one object per user:\n"
+"                       {\"user\":..,\"items\":[..],\"scores\":[..]}) or redis\n"
+"                       (DEL and RPUSH commands for redis-cli --pipe)\n"
+"      --redis-prefix P key prefix for --format redis (default rs:recs:)\n"
+"      --items FILE     add item titles from FILE: MovieLens movies.csv,\n"
+"                       ml-100k u.item (Latin-1), movies.dat, or id<TAB>title\n"
+"  -o, --output FILE    write FILE (complete or not at all) instead of stdout\n"
+"\n"
+"Other:\n"
+"  -j, --jobs N         worker threads (default: all cores)\n"
+"      --batch N        users scored per block (default: about 16 MB of scores)\n"
+"  -v, --verbose        report the model, counts and times on stderr\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show the version and exit\n"
+"\n"
+"Examples:\n"
+"  rs-index train.tsv | rs-svd -k 50 | rs-recommend -n 10 > recs.tsv\n"
+"  rs-recommend -m model.rs --user 10 -n 15 --items movies.csv\n"
+"  rs-recommend -m model.rs --similar 50 --format jsonl\n"
+"  rs-recommend -m model.rs --format redis -n 100 | redis-cli --pipe\n"
+"\n"
+"Exit status: 0 success, 1 bad data (or an unknown --user/--similar id),\n"
+"2 bad usage.  See rs-recommend(1).\n";
+
+enum { OPT_SIMILAR = 256, OPT_HISTORY, OPT_PREDICT, OPT_POPULAR, OPT_EXCLUDE, OPT_INCLUDE,
+       OPT_PREFIX, OPT_ITEMS, OPT_BATCH };
+
+static const struct option longopts[] = {
+    { "user", required_argument, NULL, 'u' },
+    { "similar", required_argument, NULL, OPT_SIMILAR },
+    { "history", required_argument, NULL, OPT_HISTORY },
+    { "predict", no_argument, NULL, OPT_PREDICT },
+    { "model", required_argument, NULL, 'm' },
+    { "popular", no_argument, NULL, OPT_POPULAR },
+    { "exclude-seen", no_argument, NULL, OPT_EXCLUDE },
+    { "include-seen", no_argument, NULL, OPT_INCLUDE },
+    { "format", required_argument, NULL, 'f' },
+    { "redis-prefix", required_argument, NULL, OPT_PREFIX },
+    { "items", required_argument, NULL, OPT_ITEMS },
+    { "output", required_argument, NULL, 'o' },
+    { "jobs", required_argument, NULL, 'j' },
+    { "batch", required_argument, NULL, OPT_BATCH },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+};
+
+#define MODEL_WHAT "a model from rs-svd, rs-knn or rs-w2v (or a matrix from rs-index)"
+
+typedef struct opts {
+    const char *model, *output, *history, *titles, *prefix;
+    char **users, **similar;
+    int nusers, nsimilar;
+    int predict, popular, verbose, format, threads;
+    rs_rec_opts rec;
+} opts;
+
+static int is_stdin(const char *path) { return !path || strcmp(path, "-") == 0; }
+
+/* A named file is mapped when it can be; text gets the same hint as stdin. */
+static void load_model(const char *path, rs_bundle *b, rs_err *e)
+{
+    rs_in *in = rs_in_open(path, e);
+    if (!in) rs_die_err(e);
+    int bin = is_stdin(path) ? 0 : rs_in_is_binary(in, e);
+    if (bin < 0) rs_die_err(e);
+    if (bin) {
+        rs_in_close(in);
+        if (rs_bundle_load(path, b, e) < 0) rs_die_err(e);
+        return;
+    }
+    int rc = rs_bundle_read_expect(in, b, MODEL_WHAT, e);
+    rs_in_close(in);
+    if (rc < 0) rs_die_err(e);
+}
+
+static const char **names(const rs_bundle *b, const char *block, uint64_t n, rs_err *e)
+{
+    rs_block *blk = rs_bundle_need(b, block, RS_STR, n, 1, e);
+    if (!blk) rs_die_err(e);
+    return rs_block_strs(blk);
+}
+
+static rs_idmap *idmap(const rs_bundle *b, const char *block, rs_err *e)
+{
+    rs_idmap *m = rs_idmap_get(b, block, e);
+    if (!m) rs_die_err(e);
+    return m;
+}
+
+/* Dense indices of the ids the model knows; the rest are reported. */
+static size_t lookup(const rs_idmap *m, char **ids, int n, const char *what,
+                     uint32_t *idx, const char **qname, int *unknown)
+{
+    size_t k = 0;
+    for (int a = 0; a < n; a++) {
+        int64_t v = rs_idmap_find(m, ids[a], strlen(ids[a]));
+        if (v < 0) {
+            rs_warn("unknown %s '%s' (not in the model)", what, ids[a]);
+            *unknown = 1;
+            continue;
+        }
+        idx[k] = (uint32_t)v;
+        qname[k++] = ids[a];
+    }
+    return k;
+}
+
+static void parse(int argc, char **argv, opts *o)
+{
+    int c;
+    o->threads = rs_threads_default();
+    o->format = RS_RECFMT_TSV;
+    o->prefix = "rs:recs:";
+    o->rec.n = 10;
+    o->rec.exclude_seen = 1;
+    o->users = rs_xcalloc((size_t)argc, sizeof *o->users);
+    o->similar = rs_xcalloc((size_t)argc, sizeof *o->similar);
+    while ((c = getopt_long(argc, argv, "u:m:n:f:o:j:vhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'u': o->users[o->nusers++] = optarg; break;
+        case OPT_SIMILAR: o->similar[o->nsimilar++] = optarg; break;
+        case OPT_HISTORY: o->history = optarg; break;
+        case OPT_PREDICT: o->predict = 1; break;
+        case 'm': o->model = optarg; break;
+        case OPT_POPULAR: o->popular = 1; break;
+        case OPT_EXCLUDE: o->rec.exclude_seen = 1; break;
+        case OPT_INCLUDE: o->rec.exclude_seen = 0; break;
+        case 'n': o->rec.n = (size_t)rs_opt_int("-n", optarg, 1, 1 << 24); break;
+        case 'f':
+            if ((o->format = rs_recwrite_format(optarg)) < 0)
+                rs_usage_error("--format: '%s' is not one of tsv, jsonl, redis", optarg);
+            break;
+        case OPT_PREFIX: o->prefix = optarg; break;
+        case OPT_ITEMS: o->titles = optarg; break;
+        case 'o': o->output = optarg; break;
+        case 'j': {
+            int j = (int)rs_opt_int("--jobs", optarg, 0, 1024);
+            o->threads = j ? j : rs_threads_default();
+            break;
+        }
+        case OPT_BATCH: o->rec.block = (size_t)rs_opt_int("--batch", optarg, 1, 1 << 20); break;
+        case 'v': o->verbose = 1; break;
+        case 'h': rs_help(usage);
+        case 'V': rs_version();
+        default: rs_usage_error("unknown or incomplete option");
+        }
+    }
+    int modes = (o->nusers > 0) + (o->nsimilar > 0) + (o->history != NULL) + o->predict;
+    if (modes > 1)
+        rs_usage_error("--user, --similar, --history and --predict exclude each other");
+    int nargs = argc - optind;
+    if (o->predict) {
+        if (!o->model) rs_usage_error("--predict reads the model from -m FILE "
+                                      "(the pairs come from stdin or the files named)");
+        if (o->popular) rs_usage_error("--popular does not predict ratings");
+        if (o->format != RS_RECFMT_TSV) rs_usage_error("--predict writes TSV only");
+    } else {
+        if (nargs > 1) rs_usage_error("one model at a time (got %d files)", nargs);
+        if (nargs == 1 && o->model) rs_usage_error("model given twice (-m and an argument)");
+        if (nargs == 1) o->model = argv[optind];
+    }
+    if (o->history && is_stdin(o->history) && is_stdin(o->model))
+        rs_usage_error("--history - reads stdin, so the model must come from -m FILE");
+    if (o->predict && is_stdin(o->model) && nargs == 0)
+        rs_usage_error("-m - and pairs on stdin cannot share it");
+}
+
+int main(int argc, char **argv)
+{
+    opts o = { 0 };
+    parse(argc, argv, &o);
+    rs_err e = { 0 };
+    int unknown = 0;
+    double t0 = rs_now();
+
+    rs_bundle b = { 0 };
+    load_model(o.model, &b, &e);
+    rs_scorer *s = rs_scorer_open_kind(&b, o.popular ? "popular" : NULL, &e);
+    if (!s) rs_die_err(&e);
+    const rs_csr *train = rs_scorer_train(s);
+    if (o.nsimilar && !rs_scorer_can_similar(s))
+        rs_die(RS_EUSAGE, "--similar: a %s model has no notion of item similarity",
+               rs_scorer_kind(s));
+    if (o.predict && !rs_scorer_can_predict(s))
+        rs_die(RS_EUSAGE, "--predict: a %s model does not predict ratings", rs_scorer_kind(s));
+    if (o.verbose)
+        rs_warn("model %s: %u users, %u items, %llu training interactions; loaded in %.3f s",
+                rs_scorer_kind(s), train->rows, train->cols, (unsigned long long)train->nnz,
+                rs_now() - t0);
+
+    const char **inames = names(&b, "items", train->cols, &e);
+    rs_idmap *imap = NULL;
+    if (o.titles || o.nsimilar || o.history || o.predict) imap = idmap(&b, "items", &e);
+    char **titles = NULL;
+    if (o.titles) {
+        uint32_t matched;
+        if (!(titles = rs_titles_read(o.titles, imap, &matched, &e))) rs_die_err(&e);
+        if (o.verbose) rs_warn("%s: titles for %u of %u items", o.titles, matched, train->cols);
+    }
+
+    rs_out *out = rs_out_open(o.output, 0, &e);
+    if (!out) rs_die_err(&e);
+    FILE *f = rs_out_file(out);
+    rs_recwrite w = { .format = o.format, .key = "user", .prefix = o.prefix,
+                      .iname = inames, .title = (const char *const *)titles };
+    rs_progress prog;
+    o.rec.progress = &prog;
+    /* One worker when there is one block: BLAS may then use every core;
+     * with several workers each BLAS call stays on its own thread. */
+    o.rec.threads = o.threads;
+    rs_blas_threads(o.threads > 1 ? 1 : o.threads);
+    double t1 = rs_now();
+    int rc = 0;
+    size_t nq = 0;
+    const char **qnames = NULL;
+    rs_idmap *umap = NULL;
+
+    if (o.predict) {
+        rs_ratings p;
+        rs_ratings_init(&p);
+        if (rs_ratings_read_paths(argv + optind, argc - optind, &p, &e) < 0) {
+            rs_out_abort(out);
+            rs_die_err(&e);
+        }
+        uint64_t uu, ui;
+        umap = idmap(&b, "users", &e);
+        rc = rs_recommend_predict(s, umap, imap, &p, f, &uu, &ui, &e);
+        nq = p.n;
+        if (rc == 0 && (uu || ui))
+            rs_warn("%llu of %zu pairs with an unknown user, %llu with an unknown item "
+                    "(predicted without them)", (unsigned long long)uu, p.n,
+                    (unsigned long long)ui);
+        rs_ratings_free(&p);
+    } else if (o.history) {
+        rs_ratings h;
+        rs_ratings_init(&h);
+        char *paths[1] = { (char *)o.history };
+        if (rs_ratings_read_paths(paths, 1, &h, &e) < 0) {
+            rs_out_abort(out);
+            rs_die_err(&e);
+        }
+        rs_csr hm;
+        uint64_t skipped;
+        rs_history_matrix(&h, imap, &hm, &skipped);
+        if (o.verbose && skipped)
+            rs_warn("%s: %llu history rows name items the model does not know (ignored)",
+                    o.history, (unsigned long long)skipped);
+        nq = hm.rows;
+        qnames = rs_xmalloc((nq ? nq : 1) * sizeof *qnames);
+        for (size_t q = 0; q < nq; q++) qnames[q] = rs_idmap_str(h.users, (uint32_t)q);
+        w.qname = qnames;
+        rc = rs_recommend_history(s, &hm, &o.rec, rs_recwrite_emit, &w, f, &e);
+        rs_csr_free(&hm);
+        free(qnames);
+        qnames = NULL;
+        rs_ratings_free(&h);
+    } else if (o.nsimilar) {
+        uint32_t *idx = rs_xmalloc((size_t)o.nsimilar * sizeof *idx);
+        qnames = rs_xmalloc((size_t)o.nsimilar * sizeof *qnames);
+        nq = lookup(imap, o.similar, o.nsimilar, "item", idx, qnames, &unknown);
+        w.qname = qnames;
+        w.key = "item";
+        rc = rs_recommend_similar(s, idx, nq, &o.rec, rs_recwrite_emit, &w, f, &e);
+        free(idx);
+    } else if (o.nusers) {
+        uint32_t *idx = rs_xmalloc((size_t)o.nusers * sizeof *idx);
+        qnames = rs_xmalloc((size_t)o.nusers * sizeof *qnames);
+        umap = idmap(&b, "users", &e);
+        nq = lookup(umap, o.users, o.nusers, "user", idx, qnames, &unknown);
+        w.qname = qnames;
+        rc = rs_recommend_users(s, idx, nq, &o.rec, rs_recwrite_emit, &w, f, &e);
+        free(idx);
+    } else {
+        qnames = names(&b, "users", train->rows, &e);
+        w.qname = qnames;
+        nq = train->rows;
+        rc = rs_recommend_users(s, NULL, 0, &o.rec, rs_recwrite_emit, &w, f, &e);
+    }
+    if (rc < 0) {
+        rs_out_abort(out);
+        rs_die_err(&e);
+    }
+    if (rs_out_close(out, &e) < 0) {
+        if (e.msg[0]) rs_die_err(&e);
+        exit(RS_EDATA);     /* the reader left early: nothing to say */
+    }
+    if (o.verbose)
+        rs_warn("%zu %s in %.3f s (%d thread%s)", nq, o.predict ? "pairs" : "lists",
+                rs_now() - t1, o.threads, o.threads == 1 ? "" : "s");
+
+    free(qnames);
+    rs_idmap_free(umap);
+    rs_idmap_free(imap);
+    rs_titles_free(titles, train->cols);
+    free(inames);
+    rs_scorer_close(s);
+    rs_bundle_free(&b);
+    free(o.users);
+    free(o.similar);
+    return unknown ? RS_EDATA : 0;
+}

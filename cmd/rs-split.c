@@ -1,0 +1,154 @@
+/* rs-split: canonical TSV in, training rows to stdout, test rows to -t FILE. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "err.h"
+#include "io.h"
+#include "ratings.h"
+#include "split.h"
+
+static const char usage[] =
+"Usage: rs-split -t TEST [OPTION]... [FILE]...\n"
+"Split interactions (canonical TSV, files or stdin) into training rows, written\n"
+"to standard output, and test rows, written to TEST.  TEST is complete and\n"
+"closed before standard output is, so a later stage of the same pipe can read it.\n"
+"\n"
+"Which rows are test (--last or --frac, and/or which users give them):\n"
+"      --last N         each user's N most recent rows (a user with N or fewer\n"
+"                       rows is all test)\n"
+"      --by time|order  most recent by timestamp, ties by input order (default),\n"
+"                       or by input order alone\n"
+"      --frac F         a random round(F*n) of each user's n rows (0 <= F <= 1)\n"
+"      --users-frac F   only a random fraction F of the users give test rows;\n"
+"                       all of their rows unless --last or --frac says otherwise\n"
+"      --folds K        cut the users into K random groups (with --last/--frac),\n"
+"                       or else the rows into K random folds (rating-level K-fold)\n"
+"      --fold I         which group or fold (1..K) is test\n"
+"      --seed S         random seed (default 1)\n"
+"\n"
+"Output:\n"
+"  -t, --test FILE      where the test rows go (required; '-' = stdout with -o)\n"
+"  -o, --output FILE    write the training rows to FILE instead of stdout\n"
+"  -v, --verbose        print train and test row and user counts on stderr\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show the version and exit\n"
+"\n"
+"Rows keep their input order in both outputs.  Exit status: 0 success,\n"
+"1 bad data, 2 bad usage.  See rs-split(1).\n";
+
+enum { OPT_LAST = 256, OPT_BY, OPT_FRAC, OPT_USERS_FRAC, OPT_FOLDS, OPT_FOLD, OPT_SEED };
+
+static const struct option longopts[] = {
+    { "last", required_argument, NULL, OPT_LAST },
+    { "by", required_argument, NULL, OPT_BY },
+    { "frac", required_argument, NULL, OPT_FRAC },
+    { "users-frac", required_argument, NULL, OPT_USERS_FRAC },
+    { "folds", required_argument, NULL, OPT_FOLDS },
+    { "fold", required_argument, NULL, OPT_FOLD },
+    { "seed", required_argument, NULL, OPT_SEED },
+    { "test", required_argument, NULL, 't' },
+    { "output", required_argument, NULL, 'o' },
+    { "verbose", no_argument, NULL, 'v' },
+    { "help", no_argument, NULL, 'h' },
+    { "version", no_argument, NULL, 'V' },
+    { NULL, 0, NULL, 0 }
+};
+
+static int is_stdout(const char *path) { return !path || strcmp(path, "-") == 0; }
+
+static void write_side(FILE *f, const rs_ratings *rt, const unsigned char *test, int side)
+{
+    for (size_t k = 0; k < rt->n; k++)
+        if (test[k] == side) rs_ratings_write_row(f, rt, k);
+}
+
+/* Exit on a failed close; a reader that left the pipe early gets silence. */
+static void close_or_die(rs_out *o, rs_out *other)
+{
+    rs_err e = { 0 };
+    if (rs_out_close(o, &e) == 0) return;
+    rs_out_abort(other);
+    if (e.msg[0]) rs_die_err(&e);
+    exit(RS_EDATA);
+}
+
+int main(int argc, char **argv)
+{
+    rs_split_opts so;
+    rs_split_opts_init(&so);
+    const char *test_path = NULL, *train_path = NULL, *fold_arg = NULL;
+    int verbose = 0, c;
+    while ((c = getopt_long(argc, argv, "t:o:vhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_LAST: so.last = (uint64_t)rs_opt_int("--last", optarg, 1, INT64_MAX); break;
+        case OPT_BY:
+            if (strcmp(optarg, "time") == 0) so.by = RS_SPLIT_BY_TIME;
+            else if (strcmp(optarg, "order") == 0) so.by = RS_SPLIT_BY_ORDER;
+            else rs_usage_error("--by: '%s' is neither 'time' nor 'order'", optarg);
+            break;
+        case OPT_FRAC: so.frac = rs_opt_double("--frac", optarg, 0, 1); break;
+        case OPT_USERS_FRAC: so.users_frac = rs_opt_double("--users-frac", optarg, 0, 1); break;
+        case OPT_FOLDS: so.folds = rs_opt_int("--folds", optarg, 2, INT32_MAX); break;
+        case OPT_FOLD: fold_arg = optarg; break;
+        case OPT_SEED: so.seed = rs_opt_seed("--seed", optarg); break;
+        case 't': test_path = optarg; break;
+        case 'o': train_path = optarg; break;
+        case 'v': verbose = 1; break;
+        case 'h': rs_help(usage);
+        case 'V': rs_version();
+        default: rs_usage_error("unknown or incomplete option");
+        }
+    }
+    /* After the loop, so the range names K whatever the option order. */
+    if (fold_arg) so.fold = rs_opt_int("--fold", fold_arg, 1, so.folds ? so.folds : INT32_MAX);
+    rs_err e = { 0 };
+    if (rs_split_check(&so, &e) < 0) rs_usage_error("%s", e.msg);
+    if (!test_path) rs_usage_error("-t FILE is required (where the test rows go)");
+    if (is_stdout(test_path) && is_stdout(train_path))
+        rs_usage_error("test and training rows cannot both go to stdout (give -o FILE with -t -)");
+    if (train_path && strcmp(test_path, train_path) == 0)
+        rs_usage_error("-t and -o name the same file '%s'", test_path);
+
+    /* Open both first, so an unwritable path fails before a long read. */
+    rs_out *test_out = rs_out_open(test_path, 0, &e);
+    if (!test_out) rs_die_err(&e);
+    rs_out *train_out = rs_out_open(train_path, 0, &e);
+    if (!train_out) { rs_out_abort(test_out); rs_die_err(&e); }
+
+    rs_ratings rt;
+    rs_ratings_init(&rt);
+    unsigned char *test = NULL;
+    int rc = rs_ratings_read_paths(argv + optind, argc - optind, &rt, &e);
+    if (rc == 0) {
+        test = rs_xmalloc(rt.n);
+        rc = rs_split(&rt, &so, test, &e);
+    }
+    if (rc < 0) {
+        rs_out_abort(test_out); rs_out_abort(train_out);
+        rs_die_err(&e);
+    }
+
+    /* The file side first, and closed (renamed into place) before stdout is
+     * touched: `rs-split -t t.tsv | next -t t.tsv` may open t.tsv as soon as
+     * our stdout ends. */
+    int test_first = !is_stdout(test_path);
+    rs_out *first = test_first ? test_out : train_out, *second = test_first ? train_out : test_out;
+    write_side(rs_out_file(first), &rt, test, test_first);
+    close_or_die(first, second);
+    write_side(rs_out_file(second), &rt, test, !test_first);
+    close_or_die(second, NULL);
+
+    if (verbose) {
+        rs_split_stats s;
+        rs_split_stats_count(&rt, test, &s);
+        rs_warn("train: %zu rows, %u users; test: %zu rows, %u users",
+                s.rows[0], s.users[0], s.rows[1], s.users[1]);
+        if (!s.rows[1]) rs_warn("warning: the test set is empty");
+        if (!s.rows[0]) rs_warn("warning: the training set is empty");
+    }
+    free(test);
+    rs_ratings_free(&rt);
+    return 0;
+}

@@ -1,0 +1,622 @@
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include <lapacke.h>
+#include "rng.h"
+#include "svd.h"
+
+/* Dense blocks that the sparse passes read or write have rows padded to a
+ * multiple of LANE (with zeros), so the inner loops have a fixed trip count
+ * the compiler turns into vector code. */
+#define LANE 8
+/* Private accumulators of the scatter half of a pass stay under this. */
+#define ACC_BYTES ((size_t)1 << 30)
+/* The passes are memory-bound loops over the nonzeros: build them for the
+ * vector units the machine has, not only for the baseline the rest of the
+ * program targets. */
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#define HOT __attribute__((target_clones("default", "arch=x86-64-v3", "arch=x86-64-v4")))
+#else
+#define HOT
+#endif
+
+static size_t pad(size_t w) { return (w + LANE - 1) / LANE * LANE; }
+
+/* The centred matrix seen from its larger side: C = S - beta alpha', with S
+ * the CSR whose rows are the larger side (nb rows, ns columns).  The SVD is
+ * computed for M = C' (ns x nb), whose row space is the small side.
+ *
+ * Precision: the block a pass reads (x) is float, which halves the memory
+ * its random accesses touch; sums are double.  The basis K (orthonormal, in
+ * double, for the projections) has a copy Kr rounded to float values, so a
+ * pass multiplies exactly Kr, and the Rayleigh-Ritz step is done on Kr:
+ * Kr'MM'Kr y = s^2 Kr'Kr y with Kr'Kr computed.  The rounding then costs
+ * no accuracy in the singular values. */
+typedef struct op {
+    const rs_csr *s;
+    const double *beta;     /* nb, or NULL when not centred */
+    const double *alpha;    /* ns */
+    uint32_t nb, ns;
+    int threads;            /* workers for row-parallel work */
+    int parts;              /* workers for the scatter (private accumulators) */
+    uint32_t *cut;          /* parts + 1 row bounds of S, balanced by work */
+    double *acc;            /* (parts - 1) x ns x wmax accumulators */
+    double *tt;             /* parts x wmax: beta' Z per part */
+    uint64_t seed;
+} op;
+
+enum { PASS_RANGE, PASS_GRAM, PASS_GATHER, PASS_REDUCE };
+
+typedef struct job {
+    const op *o;
+    int kind, t, n;         /* what, which worker, of how many */
+    size_t wp;              /* padded width of x, y */
+    size_t l;               /* PASS_RANGE: columns of the test matrix */
+    const float *x;         /* ns x wp input (not for PASS_RANGE) */
+    double *y;              /* PASS_RANGE/GRAM: ns x wp; PASS_GATHER: nb x wp */
+    const double *w;        /* alpha' x (wp), when centred */
+    const double *scale;    /* PASS_GATHER: per-column factor */
+} job;
+
+/* z = row u of S times x, minus beta[u] w. */
+static inline void row_times(const op *o, uint32_t u, const float *x, size_t wp,
+                             const double *w, double *z)
+{
+    const rs_csr *s = o->s;
+    memset(z, 0, wp * sizeof *z);
+    for (uint64_t p = s->indptr[u]; p < s->indptr[u + 1]; p++) {
+        double v = s->values[p];
+        const float *xr = x + (size_t)s->indices[p] * wp;
+        for (size_t c = 0; c < wp; c += LANE)
+            for (int l = 0; l < LANE; l++) z[c + l] += v * xr[c + l];
+    }
+    if (o->beta && w) {
+        double b = o->beta[u];
+        for (size_t c = 0; c < wp; c += LANE)
+            for (int l = 0; l < LANE; l++) z[c + l] -= b * w[c + l];
+    }
+}
+
+/* acc += row u of S, transposed, times z; tt += beta[u] z. */
+static inline void row_scatter(const op *o, uint32_t u, const double *z, size_t wp,
+                               double *acc, double *tt)
+{
+    const rs_csr *s = o->s;
+    for (uint64_t p = s->indptr[u]; p < s->indptr[u + 1]; p++) {
+        double v = s->values[p];
+        double *yr = acc + (size_t)s->indices[p] * wp;
+        for (size_t c = 0; c < wp; c += LANE)
+            for (int l = 0; l < LANE; l++) yr[c + l] += v * z[c + l];
+    }
+    if (o->beta) {
+        double b = o->beta[u];
+        for (size_t c = 0; c < wp; c += LANE)
+            for (int l = 0; l < LANE; l++) tt[c + l] += b * z[c + l];
+    }
+}
+
+/* Row u of the Gaussian test matrix, from its own stream: never stored,
+ * and the same for any number of threads.  Box-Muller, both values used. */
+static void gaussian_row(uint64_t seed, uint32_t u, double *z, size_t l, size_t wp)
+{
+    rs_rng r;
+    rs_rng_seed2(&r, seed, u);
+    for (size_t c = 0; c < l; c += 2) {
+        double u1 = 1.0 - rs_rng_double(&r), u2 = 6.283185307179586 * rs_rng_double(&r);
+        double rad = sqrt(-2.0 * log(u1));
+        z[c] = rad * cos(u2);
+        if (c + 1 < l) z[c + 1] = rad * sin(u2);
+    }
+    for (size_t c = l; c < wp; c++) z[c] = 0.0;
+}
+
+HOT static void *work(void *arg)
+{
+    const job *j = arg;
+    const op *o = j->o;
+    size_t wp = j->wp, ns = o->ns;
+    if (j->kind == PASS_REDUCE) {
+        size_t r0 = ns * (size_t)j->t / (size_t)j->n, r1 = ns * (size_t)(j->t + 1) / (size_t)j->n;
+        for (int q = 1; q < o->parts; q++) {
+            const double *a = o->acc + (size_t)(q - 1) * ns * wp;
+            for (size_t i = r0 * wp; i < r1 * wp; i++) j->y[i] += a[i];
+        }
+        return NULL;
+    }
+    double *z = rs_xmalloc(wp * sizeof *z);
+    if (j->kind == PASS_GATHER) {
+        uint32_t r0 = (uint32_t)((uint64_t)o->nb * (uint64_t)j->t / (uint64_t)j->n);
+        uint32_t r1 = (uint32_t)((uint64_t)o->nb * (uint64_t)(j->t + 1) / (uint64_t)j->n);
+        for (uint32_t u = r0; u < r1; u++) {
+            row_times(o, u, j->x, wp, j->w, z);
+            double *out = j->y + (size_t)u * wp;
+            for (size_t c = 0; c < wp; c++) out[c] = z[c] * j->scale[c];
+        }
+        free(z);
+        return NULL;
+    }
+    double *acc = j->t == 0 ? j->y : o->acc + (size_t)(j->t - 1) * ns * wp;
+    double *tt = o->tt + (size_t)j->t * wp;
+    memset(acc, 0, ns * wp * sizeof *acc);
+    memset(tt, 0, wp * sizeof *tt);
+    for (uint32_t u = o->cut[j->t]; u < o->cut[j->t + 1]; u++) {
+        if (j->kind == PASS_RANGE) gaussian_row(o->seed, u, z, j->l, wp);
+        else row_times(o, u, j->x, wp, j->w, z);
+        row_scatter(o, u, z, wp, acc, tt);
+    }
+    free(z);
+    return NULL;
+}
+
+/* Run n copies of tmpl (t = 0..n-1) on threads; the caller's thread does
+ * t = 0.  Where a thread cannot start its share runs here: same result. */
+static void run(const job *tmpl, int n)
+{
+    job *jobs = rs_xmalloc((size_t)n * sizeof *jobs);
+    pthread_t *th = rs_xmalloc((size_t)n * sizeof *th);
+    char *started = rs_xcalloc((size_t)n, 1);
+    for (int t = 0; t < n; t++) {
+        jobs[t] = *tmpl;
+        jobs[t].t = t;
+        jobs[t].n = n;
+    }
+    for (int t = 1; t < n; t++) started[t] = pthread_create(&th[t], NULL, work, &jobs[t]) == 0;
+    work(&jobs[0]);
+    for (int t = 1; t < n; t++) {
+        if (started[t]) pthread_join(th[t], NULL);
+        else work(&jobs[t]);
+    }
+    free(started);
+    free(th);
+    free(jobs);
+}
+
+/* w = alpha' x (wp), or NULL when not centred. */
+static double *alpha_times(const op *o, const float *x, size_t wp)
+{
+    if (!o->beta) return NULL;
+    double *w = rs_xcalloc(wp, sizeof *w);
+    for (size_t r = 0; r < o->ns; r++)
+        for (size_t c = 0; c < wp; c++) w[c] += o->alpha[r] * x[r * wp + c];
+    return w;
+}
+
+/* y = M M' x (PASS_GRAM) or M W (PASS_RANGE, W of l columns): one pass over
+ * the nonzeros, both products fused row by row of S. */
+static void pass_scatter(const op *o, int kind, const float *x, double *y, size_t wp, size_t l)
+{
+    double *w = kind == PASS_GRAM ? alpha_times(o, x, wp) : NULL;
+    job j = { .o = o, .kind = kind, .wp = wp, .l = l, .x = x, .y = y, .w = w };
+    run(&j, o->parts);
+    if (o->parts > 1) {
+        job r = { .o = o, .kind = PASS_REDUCE, .wp = wp, .y = y };
+        run(&r, o->threads);
+    }
+    if (o->beta) {
+        /* M z = S' z - alpha (beta' z): the rank-1 half of the correction. */
+        for (int q = 1; q < o->parts; q++)
+            cblas_daxpy((int)wp, 1.0, o->tt + (size_t)q * wp, 1, o->tt, 1);
+        cblas_dger(CblasRowMajor, (int)o->ns, (int)wp, -1.0, o->alpha, 1, o->tt, 1, y, (int)wp);
+    }
+    free(w);
+}
+
+/* Cut S's rows into o->parts ranges of about equal work (nonzeros + rows). */
+static void make_cuts(op *o)
+{
+    const rs_csr *s = o->s;
+    uint64_t total = s->nnz + s->rows;
+    o->cut = rs_xmalloc(((size_t)o->parts + 1) * sizeof *o->cut);
+    o->cut[0] = 0;
+    uint32_t r = 0;
+    for (int t = 1; t < o->parts; t++) {
+        uint64_t want = total * (uint64_t)t / (uint64_t)o->parts;
+        while (r < s->rows && s->indptr[r] + r < want) r++;
+        o->cut[t] = r;
+    }
+    o->cut[o->parts] = s->rows;
+}
+
+static int lapack_fail(rs_err *e, const char *what, lapack_int info)
+{
+    return rs_errf(e, RS_EDATA, "svd: LAPACK %s failed (info %d)", what, (int)info);
+}
+
+/* Householder QR of the w columns at y (ld ldy): they become orthonormal. */
+static int qr_inplace(double *y, size_t ns, size_t w, size_t ldy, double *tau, rs_err *e)
+{
+    if (!w) return 0;
+    lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)ns, (lapack_int)w, y,
+                                     (lapack_int)ldy, tau);
+    if (info) return lapack_fail(e, "dgeqrf", info);
+    info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)ns, (lapack_int)w, (lapack_int)w, y,
+                          (lapack_int)ldy, tau);
+    return info ? lapack_fail(e, "dorgqr", info) : 0;
+}
+
+/* y -= K (K' y) for the w columns at y (ld ldy), K = the first nk columns
+ * of k (ld ldk); c: nk x ldy scratch. */
+static void project_out(const double *k, size_t ldk, size_t nk, double *y, size_t ns,
+                        size_t w, size_t ldy, double *c)
+{
+    if (!nk || !w) return;
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nk, (int)w, (int)ns, 1.0, k,
+                (int)ldk, y, (int)ldy, 0.0, c, (int)ldy);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)w, (int)nk, -1.0, k,
+                (int)ldk, c, (int)ldy, 1.0, y, (int)ldy);
+}
+
+/* The next block of the basis: y (ns x w, ld wp, already projected off K
+ * twice) becomes wn orthonormal columns orthogonal to K (nk columns of kb).
+ * A pivoted QR keeps the directions that are really new (|R_jj| above
+ * rounding level against ynorm, the size of y before projecting); when
+ * fewer than wn are (the Krylov space is exhausted, as for a matrix of low
+ * rank), random directions, made orthogonal to everything, fill the rest. */
+static int next_block(const double *kb, size_t ldk, size_t nk, double *y, size_t ns, size_t w,
+                      size_t wn, size_t wp, double ynorm, uint64_t seed, int it, double *c,
+                      double *tau, lapack_int *jpvt, rs_err *e)
+{
+    memset(jpvt, 0, w * sizeof *jpvt);
+    lapack_int info = LAPACKE_dgeqp3(LAPACK_ROW_MAJOR, (lapack_int)ns, (lapack_int)w, y,
+                                     (lapack_int)wp, jpvt, tau);
+    if (info) return lapack_fail(e, "dgeqp3", info);
+    size_t r = 0;
+    while (r < wn && fabs(y[r * wp + r]) > 1e-10 * ynorm) r++;
+    double rlast = r ? fabs(y[(r - 1) * wp + (r - 1)]) : 0;
+    if (r) {
+        info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)ns, (lapack_int)r, (lapack_int)r, y,
+                              (lapack_int)wp, tau);
+        if (info) return lapack_fail(e, "dorgqr", info);
+        if (rlast < 1e-3 * ynorm) {
+            /* Much cancelled in projecting: orthogonality to K is only
+             * rounding / |R_jj|; once more restores it. */
+            project_out(kb, ldk, nk, y, ns, r, wp, c);
+            if (qr_inplace(y, ns, r, wp, tau, e) < 0) return -1;
+        }
+    }
+    if (r < wn) {
+        rs_rng g;
+        rs_rng_seed2(&g, seed, ~(uint64_t)it);
+        for (size_t i = 0; i < ns; i++)
+            for (size_t j = r; j < wn; j++) y[i * wp + j] = rs_rng_normal(&g);
+        for (int pass = 0; pass < 2; pass++) {
+            project_out(kb, ldk, nk, y + r, ns, wn - r, wp, c);
+            project_out(y, wp, r, y + r, ns, wn - r, wp, c);
+        }
+        if (qr_inplace(y + r, ns, wn - r, wp, tau, e) < 0) return -1;
+    }
+    /* Zero the padding and the columns past wn, which later passes read. */
+    for (size_t i = 0; i < ns; i++) memset(y + i * wp + wn, 0, (wp - wn) * sizeof *y);
+    return 0;
+}
+
+static void copy_cols(double *dst, size_t ldd, const double *src, size_t lds, size_t rows,
+                      size_t w)
+{
+    for (size_t r = 0; r < rows; r++) memcpy(dst + r * ldd, src + r * lds, w * sizeof *dst);
+}
+
+/* Centring as c d' in A's orientation (rows x cols). */
+static void centring(const rs_csr *a, int center, rs_svd *s, double **c, double **d)
+{
+    *c = *d = NULL;
+    if (center == RS_CENTER_NONE) return;
+    double *rs = rs_xcalloc((size_t)a->rows + 1, sizeof *rs);
+    double *cs = rs_xcalloc((size_t)a->cols + 1, sizeof *cs);
+    double total = 0;
+    for (uint32_t r = 0; r < a->rows; r++)
+        for (uint64_t p = a->indptr[r]; p < a->indptr[r + 1]; p++) {
+            rs[r] += a->values[p];
+            cs[a->indices[p]] += a->values[p];
+        }
+    for (uint32_t r = 0; r < a->rows; r++) total += rs[r];
+    *c = rs_xmalloc(((size_t)a->rows + 1) * sizeof **c);
+    *d = rs_xmalloc(((size_t)a->cols + 1) * sizeof **d);
+    for (uint32_t r = 0; r < a->rows; r++) (*c)[r] = 1.0;
+    for (uint32_t i = 0; i < a->cols; i++) (*d)[i] = 1.0;
+    if (center == RS_CENTER_GLOBAL) {
+        s->global_bias = total / ((double)a->rows * (double)a->cols);
+        for (uint32_t r = 0; r < a->rows; r++) (*c)[r] = s->global_bias;
+    } else if (center == RS_CENTER_USER) {
+        for (uint32_t r = 0; r < a->rows; r++) (*c)[r] = rs[r] / a->cols;
+        s->user_bias = rs_xmalloc(((size_t)a->rows + 1) * sizeof *s->user_bias);
+        memcpy(s->user_bias, *c, (size_t)a->rows * sizeof **c);
+    } else {
+        for (uint32_t i = 0; i < a->cols; i++) (*d)[i] = cs[i] / a->rows;
+        s->item_bias = rs_xmalloc(((size_t)a->cols + 1) * sizeof *s->item_bias);
+        memcpy(s->item_bias, *d, (size_t)a->cols * sizeof **d);
+    }
+    free(rs);
+    free(cs);
+}
+
+void rs_svd_defaults(rs_svd_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->k = RS_SVD_K;
+    o->oversample = RS_SVD_OVERSAMPLE;
+    o->power = RS_SVD_POWER;
+    o->seed = RS_SVD_SEED;
+    o->center = RS_CENTER_NONE;
+    o->threads = 1;
+}
+
+static const char *const center_names[] = { "none", "global", "user", "item" };
+
+int rs_svd_center_parse(const char *s)
+{
+    for (int c = 0; c < 4; c++)
+        if (!strcmp(s, center_names[c])) return c;
+    return -1;
+}
+
+const char *rs_svd_center_name(int center)
+{
+    return center >= 0 && center < 4 ? center_names[center] : "?";
+}
+
+void rs_svd_free(rs_svd *s)
+{
+    free(s->sigma);
+    free(s->u);
+    free(s->v);
+    free(s->user_bias);
+    free(s->item_bias);
+    memset(s, 0, sizeof *s);
+}
+
+/* x (ns x wp, float) = columns [off, off + w) of k, zero padded. */
+static void load_block(float *x, size_t wp, const double *k, size_t ldk, size_t ns, size_t off,
+                       size_t w)
+{
+    for (size_t r = 0; r < ns; r++) {
+        for (size_t c = 0; c < w; c++) x[r * wp + c] = (float)k[r * ldk + off + c];
+        for (size_t c = w; c < wp; c++) x[r * wp + c] = 0.0f;
+    }
+}
+
+/* Columns [off, off + w) of k and kr (ld ldk) = y's first w columns, and
+ * those rounded to float values (see op). */
+static void store_block(double *k, double *kr, size_t ldk, size_t off, const double *y,
+                        size_t wp, size_t ns, size_t w)
+{
+    for (size_t r = 0; r < ns; r++)
+        for (size_t c = 0; c < w; c++) {
+            k[r * ldk + off + c] = y[r * wp + c];
+            kr[r * ldk + off + c] = (float)y[r * wp + c];
+        }
+}
+
+/* The Krylov iteration and Rayleigh-Ritz step on o; fills the small-side
+ * vectors us (ns x k), big-side vb (nb x k) and sigma. */
+static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *vb, rs_err *e)
+{
+    size_t ns = o->ns, nb = o->nb, k = (size_t)opt->k;
+    size_t l = k + (size_t)opt->oversample;
+    if (l > ns) l = ns;
+    size_t lmax = l * ((size_t)opt->power + 1);
+    if (lmax > ns) lmax = ns;
+    size_t wp = pad(l), ldk = lmax;
+    size_t passes = 2 + (lmax + l - 1) / l;     /* first, one per block, last */
+    double *kb = rs_xcalloc(ns * ldk, sizeof *kb);          /* the basis K */
+    double *kr = rs_xcalloc(ns * ldk, sizeof *kr);          /* K rounded: Kr */
+    double *g = rs_xcalloc(lmax * lmax, sizeof *g);         /* Kr' M M' Kr, upper */
+    float *x = rs_xcalloc(ns * wp, sizeof *x);
+    double *y = rs_xcalloc(ns * wp, sizeof *y);
+    double *c = rs_xcalloc(lmax * wp, sizeof *c);
+    double *tau = rs_xcalloc(wp, sizeof *tau);
+    lapack_int *jpvt = rs_xcalloc(wp, sizeof *jpvt);
+    double *lam = NULL, *gk = NULL, *bk = NULL, *xk = NULL, *up = NULL, *vp = NULL;
+    double *scale = NULL, *wv = NULL;
+    float *uf = NULL;
+    int rc = -1;
+    int acc_parts = (int)(ACC_BYTES / (ns * wp * sizeof(double) + 1)) + 1;
+    o->parts = o->threads < acc_parts ? o->threads : acc_parts;
+    make_cuts(o);
+    o->acc = o->parts > 1 ? rs_xmalloc((size_t)(o->parts - 1) * ns * wp * sizeof *o->acc) : NULL;
+    o->tt = rs_xcalloc((size_t)o->parts * wp, sizeof *o->tt);
+
+    double t0 = rs_now();
+    pass_scatter(o, PASS_RANGE, NULL, y, wp, l);
+    if (qr_inplace(y, ns, l, wp, tau, e) < 0) goto out;
+    store_block(kb, kr, ldk, 0, y, wp, ns, l);
+    size_t nk = l, off = 0, w = l;    /* basis columns; current block's offset, width */
+    s->passes = 1;
+    if (opt->progress) rs_progress_update(opt->progress, 1, passes, "passes");
+    double t1 = rs_now();
+    s->t_range = t1 - t0;
+    for (int it = 0;; it++) {
+        load_block(x, wp, kr, ldk, ns, off, w);
+        pass_scatter(o, PASS_GRAM, x, y, wp, w);
+        s->passes++;
+        if (opt->progress) rs_progress_update(opt->progress, (uint64_t)s->passes, passes, "passes");
+        /* Column block of G: Kr' (M M' Kr_it); also, as Kr is K to float
+         * precision, the first projection, which the second one refines. */
+        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nk, (int)w, (int)ns, 1.0, kr,
+                    (int)ldk, y, (int)wp, 0.0, g + off, (int)lmax);
+        if (it == opt->power || nk == lmax) break;
+        double norm = 0;
+        for (size_t j = 0; j < w; j++) norm = fmax(norm, cblas_dnrm2((int)ns, y + j, (int)wp));
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)w, (int)nk, -1.0,
+                    kb, (int)ldk, g + off, (int)lmax, 1.0, y, (int)wp);
+        project_out(kb, ldk, nk, y, ns, w, wp, c);      /* twice is enough */
+        size_t wn = w < lmax - nk ? w : lmax - nk;
+        if (next_block(kb, ldk, nk, y, ns, w, wn, wp, norm, opt->seed, it, c, tau, jpvt, e) < 0)
+            goto out;
+        store_block(kb, kr, ldk, nk, y, wp, ns, wn);
+        off = nk;
+        w = wn;
+        nk += wn;
+    }
+    double t2 = rs_now();
+    s->t_power = t2 - t1;
+
+    /* Rayleigh-Ritz: Kr'MM'Kr y = s^2 Kr'Kr y; Kr'Kr is I up to the rounding. */
+    lam = rs_xcalloc(nk, sizeof *lam);
+    gk = rs_xcalloc(nk * nk, sizeof *gk);
+    bk = rs_xcalloc(nk * nk, sizeof *bk);
+    copy_cols(gk, nk, g, lmax, nk, nk);
+    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)nk, (int)ns, 1.0, kr, (int)ldk, 0.0,
+                bk, (int)nk);
+    lapack_int info = LAPACKE_dsygvd(LAPACK_ROW_MAJOR, 1, 'V', 'U', (lapack_int)nk, gk,
+                                     (lapack_int)nk, bk, (lapack_int)nk, lam);
+    if (info) {
+        lapack_fail(e, "dsygvd", info);
+        goto out;
+    }
+    size_t kp = pad(k);
+    xk = rs_xcalloc(nk * k, sizeof *xk);
+    for (size_t r = 0; r < nk; r++)
+        for (size_t j = 0; j < k; j++) xk[r * k + j] = gk[r * nk + (nk - 1 - j)];
+    for (size_t j = 0; j < k; j++) s->sigma[j] = sqrt(fmax(lam[nk - 1 - j], 0.0));
+    up = rs_xcalloc(ns * k, sizeof *up);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)k, (int)nk, 1.0, kr,
+                (int)ldk, xk, (int)k, 0.0, up, (int)k);
+    /* Directions with no singular value to speak of get no V (it would be
+     * rounding noise divided by nothing); they add nothing to U S V'. */
+    scale = rs_xcalloc(kp, sizeof *scale);
+    for (size_t j = 0; j < k; j++)
+        scale[j] = s->sigma[j] > 1e-13 * s->sigma[0] ? 1.0 / s->sigma[j] : 0.0;
+    uf = rs_xmalloc(ns * kp * sizeof *uf);
+    load_block(uf, kp, up, k, ns, 0, k);
+    vp = rs_xmalloc(nb * kp * sizeof *vp);
+    wv = alpha_times(o, uf, kp);
+    job j = { .o = o, .kind = PASS_GATHER, .wp = kp, .x = uf, .y = vp, .w = wv, .scale = scale };
+    run(&j, o->threads);
+    s->passes++;
+    memcpy(us, up, ns * k * sizeof *us);
+    copy_cols(vb, k, vp, kp, nb, k);
+    s->basis = (int)nk;
+    s->t_small = rs_now() - t2;
+    rc = 0;
+out:
+    free(lam);
+    free(gk);
+    free(bk);
+    free(xk);
+    free(up);
+    free(uf);
+    free(vp);
+    free(wv);
+    free(scale);
+    free(kb);
+    free(kr);
+    free(g);
+    free(x);
+    free(y);
+    free(c);
+    free(tau);
+    free(jpvt);
+    free(o->cut);
+    free(o->acc);
+    free(o->tt);
+    return rc;
+}
+
+/* Flip each triplet so that the entry of V of largest magnitude (the first
+ * such) is positive: signs are otherwise arbitrary. */
+static void fix_signs(rs_svd *s)
+{
+    size_t k = (size_t)s->k;
+    for (size_t j = 0; j < k; j++) {
+        double best = 0;
+        for (uint32_t i = 0; i < s->cols; i++)
+            if (fabs(s->v[i * k + j]) > fabs(best)) best = s->v[i * k + j];
+        if (best >= 0) continue;
+        for (uint32_t i = 0; i < s->cols; i++) s->v[i * k + j] = -s->v[i * k + j];
+        for (uint32_t r = 0; r < s->rows; r++) s->u[r * k + j] = -s->u[r * k + j];
+    }
+}
+
+int rs_svd_compute(const rs_csr *a, const rs_svd_opts *opt, rs_svd *s, rs_err *e)
+{
+    memset(s, 0, sizeof *s);
+    uint32_t small = a->rows < a->cols ? a->rows : a->cols;
+    if (opt->k < 1 || (uint32_t)opt->k > small)
+        return rs_errf(e, RS_EUSAGE, "-k %d: the matrix (%u x %u) allows 1 to %u factors",
+                       opt->k, a->rows, a->cols, small);
+    if (opt->oversample < 0 || opt->power < 0 || opt->threads < 1 ||
+        opt->center < RS_CENTER_NONE || opt->center > RS_CENTER_ITEM)
+        return rs_errf(e, RS_EUSAGE, "svd: bad options");
+    s->rows = a->rows;
+    s->cols = a->cols;
+    s->k = opt->k;
+    size_t k = (size_t)opt->k;
+    s->sigma = rs_xcalloc(k, sizeof *s->sigma);
+    s->u = rs_xcalloc((size_t)a->rows * k, sizeof *s->u);
+    s->v = rs_xcalloc((size_t)a->cols * k, sizeof *s->v);
+    double *c, *d;
+    centring(a, opt->center, s, &c, &d);
+
+    /* Work from the larger side: S = A when users outnumber items (the
+     * usual case, and then no transpose is needed), else A'. */
+    rs_csr t = { 0 };
+    int users_big = a->rows >= a->cols;
+    if (!users_big) rs_csr_transpose(a, &t);
+    op o = { .s = users_big ? a : &t, .threads = opt->threads, .seed = opt->seed };
+    o.nb = o.s->rows;
+    o.ns = o.s->cols;
+    o.beta = users_big ? c : d;
+    o.alpha = users_big ? d : c;
+    double *us = users_big ? s->v : s->u, *vb = users_big ? s->u : s->v;
+    int rc = krylov(&o, opt, s, us, vb, e);
+    rs_csr_free(&t);
+    free(c);
+    free(d);
+    if (rc < 0) {
+        rs_svd_free(s);
+        return -1;
+    }
+    fix_signs(s);
+    return 0;
+}
+
+static float *scaled(const double *m, size_t rows, size_t k, const double *sigma)
+{
+    float *f = rs_xmalloc((rows * k + 1) * sizeof *f);
+    for (size_t j = 0; j < k; j++) {
+        double r = sqrt(sigma[j]);
+        for (size_t i = 0; i < rows; i++) f[i * k + j] = (float)(m[i * k + j] * r);
+    }
+    return f;
+}
+
+static float *to_f32(const double *m, size_t n)
+{
+    float *f = rs_xmalloc((n + 1) * sizeof *f);
+    for (size_t i = 0; i < n; i++) f[i] = (float)m[i];
+    return f;
+}
+
+void rs_svd_put(const rs_svd *s, const rs_svd_opts *o, rs_bundle *b)
+{
+    /* Another model's parameters must not ride along under model=svd. */
+    static const char *const stale[] = {
+        "user_factors", "item_factors", "sigma", "user_bias", "item_bias",
+        "item_nbr_indptr", "item_nbr_indices", "item_nbr_values",
+        "user_nbr_indptr", "user_nbr_indices", "user_nbr_values",
+        "w2v_in", "w2v_out", "w2v_count",
+    };
+    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) rs_bundle_remove(b, stale[i]);
+    size_t k = (size_t)s->k;
+    rs_bundle_put(b, "user_factors", RS_F32, s->rows, k, scaled(s->u, s->rows, k, s->sigma), 1);
+    rs_bundle_put(b, "item_factors", RS_F32, s->cols, k, scaled(s->v, s->cols, k, s->sigma), 1);
+    rs_bundle_put(b, "sigma", RS_F32, k, 1, to_f32(s->sigma, k), 1);
+    if (s->user_bias) rs_bundle_put(b, "user_bias", RS_F32, s->rows, 1, to_f32(s->user_bias, s->rows), 1);
+    if (s->item_bias) rs_bundle_put(b, "item_bias", RS_F32, s->cols, 1, to_f32(s->item_bias, s->cols), 1);
+    char buf[64];
+    rs_meta_set(b, "model", "svd");
+    snprintf(buf, sizeof buf, "%d", s->k);
+    rs_meta_set(b, "k", buf);
+    rs_meta_set(b, "center", rs_svd_center_name(o->center));
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->seed);
+    rs_meta_set(b, "seed", buf);
+    snprintf(buf, sizeof buf, "%d", o->oversample);
+    rs_meta_set(b, "oversample", buf);
+    snprintf(buf, sizeof buf, "%d", o->power);
+    rs_meta_set(b, "power", buf);
+    snprintf(buf, sizeof buf, "%.17g", s->global_bias);
+    rs_meta_set(b, "global_bias", buf);
+}

@@ -1,0 +1,91 @@
+/* svd.h: truncated SVD of a sparse matrix, A ~ U S V', top k triplets.
+ *
+ * Method: the randomized range finder of Halko, Martinsson and Tropp with
+ * power iterations, keeping every power iterate (a randomized block Krylov
+ * method: block Lanczos with full re-orthogonalization).  Let A' be the
+ * orientation of A whose rows are the smaller side, l = k + oversample:
+ *
+ *   Q0 = qr(A' W) for a seeded Gaussian W;  for i = 1..power:
+ *   Qi = qr((I - K K') A' A'^T Q(i-1)), K = [Q0 .. Q(i-1)];
+ *   then the Rayleigh-Ritz step on K = [Q0 .. Qpower]: the eigenpairs
+ *   (S^2, X) of K' A' A'^T K give U' = K X and V' = A'^T U' S^-1.
+ *
+ * Each power step is one pass over the nonzeros, run on the CSR whose rows
+ * are the larger side (both products fused, row blocks on threads with
+ * private accumulators: no atomics, no transpose for the usual users >
+ * items shape); the dense work (QR, projections, the small eigenproblem)
+ * is OpenBLAS and LAPACKE in double precision.  Keeping all iterates makes
+ * the top-k values converge like (sigma_k/sigma_l)^(2 power) is only the
+ * start: the Krylov basis converges much faster than the last iterate
+ * alone, which is what reaches 1e-6 in a few passes on rating matrices.
+ *
+ * Centring subtracts a rank-1 matrix c d' from A without ever forming the
+ * dense result: (A - c d') X = A X - c (d' X) inside each product.  Means
+ * are over all entries of the dense matrix, zeros included (numpy's
+ * R.mean(), R.mean(axis=1), R.mean(axis=0) on the dense pivot table), and
+ * subtracted from all entries, missing ones too:
+ *   global: A - g,  g = sum(A) / (rows cols)      -> global_bias g
+ *   user:   A - mu 1',  mu[u] = sum(A[u,:]) / cols -> user_bias mu
+ *   item:   A - 1 nu',  nu[i] = sum(A[:,i]) / rows -> item_bias nu
+ * so U S V' + biases approximates A itself.
+ *
+ * Output is deterministic for a given seed and thread count (with one
+ * thread, identical everywhere); signs are fixed so that the entry of
+ * largest magnitude in each column of V is positive. */
+#ifndef RS_SVD_H
+#define RS_SVD_H
+#include <stdint.h>
+#include "csr.h"
+#include "err.h"
+#include "fmt.h"
+#include "progress.h"
+
+enum rs_svd_center { RS_CENTER_NONE, RS_CENTER_GLOBAL, RS_CENTER_USER, RS_CENTER_ITEM };
+
+typedef struct rs_svd_opts {
+    int k;                  /* triplets wanted, 1..min(rows, cols) */
+    int oversample;         /* extra columns per block, >= 0 */
+    int power;              /* power iterations, >= 0 (blocks = power + 1) */
+    uint64_t seed;
+    int center;             /* enum rs_svd_center */
+    int threads;            /* >= 1; the caller sets rs_blas_threads(threads) */
+    rs_progress *progress;  /* or NULL */
+} rs_svd_opts;
+
+#define RS_SVD_K 50
+#define RS_SVD_OVERSAMPLE 10
+#define RS_SVD_POWER 6
+#define RS_SVD_SEED 42
+
+typedef struct rs_svd {
+    uint32_t rows, cols;
+    int k;
+    double *sigma;          /* k, non-increasing */
+    double *u;              /* rows x k, row-major, orthonormal columns */
+    double *v;              /* cols x k, row-major */
+    double global_bias;
+    double *user_bias;      /* rows, or NULL */
+    double *item_bias;      /* cols, or NULL */
+    int basis;              /* columns of the Krylov basis */
+    int passes;             /* passes over the nonzeros */
+    double t_range, t_power, t_small;   /* seconds: first pass + QR, the
+                                           power steps, eigenproblem + U, V */
+} rs_svd;
+
+void rs_svd_defaults(rs_svd_opts *o);
+/* "none" | "global" | "user" | "item" -> enum, or -1. */
+int rs_svd_center_parse(const char *s);
+const char *rs_svd_center_name(int center);
+
+/* The top o->k singular triplets of a (duplicates in a row add up, as in
+ * any sparse format).  k beyond min(rows, cols) is an RS_EUSAGE error. */
+int rs_svd_compute(const rs_csr *a, const rs_svd_opts *o, rs_svd *s, rs_err *e);
+void rs_svd_free(rs_svd *s);
+
+/* Store s as an rs-svd model in b (scorer.h): user_factors = U sqrt(S),
+ * item_factors = V sqrt(S) (F32), sigma, the biases of the centring, and
+ * meta model=svd, k, center, seed, oversample, power, global_bias.  Blocks
+ * of an earlier model in b are removed. */
+void rs_svd_put(const rs_svd *s, const rs_svd_opts *o, rs_bundle *b);
+
+#endif

@@ -1,0 +1,1 @@
+printf 'u\t1\ta\t1\n' | rs-eval

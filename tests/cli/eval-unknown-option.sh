@@ -1,0 +1,1 @@
+rs-eval --bogus < /dev/null

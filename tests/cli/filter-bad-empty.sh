@@ -1,0 +1,2 @@
+: > empty.csv
+rs-filter empty.csv

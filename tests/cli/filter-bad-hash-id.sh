@@ -1,0 +1,1 @@
+printf 'item,user\nx,#1\n' | rs-filter

@@ -1,0 +1,2 @@
+printf 'userId,movieId,rating,timestamp\n' > h.csv
+rs-filter h.csv

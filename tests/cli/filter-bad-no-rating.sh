@@ -1,0 +1,1 @@
+printf 'u\ti\n1\t2\n' | rs-filter --min-rating 3

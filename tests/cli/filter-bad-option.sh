@@ -1,0 +1,1 @@
+rs-filter --no-such-option

@@ -1,0 +1,1 @@
+printf 'u,i,r\n1,"a,3\n' | rs-filter

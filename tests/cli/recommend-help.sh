@@ -1,0 +1,1 @@
+rs-recommend --help | grep -q -- '--similar ITEM'

@@ -1,0 +1,1 @@
+printf 'a\t1\n' | rs-split --last 1
