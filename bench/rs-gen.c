@@ -8,9 +8,9 @@
  *    rank order is a random permutation of the item ids (in MovieLens the
  *    id says nothing about popularity).
  *  - Every item has a taste vector v ~ N(0, I/R).  Taste lives in C = 4R
- *    "taste clusters" with centroids c ~ N(0, I/R); a user mixes 1..5 of
- *    them (more for heavy users, who watch more broadly) and her vector is
- *    that mixture plus N(0, I/R) noise.
+ *    (at most 64) "taste clusters" with centroids c ~ N(0, I/R); a user
+ *    mixes 1..5 of them (more for heavy users, who watch more broadly) and
+ *    her vector is that mixture plus N(0, I/R) noise.
  *  - A rating draws an item from one of the user's clusters with
  *    P(i | k) ~ pop(i) * exp(beta * c_k . v_i) (beta = --taste), or, with
  *    probability 0.15, from plain popularity.  Drawing exactly from the user's own tilted
@@ -29,7 +29,7 @@
  *    MovieLens.  A repeated item is drawn again; after many misses the draw
  *    falls back to popularity, then uniform, then a scan, so even users who
  *    have rated most of the catalogue finish.
- *  - Rating = 3.25 + user bias + item bias + 1.4 * u.v + noise (giving
+ *  - Rating = 3.17 + user bias + item bias + 1.4 * u.v + noise (giving
  *    MovieLens's mean and spread, 3.5 +- 1.05), rounded to half stars
  *    (whole stars for most users who started before 2003, as in MovieLens)
  *    and clamped to 0.5..5.
@@ -63,7 +63,7 @@ enum { ITEM_STREAM = 0, COUNT_STREAM = 1, TITLE_STREAM = 2, USER_STREAM = 16 };
 #define T_HALF 1045526400LL      /* 2003-02-18: half stars appear */
 #define POP_SHARE 0.15           /* draws from plain popularity */
 #define STAY 0.92                /* keep the current cluster within a session */
-#define DRIFT 0.4                /* a new interest at a session break */
+#define DRIFT 0.4                /* chance of a new interest at a session break */
 #define MAX_TRIES 64
 
 static const char help[] =
@@ -176,7 +176,7 @@ static void world_build(world *w, const opts *o)
 {
     rs_rng r;
     rs_rng_seed2(&r, o->seed, ITEM_STREAM);
-    uint32_t M = (uint32_t)o->items, R = (uint32_t)o->rank, C = 4 * R;
+    uint32_t M = (uint32_t)o->items, R = (uint32_t)o->rank, C = R < 16 ? 4 * R : 64;
     double sd = 1 / sqrt((double)R);
     w->M = M; w->R = R; w->C = C;
     w->v = rs_xmalloc((size_t)M * R * sizeof *w->v);
@@ -388,13 +388,14 @@ static void gen_user(const world *w, const opts *o, uint32_t user, uint32_t n,
         if (drift) {
             memcpy(b->u, noise, R * sizeof *b->u);
             for (int j = 0; j < m; j++)
-                for (uint32_t d = 0; d < R; d++) b->u[d] += (float)(cw[j] * w->cent[(size_t)k[j] * R + d]);
+                for (uint32_t d = 0; d < R; d++)
+                    b->u[d] += (float)(cw[j] * w->cent[(size_t)k[j] * R + d]);
         }
         const alias_tab *src = rs_rng_double(&r) < POP_SHARE ? &w->pop : &w->clu[k[cur]];
         uint32_t i = draw_item(w, src, tag, b, &r, st);
         b->mark[i] = tag;
         b->key[t] = (uint64_t)i << 32 | t;
-        double x = 3.25 + ubias + w->bias[i] + 1.4 * dot(b->u, w->v + (size_t)i * R, R)
+        double x = 3.17 + ubias + w->bias[i] + 1.4 * dot(b->u, w->v + (size_t)i * R, R)
                    + 0.65 * rs_rng_normal(&r);
         int h = halves ? (int)lround(2 * x) : 2 * (int)lround(x);
         if (h < (halves ? 1 : 2)) h = halves ? 1 : 2;
@@ -434,10 +435,10 @@ static void gen_ratings(const world *w, const opts *o, FILE *f)
     if (o->format == FMT_CSV) fputs("userId,movieId,rating,timestamp\n", f);
     for (uint32_t u = 0; u < N; u++) gen_user(w, o, u, cnt[u], &b, f, &st);
     if (o->verbose)
-        rs_warn("%u users, %u items, %llu ratings (max %u per user); %llu repeated draws, "
+        rs_warn("%u users, %u items, %llu ratings (max %u per user); %llu draws, %llu repeated, "
                 "%llu fallbacks, %llu scans", N, w->M, (unsigned long long)o->ratings, mx,
-                (unsigned long long)st.repeats, (unsigned long long)st.fallbacks,
-                (unsigned long long)st.scans);
+                (unsigned long long)st.draws, (unsigned long long)st.repeats,
+                (unsigned long long)st.fallbacks, (unsigned long long)st.scans);
     free(cnt); free(b.mark); free(b.ts); free(b.brk); free(b.half); free(b.key); free(b.u);
 }
 
@@ -454,7 +455,7 @@ static const char *const noun[] = {
     "Island", "Kingdom", "Shadow", "Storm", "Garden", "Mirror", "Stranger", "Ghost",
     "Empire", "Highway", "Promise", "Letter", "Winter", "Machine", "Dragon", "Detective",
     "Witness", "Circus", "Harbor", "Journey", "Planet", "Wedding", "Hotel", "Soldier",
-    "Café", "Piano", "Train", "Mountain", "Secret", "Sister", "Thief",
+    "Café", "Piano", "Train", "Mountain", "Sister", "Thief",
 };
 static const char *const name[] = {
     "Annie", "Max", "Léon", "Amélie", "Johnny", "Clara", "Hugo", "Zoë", "Frank", "Rosa",
@@ -468,8 +469,8 @@ static const char *const genre[] = {
 };
 /* How common each genre is (Drama and Comedy lead, as in MovieLens). */
 static const double genre_off[] = {
-    0.1, -0.2, -0.6, -0.6, 0.6, -0.1, -0.7, 0.9, -0.5, -1.2, -0.1, -1.1, -0.8, -0.5,
-    0.1, -0.4, 0.2, -0.8, -1.0,
+    0.0, -0.2, -0.6, -0.9, 0.6, -0.1, -0.3, 0.9, -0.5, -1.2, 0.05, -1.3, -0.6, -0.5,
+    0.35, -0.2, 0.2, -0.45, -0.8,
 };
 #define NGENRE (sizeof genre / sizeof *genre)
 #define PICK(r, a) ((a)[rs_rng_below(r, sizeof(a) / sizeof *(a))])
@@ -478,17 +479,22 @@ static void make_title(char *s, size_t sz, rs_rng *r)
 {
     int year = 2015 - (int)exp_draw(r, 18);
     if (year < 1902) year = 1902 + (int)rs_rng_below(r, 40);
+    /* Draw every word up front, in order: the order in which a call's
+     * arguments are evaluated is unspecified, and titles must not depend on
+     * the compiler. */
     double x = rs_rng_double(r);
-    int n;
-    if (x < 0.30) n = snprintf(s, sz, "%s %s", PICK(r, adj), PICK(r, noun));
-    else if (x < 0.45) n = snprintf(s, sz, "%s of the %s", PICK(r, noun), PICK(r, noun));
-    else if (x < 0.65) n = snprintf(s, sz, "%s %s, %s", PICK(r, adj), PICK(r, noun), PICK(r, article));
-    else if (x < 0.75) n = snprintf(s, sz, "%s's %s", PICK(r, name), PICK(r, noun));
-    else if (x < 0.80) n = snprintf(s, sz, "%s, %s and %s", PICK(r, noun), PICK(r, noun), PICK(r, noun));
-    else if (x < 0.88) n = snprintf(s, sz, "%s %s %d", PICK(r, adj), PICK(r, noun), 2 + (int)rs_rng_below(r, 3));
-    else if (x < 0.95) n = snprintf(s, sz, "%s %s: The %s %s", PICK(r, adj), PICK(r, noun), PICK(r, adj), PICK(r, noun));
-    else if (x < 0.98) n = snprintf(s, sz, "%s", PICK(r, name));
-    else n = snprintf(s, sz, "\"%s %s\" %s", PICK(r, adj), PICK(r, noun), PICK(r, noun));
+    const char *a1 = PICK(r, adj), *a2 = PICK(r, adj), *n1 = PICK(r, noun), *n2 = PICK(r, noun),
+               *n3 = PICK(r, noun), *who = PICK(r, name), *art = PICK(r, article);
+    int part = 2 + (int)rs_rng_below(r, 3), n;
+    if (x < 0.30) n = snprintf(s, sz, "%s %s", a1, n1);
+    else if (x < 0.45) n = snprintf(s, sz, "%s of the %s", n1, n2);
+    else if (x < 0.65) n = snprintf(s, sz, "%s %s, %s", a1, n1, art);
+    else if (x < 0.75) n = snprintf(s, sz, "%s's %s", who, n1);
+    else if (x < 0.80) n = snprintf(s, sz, "%s, %s and %s", n1, n2, n3);
+    else if (x < 0.88) n = snprintf(s, sz, "%s %s %d", a1, n1, part);
+    else if (x < 0.95) n = snprintf(s, sz, "%s %s: The %s %s", a1, n1, a2, n2);
+    else if (x < 0.98) n = snprintf(s, sz, "%s", who);
+    else n = snprintf(s, sz, "\"%s %s\" %s", a1, n1, n2);
     snprintf(s + n, sz - (size_t)n, " (%d)", year);
 }
 
@@ -519,9 +525,10 @@ static void gen_movies(const world *w, const opts *o, FILE *f)
         fputs(sep, f);
         if (o->format == FMT_CSV) put_csv_field(f, title); else fputs(title, f);
         fputs(sep, f);
-        /* Genres whose direction the item's taste points along, at most 3. */
+        /* Genres the item's taste points along: the best one, and up to two
+         * more that score nearly as well, listed alphabetically. */
         double sc[NGENRE];
-        int best = 0, ng = 0;
+        int best = 0, extra = 0, first = 1;
         for (size_t g = 0; g < NGENRE; g++) {
             sc[g] = dot(gdir + g * R, w->v + (size_t)i * R, R) + genre_off[g];
             if (sc[g] > sc[best]) best = (int)g;
@@ -529,9 +536,10 @@ static void gen_movies(const world *w, const opts *o, FILE *f)
         if (rs_rng_double(&r) < 0.005) fputs("(no genres listed)", f);
         else
             for (size_t g = 0; g < NGENRE; g++)
-                if ((int)g == best || (sc[g] > 0.9 && ng < 3 && sc[g] > sc[best] - 1.2)) {
-                    if (ng++) putc_unlocked('|', f);
+                if ((int)g == best || (sc[g] > 0.9 && sc[g] > sc[best] - 1.2 && extra++ < 2)) {
+                    if (!first) putc_unlocked('|', f);
                     fputs(genre[g], f);
+                    first = 0;
                 }
         putc_unlocked('\n', f);
     }
@@ -563,12 +571,12 @@ int main(int argc, char **argv)
     while ((c = getopt_long(argc, argv, "u:i:r:f:o:vhV", lo, NULL)) != -1) {
         switch (c) {
         case 'u': o.users = (uint64_t)rs_opt_int("--users", optarg, 1, UINT32_MAX - 1); break;
-        case 'i': o.items = (uint64_t)rs_opt_int("--items", optarg, 1, 100000000); break;
+        case 'i': o.items = (uint64_t)rs_opt_int("--items", optarg, 1, 10000000); break;
         case 'r': o.ratings = (uint64_t)rs_opt_int("--ratings", optarg, 1, INT64_MAX); break;
         case OPT_SEED: o.seed = rs_opt_seed("--seed", optarg); break;
         case OPT_RANK: o.rank = (int)rs_opt_int("--rank", optarg, 1, 256); break;
         case OPT_ZIPF: o.zipf = rs_opt_double("--zipf", optarg, 0, 10); break;
-        case OPT_TASTE: o.taste = rs_opt_double("--taste", optarg, 0, 100); break;
+        case OPT_TASTE: o.taste = rs_opt_double("--taste", optarg, 0, 50); break;
         case 'f':
             if (strcmp(optarg, "csv") == 0) o.format = FMT_CSV;
             else if (strcmp(optarg, "tsv") == 0) o.format = FMT_TSV;

@@ -9,6 +9,7 @@
 #include "err.h"
 #include "filter.h"
 #include "io.h"
+#include "progress.h"
 #include "ratings.h"
 
 static const char usage[] =
@@ -177,14 +178,25 @@ int main(int argc, char **argv)
     static char *const stdin_only[] = { "-" };
     char *const *paths = optind < argc ? argv + optind : stdin_only;
     int npaths = optind < argc ? argc - optind : 1;
+    /* Dialects are reported after the reading, so they do not interleave
+     * with its progress line. */
+    rs_dialect_info *di = rs_xcalloc((size_t)npaths, sizeof *di);
+    rs_progress pr;
+    rs_progress_start(&pr, "reading");
     for (int k = 0; k < npaths; k++) {
-        rs_dialect_info di;
         rs_in *in = rs_in_open(paths[k], &e);
-        int rc = in ? rs_dialect_read(in, &d, &rt, &di, &e) : -1;
-        if (rc == 0 && verbose) say_dialect(rs_in_name(in), &di);
+        int rc = in ? rs_dialect_read(in, &d, &rt, &di[k], &pr, &e) : -1;
         rs_in_close(in);
-        if (rc < 0) { rs_out_abort(out); rs_die_err(&e); }
+        if (rc < 0) {
+            rs_progress_end(&pr);
+            rs_out_abort(out);
+            rs_die_err(&e);
+        }
     }
+    rs_progress_end(&pr);
+    for (int k = 0; verbose && k < npaths; k++)
+        say_dialect(strcmp(paths[k], "-") ? paths[k] : "(stdin)", &di[k]);
+    free(di);
 
     rs_filter_report rep;
     if (rs_filter_apply(&rt, &fo, verbose ? &rep : NULL, &e) < 0) {

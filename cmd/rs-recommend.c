@@ -222,6 +222,11 @@ int main(int argc, char **argv)
     int unknown = 0;
     double t0 = rs_now();
 
+    /* BLAS stays on one thread inside each of our workers: measured faster
+     * than one worker over a threaded BLAS (bench/recommend.sh), and a
+     * row's scores then never depend on -j.  Set before the scorer opens,
+     * so no idle BLAS threads spin beside the workers. */
+    rs_blas_threads(1);
     rs_bundle b = { 0 };
     load_model(o.model, &b, &e);
     rs_scorer *s = rs_scorer_open_kind(&b, o.popular ? "popular" : NULL, &e);
@@ -232,14 +237,14 @@ int main(int argc, char **argv)
                rs_scorer_kind(s));
     if (o.predict && !rs_scorer_can_predict(s))
         rs_die(RS_EUSAGE, "--predict: a %s model does not predict ratings", rs_scorer_kind(s));
+    const char **inames = names(&b, "items", train->cols, &e);
+    rs_idmap *imap = NULL, *umap = NULL;
+    if (o.titles || o.nsimilar || o.history || o.predict) imap = idmap(&b, "items", &e);
+    if (o.nusers || o.predict) umap = idmap(&b, "users", &e);
     if (o.verbose)
         rs_warn("model %s: %u users, %u items, %llu training interactions; loaded in %.3f s",
                 rs_scorer_kind(s), train->rows, train->cols, (unsigned long long)train->nnz,
                 rs_now() - t0);
-
-    const char **inames = names(&b, "items", train->cols, &e);
-    rs_idmap *imap = NULL;
-    if (o.titles || o.nsimilar || o.history || o.predict) imap = idmap(&b, "items", &e);
     char **titles = NULL;
     if (o.titles) {
         uint32_t matched;
@@ -254,15 +259,11 @@ int main(int argc, char **argv)
                       .iname = inames, .title = (const char *const *)titles };
     rs_progress prog;
     o.rec.progress = &prog;
-    /* One worker when there is one block: BLAS may then use every core;
-     * with several workers each BLAS call stays on its own thread. */
     o.rec.threads = o.threads;
-    rs_blas_threads(o.threads > 1 ? 1 : o.threads);
     double t1 = rs_now();
     int rc = 0;
     size_t nq = 0;
     const char **qnames = NULL;
-    rs_idmap *umap = NULL;
 
     if (o.predict) {
         rs_ratings p;
@@ -272,7 +273,6 @@ int main(int argc, char **argv)
             rs_die_err(&e);
         }
         uint64_t uu, ui;
-        umap = idmap(&b, "users", &e);
         rc = rs_recommend_predict(s, umap, imap, &p, f, &uu, &ui, &e);
         nq = p.n;
         if (rc == 0 && (uu || ui))
@@ -314,7 +314,6 @@ int main(int argc, char **argv)
     } else if (o.nusers) {
         uint32_t *idx = rs_xmalloc((size_t)o.nusers * sizeof *idx);
         qnames = rs_xmalloc((size_t)o.nusers * sizeof *qnames);
-        umap = idmap(&b, "users", &e);
         nq = lookup(umap, o.users, o.nusers, "user", idx, qnames, &unknown);
         w.qname = qnames;
         rc = rs_recommend_users(s, idx, nq, &o.rec, rs_recwrite_emit, &w, f, &e);
@@ -334,7 +333,7 @@ int main(int argc, char **argv)
         exit(RS_EDATA);     /* the reader left early: nothing to say */
     }
     if (o.verbose)
-        rs_warn("%zu %s in %.3f s (%d thread%s)", nq, o.predict ? "pairs" : "lists",
+        rs_warn("%zu %s in %.4f s (%d thread%s)", nq, o.predict ? "pairs" : "lists",
                 rs_now() - t1, o.threads, o.threads == 1 ? "" : "s");
 
     free(qnames);

@@ -131,8 +131,8 @@ int main(int argc, char **argv)
     }
 
     /* The file side first, and closed (renamed into place) before stdout is
-     * touched: `rs-split -t t.tsv | next -t t.tsv` may open t.tsv as soon as
-     * our stdout ends. */
+     * touched: in `rs-split -t t.tsv | ... | rs-eval -t t.tsv` a later stage
+     * may open t.tsv as soon as our first byte reaches it. */
     int test_first = !is_stdout(test_path);
     rs_out *first = test_first ? test_out : train_out, *second = test_first ? train_out : test_out;
     write_side(rs_out_file(first), &rt, test, test_first);

@@ -3,6 +3,7 @@
  * for rs-recommend.  -a picks the algorithm; each one is a library call
  * (lib/svd.h for the truncated SVD). */
 #include <errno.h>
+#include <math.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,11 @@
 #include "io.h"
 #include "progress.h"
 #include "svd.h"
+#include "idmap.h"
+#include "mf_als.h"
+#include "mf_bpr.h"
+#include "mf_funk.h"
+#include "ratings.h"
 
 static const char usage[] =
 "Usage: rs-svd [OPTION]... [FILE]\n"
@@ -23,6 +29,10 @@ static const char usage[] =
 "\n"
 "  -a, --algorithm NAME   svd: truncated SVD (randomized block Krylov, as\n"
 "                         scipy's svds computes it) (default svd)\n"
+"                         funk: biased MF of explicit ratings by SGD\n"
+"                         (FunkSVD, as Surprise's SVD)\n"
+"                         als: implicit-feedback ALS (Hu, Koren, Volinsky)\n"
+"                         bpr: Bayesian personalized ranking by SGD\n"
 "  -k, --factors K        factors (singular triplets), 1 to min(users, items)\n"
 "                         (default 50)\n"
 "      --center MODE      none|global|user|item: subtract the mean of the whole\n"
@@ -30,36 +40,103 @@ static const char usage[] =
 "                         column (missing entries count as 0) from every\n"
 "                         entry before the SVD; the model adds it back as\n"
 "                         biases (default none)\n"
-"      --oversample P     extra columns per block of the range finder (default 10)\n"
+"      --oversample P     extra columns per block of the range finder, rounded\n"
+"                         up so that K+P is a multiple of 8 (default 6)\n"
 "      --power Q          power iterations; all iterates are kept, so the basis\n"
 "                         has (Q+1)(K+P) columns (default 6)\n"
-"      --seed S           seed of the random test matrix (default 42)\n"
+"      --seed S           seed of the random test matrix, or of the initial\n"
+"                         factors and the sampling (default 42)\n"
+"\n"
+"-a funk (defaults: Surprise's):\n"
+"      --epochs N         passes over the ratings (default 20)\n"
+"      --lr X             learning rate of the factors (default 0.005)\n"
+"      --reg X            L2 weight of the factors (default 0.02)\n"
+"      --lr-bias X        learning rate of the biases (default: --lr)\n"
+"      --reg-bias X       L2 weight of the biases (default: --reg)\n"
+"      --init-std X       initial factors ~ N(0, X^2) (default 0.1)\n"
+"      --range LO,HI      clamp predicted ratings to LO..HI (the model keeps it)\n"
+"      --validate FILE    after each epoch print the RMSE on the training\n"
+"                         ratings and on FILE's (canonical TSV with ratings)\n"
+"\n"
+"-a als (defaults: implicit's), confidence 1 + alpha r:\n"
+"      --iterations N     alternations (default 15)\n"
+"      --reg X            L2 weight (default 0.01)\n"
+"      --alpha X          confidence weight (default 1)\n"
+"      --solver NAME      cg: conjugate gradient from the last value, as\n"
+"                         implicit does; cholesky: exact solve (default cg)\n"
+"      --cg-steps N       conjugate gradient steps per row (default 3)\n"
+"\n"
+"-a bpr (defaults: implicit's):\n"
+"      --iterations N     passes of nnz samples each (default 100)\n"
+"      --lr X             learning rate (default 0.01)\n"
+"      --reg X            L2 weight (default 0.01)\n"
+"      --negatives NAME   uniform: negatives drawn from all items (default);\n"
+"                         popular: in proportion to popularity, as implicit\n"
+"      --no-verify        keep negatives the user has (implicit's\n"
+"                         verify_negative_samples=False)\n"
+"\n"
+"Common:\n"
 "  -j, --jobs N           threads (default: all cores)\n"
 "  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
 "  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
 "                         note: -z takes a level only attached, as in -z9\n"
 "  -v, --verbose          print the time of each phase and the singular values\n"
-"                         on stderr\n"
+"                         (svd), or of each epoch or iteration, on stderr\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
 "\n"
 "The model keeps U sqrt(S) as user factors and V sqrt(S) as item factors, and\n"
-"S; score(u, i) = user_factors[u] . item_factors[i] + the biases.\n"
+"S; score(u, i) = user_factors[u] . item_factors[i] + the biases.  The other\n"
+"algorithms write the same kind of model (see rs-svd(1)).  With -j N > 1,\n"
+"funk and bpr update shared factors without locks, so their results vary\n"
+"from run to run; with -j 1 they do not.\n"
 "\n"
 "Examples:\n"
 "  rs-index train.tsv | rs-svd -k 50 > model.rsm\n"
 "  rs-svd -k 20 --center user -o model.rsm train.rsm\n"
 "  rs-svd -k 10 train.rsm | rs-index --block sigma\n"
+"  rs-svd -a funk -k 40 --epochs 120 --range 0.5,5 train.rsm > funk.rsm\n"
+"  rs-svd -a als -k 64 --reg 1 train.rsm > als.rsm\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage (including a K\n"
 "larger than the matrix allows).\n";
 
-enum { OPT_CENTER = 256, OPT_OVERSAMPLE, OPT_POWER, OPT_SEED };
+enum { OPT_CENTER = 256, OPT_OVERSAMPLE, OPT_POWER, OPT_SEED,
+       OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
+       OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
+       OPT_NO_VERIFY, OPT_END };
+
+/* Options that only some algorithms take (a bit per algos[] entry, in its
+ * order); -a NAME refuses the others. */
+enum { A_SVD = 1, A_FUNK = 2, A_ALS = 4, A_BPR = 8 };
+static const struct only { int opt; const char *name; int algos; } only[] = {
+    { OPT_CENTER, "--center", A_SVD },
+    { OPT_OVERSAMPLE, "--oversample", A_SVD },
+    { OPT_POWER, "--power", A_SVD },
+    { OPT_EPOCHS, "--epochs", A_FUNK },
+    { OPT_ITERATIONS, "--iterations", A_ALS | A_BPR },
+    { OPT_LR, "--lr", A_FUNK | A_BPR },
+    { OPT_LR_BIAS, "--lr-bias", A_FUNK },
+    { OPT_REG, "--reg", A_FUNK | A_ALS | A_BPR },
+    { OPT_REG_BIAS, "--reg-bias", A_FUNK },
+    { OPT_INIT_STD, "--init-std", A_FUNK },
+    { OPT_RANGE, "--range", A_FUNK },
+    { OPT_VALIDATE, "--validate", A_FUNK },
+    { OPT_ALPHA, "--alpha", A_ALS },
+    { OPT_SOLVER, "--solver", A_ALS },
+    { OPT_CG_STEPS, "--cg-steps", A_ALS },
+    { OPT_NEGATIVES, "--negatives", A_BPR },
+    { OPT_NO_VERIFY, "--no-verify", A_BPR },
+};
 
 typedef struct opts {
     const char *output, *input;
     int zlevel, verbose, threads;
     rs_svd_opts svd;
+    rs_funk_opts funk;
+    rs_als_opts als;
+    rs_bpr_opts bpr;
+    const char *validate;
 } opts;
 
 /* One entry per algorithm: -a NAME runs fit, which adds the model to b.
@@ -99,9 +176,156 @@ static int fit_svd(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     return 0;
 }
 
+static void funk_epoch(void *ctx, int epoch, double train, double valid, double secs)
+{
+    if (isnan(valid)) rs_warn("epoch %d: train RMSE %.6f (%.3f s)", epoch, train, secs);
+    else rs_warn("epoch %d: train RMSE %.6f, validation RMSE %.6f (%.3f s)", epoch, train, valid, secs);
+    (void)ctx;
+}
+
+/* --validate FILE: its ratings, with users and items as the model's dense
+ * indices (-1 for those it does not know). */
+static int read_validation(const char *path, const rs_bundle *b, rs_funk_opts *fo, rs_err *e)
+{
+    rs_ratings v;
+    rs_ratings_init(&v);
+    char *paths[1] = { (char *)path };
+    if (rs_ratings_read_paths(paths, 1, &v, e) < 0) {
+        rs_ratings_free(&v);
+        return -1;
+    }
+    if (!v.r) {
+        rs_ratings_free(&v);
+        return rs_errf(e, RS_EDATA, "%s: --validate needs ratings (a third column)", path);
+    }
+    rs_idmap *um = rs_idmap_get(b, "users", e), *im = um ? rs_idmap_get(b, "items", e) : NULL;
+    if (!im) {
+        if (um) rs_idmap_free(um);
+        rs_ratings_free(&v);
+        return -1;
+    }
+    int64_t *vu = rs_xmalloc((v.n + 1) * sizeof *vu), *vi = rs_xmalloc((v.n + 1) * sizeof *vi);
+    float *vr = rs_xmalloc((v.n + 1) * sizeof *vr);
+    for (size_t x = 0; x < v.n; x++) {
+        vu[x] = rs_idmap_find(um, rs_idmap_str(v.users, v.u[x]), rs_idmap_len(v.users, v.u[x]));
+        vi[x] = rs_idmap_find(im, rs_idmap_str(v.items, v.i[x]), rs_idmap_len(v.items, v.i[x]));
+        vr[x] = (float)v.r[x];
+    }
+    fo->vu = vu;
+    fo->vi = vi;
+    fo->vr = vr;
+    fo->vn = v.n;
+    rs_idmap_free(um);
+    rs_idmap_free(im);
+    rs_ratings_free(&v);
+    return 0;
+}
+
+static int fit_funk(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
+{
+    rs_funk_opts fo = op->funk;
+    rs_progress pr;
+    rs_mf mf;
+    if (op->validate && read_validation(op->validate, b, &fo, e) < 0) return -1;
+    if (op->validate || op->verbose) fo.epoch_done = funk_epoch;
+    rs_progress_start(&pr, "funk");
+    fo.progress = &pr;
+    int rc = rs_funk_fit(m, &fo, &mf, e);
+    rs_progress_end(&pr);
+    free((void *)fo.vu);
+    free((void *)fo.vi);
+    free((void *)fo.vr);
+    if (rc < 0) return -1;
+    if (op->verbose) rs_warn("global mean %.6f", mf.g);
+    rs_funk_put(&mf, &fo, b);
+    return 0;
+}
+
+static void als_iteration(void *ctx, int it, double secs)
+{
+    rs_warn("iteration %d: %.3f s", it, secs);
+    (void)ctx;
+}
+
+static int fit_als(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
+{
+    rs_als_opts ao = op->als;
+    rs_progress pr;
+    rs_mf mf;
+    if (op->verbose) ao.iteration_done = als_iteration;
+    rs_progress_start(&pr, "als");
+    ao.progress = &pr;
+    int rc = rs_als_fit(m, &ao, &mf, e);
+    rs_progress_end(&pr);
+    if (rc < 0) return -1;
+    rs_als_put(&mf, &ao, b);
+    return 0;
+}
+
+static void bpr_iteration(void *ctx, int it, double correct, double skipped, double secs)
+{
+    const rs_csr *m = ctx;
+    rs_warn("iteration %d: %.2f%% of samples ranked right, %.2f%% skipped, %.3f s "
+            "(%.1f million samples/s)", it, 100 * correct, 100 * skipped, secs,
+            secs > 0 ? (double)m->nnz / secs / 1e6 : 0.0);
+}
+
+static int fit_bpr(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
+{
+    rs_bpr_opts bo = op->bpr;
+    rs_progress pr;
+    rs_mf mf;
+    if (op->verbose) {
+        bo.iteration_done = bpr_iteration;
+        bo.ctx = (void *)m;
+    }
+    rs_progress_start(&pr, "bpr");
+    bo.progress = &pr;
+    int rc = rs_bpr_fit(m, &bo, &mf, e);
+    rs_progress_end(&pr);
+    if (rc < 0) return -1;
+    rs_bpr_put(&mf, &bo, b);
+    return 0;
+}
+
 static const algo algos[] = {
     { "svd", fit_svd },
+    { "funk", fit_funk },
+    { "als", fit_als },
+    { "bpr", fit_bpr },
 };
+
+/* A learning rate: > 0. */
+static double opt_rate(const char *opt, const char *arg)
+{
+    double v = rs_opt_double(opt, arg, -HUGE_VAL, HUGE_VAL);
+    if (!(v > 0)) rs_usage_error("%s: %s is not a positive learning rate", opt, arg);
+    return v;
+}
+
+/* A regularization weight and the like: >= 0. */
+static double opt_nonneg(const char *opt, const char *arg)
+{
+    double v = rs_opt_double(opt, arg, -HUGE_VAL, HUGE_VAL);
+    if (v < 0) rs_usage_error("%s: %s is negative (it must be 0 or more)", opt, arg);
+    return v;
+}
+
+static void opt_range(const char *arg, rs_funk_opts *fo)
+{
+    const char *comma = strchr(arg, ',');
+    char lo[64];
+    size_t n = comma ? (size_t)(comma - arg) : 0;
+    if (!comma || n == 0 || n >= sizeof lo)
+        rs_usage_error("--range: '%s' is not LO,HI (e.g. 0.5,5)", arg);
+    memcpy(lo, arg, n);
+    lo[n] = '\0';
+    fo->lo = rs_opt_double("--range", lo, -HUGE_VAL, HUGE_VAL);
+    fo->hi = rs_opt_double("--range", comma + 1, -HUGE_VAL, HUGE_VAL);
+    if (!(fo->lo < fo->hi)) rs_usage_error("--range: LO must be below HI, not %s", arg);
+    fo->clamp = 1;
+}
+
 
 static const algo *find_algo(const char *name)
 {
@@ -158,6 +382,20 @@ int main(int argc, char **argv)
         { "oversample", required_argument, NULL, OPT_OVERSAMPLE },
         { "power", required_argument, NULL, OPT_POWER },
         { "seed", required_argument, NULL, OPT_SEED },
+        { "epochs", required_argument, NULL, OPT_EPOCHS },
+        { "iterations", required_argument, NULL, OPT_ITERATIONS },
+        { "lr", required_argument, NULL, OPT_LR },
+        { "lr-bias", required_argument, NULL, OPT_LR_BIAS },
+        { "reg", required_argument, NULL, OPT_REG },
+        { "reg-bias", required_argument, NULL, OPT_REG_BIAS },
+        { "init-std", required_argument, NULL, OPT_INIT_STD },
+        { "range", required_argument, NULL, OPT_RANGE },
+        { "validate", required_argument, NULL, OPT_VALIDATE },
+        { "alpha", required_argument, NULL, OPT_ALPHA },
+        { "solver", required_argument, NULL, OPT_SOLVER },
+        { "cg-steps", required_argument, NULL, OPT_CG_STEPS },
+        { "negatives", required_argument, NULL, OPT_NEGATIVES },
+        { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
         { "jobs", required_argument, NULL, 'j' },
         { "output", required_argument, NULL, 'o' },
         { "compress", optional_argument, NULL, 'z' },
@@ -168,9 +406,13 @@ int main(int argc, char **argv)
     };
     opts op = { 0 };
     rs_svd_defaults(&op.svd);
+    rs_funk_defaults(&op.funk);
+    rs_als_defaults(&op.als);
+    rs_bpr_defaults(&op.bpr);
     const char *aname = "svd";
-    int c;
+    int c, given[OPT_END] = { 0 }, lr_bias = 0, reg_bias = 0;
     while ((c = getopt_long(argc, argv, "a:k:j:o:z::vhV", longopts, NULL)) != -1) {
+        if (c >= OPT_CENTER && c < OPT_END) given[c] = 1;
         switch (c) {
         case 'a': aname = optarg; break;
         case 'k': op.svd.k = (int)rs_opt_int("-k", optarg, 1, 1 << 20); break;
@@ -181,6 +423,28 @@ int main(int argc, char **argv)
         case OPT_OVERSAMPLE: op.svd.oversample = (int)rs_opt_int("--oversample", optarg, 0, 1 << 20); break;
         case OPT_POWER: op.svd.power = (int)rs_opt_int("--power", optarg, 0, 1000); break;
         case OPT_SEED: op.svd.seed = rs_opt_seed("--seed", optarg); break;
+        case OPT_EPOCHS: op.funk.epochs = (int)rs_opt_int("--epochs", optarg, 0, 1 << 24); break;
+        case OPT_ITERATIONS:
+            op.als.iterations = op.bpr.iterations = (int)rs_opt_int("--iterations", optarg, 0, 1 << 24);
+            break;
+        case OPT_LR: op.funk.lr = op.bpr.lr = opt_rate("--lr", optarg); break;
+        case OPT_LR_BIAS: op.funk.lr_bias = opt_rate("--lr-bias", optarg); lr_bias = 1; break;
+        case OPT_REG: op.funk.reg = op.als.reg = op.bpr.reg = opt_nonneg("--reg", optarg); break;
+        case OPT_REG_BIAS: op.funk.reg_bias = opt_nonneg("--reg-bias", optarg); reg_bias = 1; break;
+        case OPT_INIT_STD: op.funk.init_std = opt_nonneg("--init-std", optarg); break;
+        case OPT_RANGE: opt_range(optarg, &op.funk); break;
+        case OPT_VALIDATE: op.validate = optarg; break;
+        case OPT_ALPHA: op.als.alpha = opt_nonneg("--alpha", optarg); break;
+        case OPT_SOLVER:
+            if ((op.als.solver = rs_als_solver_parse(optarg)) < 0)
+                rs_usage_error("--solver: '%s' is not one of cg, cholesky", optarg);
+            break;
+        case OPT_CG_STEPS: op.als.cg_steps = (int)rs_opt_int("--cg-steps", optarg, 1, 1000); break;
+        case OPT_NEGATIVES:
+            if ((op.bpr.negatives = rs_bpr_negatives_parse(optarg)) < 0)
+                rs_usage_error("--negatives: '%s' is not one of uniform, popular", optarg);
+            break;
+        case OPT_NO_VERIFY: op.bpr.verify = 0; break;
         case 'j': op.threads = (int)rs_opt_int("-j", optarg, 0, 1024); break;
         case 'o': op.output = optarg; break;
         case 'z': op.zlevel = optarg ? (int)rs_opt_int("--compress", optarg, 1, 19) : 3; break;
@@ -193,11 +457,21 @@ int main(int argc, char **argv)
         }
     }
     const algo *a = find_algo(aname);
-    if (!a) rs_usage_error("-a: unknown algorithm '%s' (this build knows svd)", aname);
+    if (!a) rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr)", aname);
+    int abit = 1 << (a - algos);
+    for (size_t j = 0; j < sizeof only / sizeof only[0]; j++)
+        if (given[only[j].opt] && !(only[j].algos & abit))
+            rs_usage_error("%s does not apply to -a %s", only[j].name, aname);
+    /* The bias terms follow the factor terms unless given. */
+    if (!lr_bias) op.funk.lr_bias = op.funk.lr;
+    if (!reg_bias) op.funk.reg_bias = op.funk.reg;
     if (argc - optind > 1) rs_usage_error("one input at most, not %d", argc - optind);
     op.input = optind < argc ? argv[optind] : NULL;
     op.threads = op.threads ? op.threads : rs_threads_default();
     op.svd.threads = op.threads;
+    op.funk.k = op.als.k = op.bpr.k = op.svd.k;
+    op.funk.seed = op.als.seed = op.bpr.seed = op.svd.seed;
+    op.funk.threads = op.als.threads = op.bpr.threads = op.threads;
     /* Our threads and OpenBLAS's take turns (sparse passes, then dense
      * steps), so each may use all of them. */
     rs_blas_threads(op.threads);

@@ -253,20 +253,19 @@ typedef struct reader {
     int failed;
     int header_pending;         /* the next row names the columns */
     int header_seen;
-    int resolved;               /* role_of/col are final */
     signed char role_of[MAXCOL];/* role of each 0-based column, -1 none */
     int col[RS_NROLES];         /* 0-based column of each role, -1 none */
     int ncols;                  /* fields per row, 0 until the first row */
-    int keep_r, keep_t;         /* rt has these columns */
     int fill_r;                 /* a timestamp without a rating: rating 1 */
     /* the row being read */
-    int nf, comment, seen;      /* seen: bit per role */
+    int nf, comment;
     uint32_t u, i;
     double r;
     int64_t t;
     uint64_t lines;             /* line ends passed */
     uint64_t row_line;          /* line the current row starts on */
     uint64_t rows;
+    rs_progress *progress;
     /* header names, while header_pending */
     char **hdr;
     size_t nhdr, hdrcap;
@@ -373,23 +372,18 @@ static void on_field(reader *rd, const char *s, size_t n)
     int role = k < MAXCOL ? rd->role_of[k] : -1;
     const char *why;
     switch (role) {
-    case RS_COL_USER:
-        if (take_id(rd, k, role, s, n, &rd->u) < 0) return;
-        break;
-    case RS_COL_ITEM:
-        if (take_id(rd, k, role, s, n, &rd->i) < 0) return;
-        break;
+    case RS_COL_USER: take_id(rd, k, role, s, n, &rd->u); break;
+    case RS_COL_ITEM: take_id(rd, k, role, s, n, &rd->i); break;
     case RS_COL_RATING:
-        if (parse_rating(s, n, &rd->r, &why) < 0) { field_error(rd, k, role, why, s, n); return; }
+        if (parse_rating(s, n, &rd->r, &why) < 0) field_error(rd, k, role, why, s, n);
         break;
     case RS_COL_TIME:
-        if (parse_time(s, n, &rd->t, &why) < 0) { field_error(rd, k, role, why, s, n); return; }
+        if (parse_time(s, n, &rd->t, &why) < 0) field_error(rd, k, role, why, s, n);
         break;
     default:
         count_newlines(rd, s, n);   /* quoted line breaks in unused fields (titles) */
-        return;
+        break;
     }
-    rd->seen |= 1 << role;
 }
 
 static void header_list(const reader *rd, char *buf, size_t cap)
@@ -443,7 +437,6 @@ static void resolve_header(reader *rd)
             return;
         }
     }
-    rd->resolved = 1;
     set_roles(rd);
 }
 
@@ -454,7 +447,6 @@ static void resolve_positions(reader *rd, int nf)
     const rs_dialect *d = rd->d;
     for (int r = 0; r < RS_NROLES; r++)
         rd->col[r] = d->columns_given ? d->colnum[r] - 1 : (r < nf ? r : -1);
-    rd->resolved = 1;
     set_roles(rd);
 }
 
@@ -520,8 +512,6 @@ static void first_row(reader *rd, int nf)
                    (rating ? has_r : has_t) ? "has" : "lacks", rating ? "rating" : "timestamp");
         return;
     }
-    rd->keep_r = has_r;
-    rd->keep_t = has_t;
 }
 
 static void on_row(reader *rd)
@@ -583,6 +573,7 @@ static int read_csv(reader *rd, rs_in *in, int sep)
         if (got == 0) break;
         size_t done = csv_parse(&p, buf, (size_t)got, cb_field, cb_row, rd);
         if (rd->failed) { rc = -1; break; }
+        if (rd->progress) rs_progress_update(rd->progress, rd->rt->n, 0, "rows");
         if (done < (size_t)got) {
             rd->row_line = rd->lines + 1;
             if (csv_error(&p) == CSV_EPARSE)
@@ -624,6 +615,8 @@ static int read_dat(reader *rd, rs_in *in)
         }
         on_row(rd);
         if (rd->failed) return -1;
+        if (rd->progress && (rd->rows & 0xffff) == 0)
+            rs_progress_update(rd->progress, rd->rt->n, 0, "rows");
     }
     rd->lines = rs_in_lineno(in);
     return rc;
@@ -754,7 +747,7 @@ void rs_dialect_sniff(const char *buf, size_t n, int at_eof, const rs_dialect *d
 /* ---- reading ----------------------------------------------------------- */
 
 int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_info *info,
-                    rs_err *e)
+                    rs_progress *progress, rs_err *e)
 {
     const char *name = rs_in_name(in);
     const unsigned char *p;
@@ -803,6 +796,7 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
     rd.d = d;
     rd.e = e;
     rd.name = name;
+    rd.progress = progress;
     rd.header_pending = dd.header;
     for (int r = 0; r < RS_NROLES; r++) rd.col[r] = -1;
     memset(rd.role_of, -1, sizeof rd.role_of);

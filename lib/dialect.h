@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include "err.h"
 #include "io.h"
+#include "progress.h"
 #include "ratings.h"
 
 enum { RS_FMT_AUTO = 0, RS_FMT_CSV, RS_FMT_TSV, RS_FMT_DAT };
@@ -58,9 +59,9 @@ int rs_dialect_set_columns(rs_dialect *d, const char *spec, rs_err *e);
 
 /* Read every row of in, appending to rt.  The first input read into an
  * empty table decides whether rt keeps ratings and timestamps; later inputs
- * must have the same columns.  info may be NULL. */
+ * must have the same columns.  info and progress (rows read) may be NULL. */
 int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt,
-                    rs_dialect_info *info, rs_err *e);
+                    rs_dialect_info *info, rs_progress *progress, rs_err *e);
 
 /* Sniff what d leaves on auto from the start of a stream (buf, n bytes;
  * at_eof when that is all of it), filling out->format, sep and header.

@@ -257,15 +257,33 @@ uint64_t rs_knn_work(const rs_knn_space *s)
     return w;
 }
 
-/* ---- all neighbours, on threads ---- */
+/* ---- all neighbours, on threads ----
+ *
+ * sim(q, r) and sim(r, q) are the same float, bit for bit: both add the
+ * same products (a b = b a) in the same order, by feature.  So each pair
+ * is computed once, from the smaller index, and offered to both rows'
+ * heaps ("sym"), which halves the work.  A thread can then touch any
+ * row's heap, so every thread keeps heaps for all rows (threads x n x k
+ * pairs), merged at the end; no pair is in two threads' heaps.  Where
+ * those would take more than SYM_BUDGET, every row is computed whole by
+ * one thread into one shared set of heaps instead. */
 
-#define NB_BLOCK 16             /* rows a thread takes at a time */
+#define NB_BLOCK 16                         /* rows a thread takes at a time */
+#define SYM_BUDGET ((size_t)2 << 30)        /* bytes of heaps, all threads */
+
+typedef struct heaps {
+    uint32_t *cnt;              /* n: pairs held per row */
+    uint32_t *idx;              /* n x k */
+    float *score;               /* n x k, each row a min-heap (topk.h) */
+    float *floor;               /* n: what a candidate must reach to enter */
+} heaps;
 
 typedef struct nb_job {
     const rs_knn_space *s;
     uint32_t k;
-    uint32_t *cnt, *idx;        /* n, n x k */
-    float *val;                 /* n x k */
+    int sym;
+    size_t maxrow;              /* longest row of x */
+    heaps *h;                   /* sym: one per thread; else h[0], rows split */
     atomic_uint_fast64_t next, done;
     rs_progress *progress;
 } nb_job;
@@ -279,7 +297,9 @@ typedef struct scratch {
     float *acc;                 /* n, all 0 between rows */
     uint32_t *list;             /* rows touched (sparse rows) */
     unsigned char *mark;        /* n, all 0 between rows */
-    rs_topk top;
+    uint64_t *from;             /* maxrow: where each feature's column starts */
+    uint64_t *pos;              /* sym: per feature, its column's first row above
+                                 * the last query (a thread's queries ascend) */
 } scratch;
 
 /* The smallest similarity that may still enter: positive, and as good as
@@ -290,75 +310,117 @@ static inline float floor_of(const rs_topk *t)
     return thr > FLT_MIN ? thr : FLT_MIN;
 }
 
-/* Push every acc[r] >= the floor, r ascending; acc is not finished (no
- * Jaccard here).  Nearly all entries lose once the heap is full, so 16 are
- * tested at a time. */
-static void scan_dense(rs_topk *t, const float *acc, uint32_t n)
+static void heaps_init(heaps *h, uint32_t n, uint32_t k)
 {
-    float thr = floor_of(t);
-    uint32_t r = 0;
-#if defined(__SSE2__)
-    for (; r + 16 <= n; r += 16) {
-        __m128 th = _mm_set1_ps(thr);
-        __m128 m = _mm_or_ps(_mm_or_ps(_mm_cmpge_ps(_mm_loadu_ps(acc + r), th),
-                                       _mm_cmpge_ps(_mm_loadu_ps(acc + r + 4), th)),
-                             _mm_or_ps(_mm_cmpge_ps(_mm_loadu_ps(acc + r + 8), th),
-                                       _mm_cmpge_ps(_mm_loadu_ps(acc + r + 12), th)));
-        if (!_mm_movemask_ps(m)) continue;
-        for (uint32_t c = r; c < r + 16; c++)
-            if (acc[c] >= thr) {
-                rs_topk_push(t, acc[c], c);
-                thr = floor_of(t);
-            }
-    }
-#endif
-    for (; r < n; r++)
-        if (acc[r] >= thr) {
-            rs_topk_push(t, acc[r], r);
-            thr = floor_of(t);
-        }
+    h->cnt = rs_xcalloc((size_t)n + 1, sizeof *h->cnt);
+    h->idx = rs_xmalloc(((size_t)n * k + 1) * sizeof *h->idx);
+    h->score = rs_xmalloc(((size_t)n * k + 1) * sizeof *h->score);
+    h->floor = rs_xmalloc(((size_t)n + 1) * sizeof *h->floor);
+    for (uint32_t r = 0; r < n; r++) h->floor[r] = FLT_MIN;
 }
 
-static void nb_row(const nb_job *j, scratch *sc, uint32_t q)
+static void heaps_free(heaps *h)
+{
+    free(h->cnt);
+    free(h->idx);
+    free(h->score);
+    free(h->floor);
+}
+
+/* Row r's heap is a window of the slabs, seen through topk.h. */
+static void heap_push(heaps *h, uint32_t k, uint32_t r, float v, uint32_t i)
+{
+    rs_topk t = { .cap = k, .n = h->cnt[r], .score = h->score + (size_t)r * k,
+                  .idx = h->idx + (size_t)r * k };
+    rs_topk_push(&t, v, i);
+    h->cnt[r] = (uint32_t)t.n;
+    h->floor[r] = floor_of(&t);
+}
+
+static inline void offer(const nb_job *j, heaps *h, uint32_t q, uint32_t r, float v)
+{
+    if (v >= h->floor[q]) heap_push(h, j->k, q, v, r);
+    if (j->sym && v >= h->floor[r]) heap_push(h, j->k, r, v, q);
+}
+
+/* Offer every acc[r], r in [lo, n), that may enter q's heap or (sym) r's;
+ * acc is not finished (no Jaccard here).  Nearly all lose once the heaps
+ * are full, so several are tested at a time. */
+static void scan_dense(const nb_job *j, heaps *h, uint32_t q, const float *acc, uint32_t lo,
+                       uint32_t n)
+{
+    uint32_t r = lo;
+#if defined(__SSE2__)
+    if (j->sym) {
+        for (; r + 8 <= n; r += 8) {
+            __m128 fq = _mm_set1_ps(h->floor[q]);
+            __m128 a0 = _mm_loadu_ps(acc + r), a1 = _mm_loadu_ps(acc + r + 4);
+            __m128 m = _mm_or_ps(_mm_or_ps(_mm_cmpge_ps(a0, fq), _mm_cmpge_ps(a0, _mm_loadu_ps(h->floor + r))),
+                                 _mm_or_ps(_mm_cmpge_ps(a1, fq), _mm_cmpge_ps(a1, _mm_loadu_ps(h->floor + r + 4))));
+            if (!_mm_movemask_ps(m)) continue;
+            for (uint32_t c = r; c < r + 8; c++) offer(j, h, q, c, acc[c]);
+        }
+    } else {
+        for (; r + 16 <= n; r += 16) {
+            __m128 fq = _mm_set1_ps(h->floor[q]);
+            __m128 m = _mm_or_ps(_mm_or_ps(_mm_cmpge_ps(_mm_loadu_ps(acc + r), fq),
+                                           _mm_cmpge_ps(_mm_loadu_ps(acc + r + 4), fq)),
+                                 _mm_or_ps(_mm_cmpge_ps(_mm_loadu_ps(acc + r + 8), fq),
+                                           _mm_cmpge_ps(_mm_loadu_ps(acc + r + 12), fq)));
+            if (!_mm_movemask_ps(m)) continue;
+            for (uint32_t c = r; c < r + 16; c++) offer(j, h, q, c, acc[c]);
+        }
+    }
+#endif
+    for (; r < n; r++) offer(j, h, q, r, acc[r]);
+}
+
+static void nb_row(const nb_job *j, scratch *sc, heaps *h, uint32_t q)
 {
     const rs_knn_space *s = j->s;
     const rs_csr *x = &s->x, *xt = &s->xt;
-    uint32_t n = x->rows;
-    uint64_t a = x->indptr[q], b = x->indptr[q + 1], work = 0;
+    uint32_t n = x->rows, lo = j->sym ? q + 1 : 0;
+    uint64_t a = x->indptr[q], work = 0;
     const uint32_t *qi = x->indices + a;
     const float *qv = x->values + a;
-    size_t qn = (size_t)(b - a);
+    size_t qn = (size_t)(x->indptr[q + 1] - a);
     float ql = (float)qn, *acc = sc->acc;
-    for (size_t p = 0; p < qn; p++) work += xt->indptr[qi[p] + 1] - xt->indptr[qi[p]];
-    rs_topk_clear(&sc->top);
-    if (j->k == 0) {
-        j->cnt[q] = 0;
-        return;
+    for (size_t p = 0; p < qn; p++) {
+        uint64_t c0 = xt->indptr[qi[p]], c1 = xt->indptr[qi[p] + 1];
+        if (j->sym) {
+            /* The pointer only moves forward: each column is walked once
+             * per thread, where a search per query would miss the cache. */
+            c0 = sc->pos[qi[p]];
+            while (c0 < c1 && xt->indices[c0] <= q) c0++;
+            sc->pos[qi[p]] = c0;
+        }
+        sc->from[p] = c0;
+        work += c1 - c0;
     }
-    if (work >= n / 4) {
+    if (work == 0 || j->k == 0) return;
+    if (work >= (n - lo) / 4) {
         /* Most rows are touched: no bookkeeping, scan them all. */
-        scatter(xt, qi, qv, qn, acc);
+        for (size_t p = 0; p < qn; p++) {
+            float av = qv[p];
+            uint64_t c1 = xt->indptr[qi[p] + 1];
+            const uint32_t *ci = xt->indices;
+            const float *cv = xt->values;
+            for (uint64_t c = sc->from[p]; c < c1; c++) acc[ci[c]] += av * cv[c];
+        }
         acc[q] = 0;
         if (!s->len) {
-            scan_dense(&sc->top, acc, n);
+            scan_dense(j, h, q, acc, lo, n);
         } else {
-            float thr = floor_of(&sc->top);
-            for (uint32_t r = 0; r < n; r++)
-                if (acc[r] > 0) {
-                    float v = finish(s, acc[r], ql, r);
-                    if (v >= thr) {
-                        rs_topk_push(&sc->top, v, r);
-                        thr = floor_of(&sc->top);
-                    }
-                }
+            for (uint32_t r = lo; r < n; r++)
+                if (acc[r] > 0) offer(j, h, q, r, finish(s, acc[r], ql, r));
         }
-        memset(acc, 0, (size_t)n * sizeof *acc);
+        memset(acc + lo, 0, (size_t)(n - lo) * sizeof *acc);
     } else {
         size_t m = 0;
         for (size_t p = 0; p < qn; p++) {
-            uint32_t f = qi[p];
             float av = qv[p];
-            for (uint64_t c = xt->indptr[f]; c < xt->indptr[f + 1]; c++) {
+            uint64_t c1 = xt->indptr[qi[p] + 1];
+            for (uint64_t c = sc->from[p]; c < c1; c++) {
                 uint32_t r = xt->indices[c];
                 if (!sc->mark[r]) {
                     sc->mark[r] = 1;
@@ -367,23 +429,14 @@ static void nb_row(const nb_job *j, scratch *sc, uint32_t q)
                 acc[r] += av * xt->values[c];
             }
         }
-        acc[q] = 0;
-        float thr = floor_of(&sc->top);
         for (size_t t = 0; t < m; t++) {
             uint32_t r = sc->list[t];
             float v = finish(s, acc[r], ql, r);
             acc[r] = 0;
             sc->mark[r] = 0;
-            if (v >= thr) {
-                rs_topk_push(&sc->top, v, r);
-                thr = floor_of(&sc->top);
-            }
+            if (r != q) offer(j, h, q, r, v);
         }
     }
-    size_t got = rs_topk_sorted(&sc->top);
-    j->cnt[q] = (uint32_t)got;
-    memcpy(j->idx + (size_t)q * j->k, sc->top.idx, got * sizeof *j->idx);
-    memcpy(j->val + (size_t)q * j->k, sc->top.score, got * sizeof *j->val);
 }
 
 static void *nb_worker(void *arg)
@@ -391,16 +444,23 @@ static void *nb_worker(void *arg)
     nb_arg *na = arg;
     nb_job *j = na->j;
     uint32_t n = j->s->x.rows;
+    heaps *h = &j->h[j->sym ? na->t : 0];
     scratch sc;
     sc.acc = rs_xcalloc((size_t)n + 1, sizeof *sc.acc);
     sc.list = rs_xmalloc(((size_t)n + 1) * sizeof *sc.list);
     sc.mark = rs_xcalloc((size_t)n + 1, 1);
-    rs_topk_init(&sc.top, j->k);
+    sc.from = rs_xmalloc((j->maxrow + 1) * sizeof *sc.from);
+    sc.pos = NULL;
+    if (j->sym) {
+        const rs_csr *xt = &j->s->xt;
+        sc.pos = rs_xmalloc(((size_t)xt->rows + 1) * sizeof *sc.pos);
+        memcpy(sc.pos, xt->indptr, ((size_t)xt->rows + 1) * sizeof *sc.pos);
+    }
     for (;;) {
         uint64_t q0 = atomic_fetch_add(&j->next, NB_BLOCK);
         if (q0 >= n) break;
         uint64_t q1 = q0 + NB_BLOCK < n ? q0 + NB_BLOCK : n;
-        for (uint64_t q = q0; q < q1; q++) nb_row(j, &sc, (uint32_t)q);
+        for (uint64_t q = q0; q < q1; q++) nb_row(j, &sc, h, (uint32_t)q);
         uint64_t done = atomic_fetch_add(&j->done, q1 - q0) + (q1 - q0);
         /* One thread speaks for all: progress is not thread-safe. */
         if (na->t == 0 && j->progress) rs_progress_update(j->progress, done, n, "rows");
@@ -408,7 +468,8 @@ static void *nb_worker(void *arg)
     free(sc.acc);
     free(sc.list);
     free(sc.mark);
-    rs_topk_free(&sc.top);
+    free(sc.from);
+    free(sc.pos);
     return NULL;
 }
 
@@ -422,11 +483,16 @@ int rs_knn_neighbors(const rs_knn_space *s, uint32_t k, int threads, rs_progress
     uint64_t blocks = ((uint64_t)n + NB_BLOCK - 1) / NB_BLOCK;
     if ((uint64_t)threads > blocks) threads = blocks ? (int)blocks : 1;
     nb_job j = { .s = s, .k = k, .progress = progress };
+    j.sym = (double)threads * n * k * 8 <= (double)SYM_BUDGET;
+    for (uint32_t r = 0; r < n; r++) {
+        size_t l = (size_t)(s->x.indptr[r + 1] - s->x.indptr[r]);
+        if (l > j.maxrow) j.maxrow = l;
+    }
+    int nh = j.sym ? threads : 1;
+    j.h = rs_xmalloc((size_t)nh * sizeof *j.h);
+    for (int t = 0; t < nh; t++) heaps_init(&j.h[t], n, k);
     atomic_init(&j.next, 0);
     atomic_init(&j.done, 0);
-    j.cnt = rs_xcalloc((size_t)n + 1, sizeof *j.cnt);
-    j.idx = rs_xmalloc(((size_t)n * k + 1) * sizeof *j.idx);
-    j.val = rs_xmalloc(((size_t)n * k + 1) * sizeof *j.val);
     nb_arg *args = rs_xmalloc((size_t)threads * sizeof *args);
     pthread_t *th = rs_xmalloc((size_t)threads * sizeof *th);
     char *started = rs_xcalloc((size_t)threads, 1);
@@ -442,21 +508,35 @@ int rs_knn_neighbors(const rs_knn_space *s, uint32_t k, int threads, rs_progress
     free(th);
     free(args);
 
+    /* Each row: the best k of what all heaps hold for it, best first. */
     out->rows = out->cols = n;
     out->owned = 1;
     out->indptr = rs_xmalloc(((size_t)n + 1) * sizeof *out->indptr);
     out->indptr[0] = 0;
-    for (uint32_t q = 0; q < n; q++) out->indptr[q + 1] = out->indptr[q] + j.cnt[q];
+    for (uint32_t r = 0; r < n; r++) {
+        uint64_t c = 0;
+        for (int t = 0; t < nh; t++) c += j.h[t].cnt[r];
+        out->indptr[r + 1] = out->indptr[r] + (c < k ? c : k);
+    }
     out->nnz = out->indptr[n];
     out->indices = rs_xmalloc((out->nnz ? out->nnz : 1) * sizeof *out->indices);
     out->values = rs_xmalloc((out->nnz ? out->nnz : 1) * sizeof *out->values);
-    for (uint32_t q = 0; q < n; q++) {
-        memcpy(out->indices + out->indptr[q], j.idx + (size_t)q * k, j.cnt[q] * sizeof *out->indices);
-        memcpy(out->values + out->indptr[q], j.val + (size_t)q * k, j.cnt[q] * sizeof *out->values);
+    rs_topk top;
+    rs_topk_init(&top, k);
+    for (uint32_t r = 0; r < n; r++) {
+        rs_topk_clear(&top);
+        for (int t = 0; t < nh; t++) {
+            const heaps *h = &j.h[t];
+            for (uint32_t c = 0; c < h->cnt[r]; c++)
+                rs_topk_push(&top, h->score[(size_t)r * k + c], h->idx[(size_t)r * k + c]);
+        }
+        size_t got = rs_topk_sorted(&top);
+        memcpy(out->indices + out->indptr[r], top.idx, got * sizeof *out->indices);
+        memcpy(out->values + out->indptr[r], top.score, got * sizeof *out->values);
     }
-    free(j.cnt);
-    free(j.idx);
-    free(j.val);
+    rs_topk_free(&top);
+    for (int t = 0; t < nh; t++) heaps_free(&j.h[t]);
+    free(j.h);
     (void)e;
     return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <cblas.h>
 #include <lapacke.h>
+#include "mf_foldin.h"
 #include "score_factors.h"
 
 typedef struct factors {
@@ -18,6 +19,7 @@ typedef struct factors {
     float *norm;                /* |Q[i]| for similar() */
     double *colsum, *qtb;       /* sum over items of Q[i], and Q' bi */
     double *chol;               /* Cholesky factor of Q'Q (+ a tiny ridge) */
+    rs_foldin *fold;            /* funk|als|bpr: their own fold-in (mf_foldin.h), else NULL */
 } factors;
 
 static void fac_close(void *state)
@@ -29,6 +31,7 @@ static void fac_close(void *state)
     free(f->colsum);
     free(f->qtb);
     free(f->chol);
+    rs_foldin_close(f->fold);
     free(f);
 }
 
@@ -113,7 +116,8 @@ static void *fac_open(const rs_bundle *b, const rs_csr *train, rs_err *e)
     f->Q = q->data;
     f->bu = bu ? bu->data : NULL;
     const float *bif = bi ? bi->data : NULL;
-    if (read_meta(f, b, e) < 0 || prepare_foldin(f, bif, e) < 0) {
+    if (read_meta(f, b, e) < 0 || prepare_foldin(f, bif, e) < 0 ||
+        rs_foldin_open(b, train, f->Q, bif, f->g, (int)f->k, &f->fold, e) < 0) {
         fac_close(f);
         return NULL;
     }
@@ -157,6 +161,17 @@ static int fac_history(void *state, const uint32_t *items, const float *vals, si
 {
     const factors *f = state;
     size_t k = f->k;
+    if (f->fold) {
+        float *p = rs_xmalloc(k * sizeof *p), bu;
+        int rc = rs_foldin_user(f->fold, items, vals, n, p, &bu, e);
+        if (rc == 0) {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)f->items, (int)k, 1.0f, f->Q, (int)k, p,
+                        1, 0.0f, out, 1);
+            for (uint32_t i = 0; i < f->items; i++) out[i] += f->ib[i] + bu;
+        }
+        free(p);
+        return rc;
+    }
     double *rhs = rs_xcalloc(k, sizeof *rhs), sum = 0;
     for (size_t t = 0; t < n; t++) {
         const float *q = f->Q + (size_t)items[t] * k;

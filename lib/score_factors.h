@@ -14,7 +14,9 @@
  *              is her own bias: for model=svd with meta center=user, the
  *              mean of r over all items (as rs-svd centres), else 0.  For
  *              an SVD model Q'Q = S, so p = S^-1 Q'(r - ...), which gives
- *              a training user exactly her P[u] back.
+ *              a training user exactly her P[u] back.  The learned
+ *              models (model=funk|als|bpr) fold in as they were trained
+ *              instead (mf_foldin.h).
  *   similar(): cosine of item factors (NAN for an all-zero factor row).
  *   predict(): P[u].Q[i] + bu[u] + bi[i] + g, leaving out what belongs to
  *              an unknown user or item (index -1). */

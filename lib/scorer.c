@@ -9,8 +9,7 @@
 #include "score_factors.h"
 #include "score_popular.h"
 #include "score_knn.h"
-/* Added by the helpers who write these kinds (see the table below):
- * #include "score_w2v.h" */
+#include "score_w2v.h"
 
 struct rs_scorer {
     const rs_scorer_ops *ops;
@@ -31,9 +30,7 @@ static const struct kind {
     { "popular", &rs_score_popular_ops },
     { "knn-item", &rs_score_knn_item_ops },
     { "knn-user", &rs_score_knn_user_ops },
-    /* ---- kinds still to come; each helper adds its lines here ----
-     * { "w2v", &rs_score_w2v_ops },             lib/score_w2v.h  (rs-w2v)
-     */
+    { "w2v", &rs_score_w2v_ops },
 };
 
 static const struct kind *find_kind(const char *name)

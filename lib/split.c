@@ -75,6 +75,11 @@ static void part_bounds(uint64_t n, uint64_t k, uint64_t g, uint64_t *lo, uint64
 static void rating_folds(const rs_ratings *rt, const rs_split_opts *o, unsigned char *test)
 {
     uint64_t n = rt->n, K = (uint64_t)o->folds, want = (uint64_t)o->fold - 1;
+    /* Folds past the n-th are empty, and the first n hold one row each
+     * whether K is n or more: the same draws, without a tree of size K. */
+    if (K > n) K = n;
+    memset(test, 0, n);
+    if (want >= K) return;
     uint64_t *tree = rs_xcalloc(K + 1, sizeof *tree);   /* 1-based Fenwick tree of room */
     for (uint64_t g = 0; g < K; g++) {
         uint64_t lo, hi;

@@ -11,8 +11,9 @@
  * multiple of LANE (with zeros), so the inner loops have a fixed trip count
  * the compiler turns into vector code. */
 #define LANE 8
-/* Private accumulators of the scatter half of a pass stay under this. */
-#define ACC_BYTES ((size_t)1 << 30)
+/* The scatter half of a pass works on column chunks whose accumulator rows
+ * take about this much memory, so they stay in a core's cache. */
+#define CHUNK_BYTES ((size_t)4 << 20)
 /* The passes are memory-bound loops over the nonzeros: build them for the
  * vector units the machine has, not only for the baseline the rest of the
  * program targets. */
@@ -24,9 +25,24 @@
 
 static size_t pad(size_t w) { return (w + LANE - 1) / LANE * LANE; }
 
+/* The rows a pass touches are scattered over memory; asking for them a few
+ * entries ahead hides most of the wait. */
+#define PREFETCH 8
+static inline void prefetch_row(const void *p, size_t bytes)
+{
+    for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)p + b);
+}
+
 /* The centred matrix seen from its larger side: C = S - beta alpha', with S
  * the CSR whose rows are the larger side (nb rows, ns columns).  The SVD is
  * computed for M = C' (ns x nb), whose row space is the small side.
+ *
+ * A pass y = M M' x runs in two phases.  Gather: z = C x, row-parallel over
+ * S's rows, into z (nb rows).  Scatter: y = C' z, parallel over chunks of
+ * columns, each owned by one thread, each from a copy of S's entries
+ * grouped by chunk.  Every sum runs in the same order whatever the number
+ * of threads, so results do not depend on it, and no thread needs a
+ * private copy of y.
  *
  * Precision: the block a pass reads (x) is float, which halves the memory
  * its random accesses touch; sums are double.  The basis K (orthonormal, in
@@ -39,19 +55,23 @@ typedef struct op {
     const double *beta;     /* nb, or NULL when not centred */
     const double *alpha;    /* ns */
     uint32_t nb, ns;
-    int threads;            /* workers for row-parallel work */
-    int parts;              /* workers for the scatter (private accumulators) */
-    uint32_t *cut;          /* parts + 1 row bounds of S, balanced by work */
-    double *acc;            /* (parts - 1) x ns x wmax accumulators */
-    double *tt;             /* parts x wmax: beta' Z per part */
+    int threads;
+    uint32_t *cut;          /* threads + 1 row bounds of S, balanced by work */
+    int chunks;
+    uint32_t *bound;        /* chunks + 1 column bounds */
+    uint64_t *gptr;         /* row u, chunk c: gptr[u (chunks+1) + c] .. + 1 */
+    uint32_t *gidx;         /* S's entries, grouped by chunk within each row */
+    float *gval;
+    double *z;              /* nb x wp: C x of the current pass */
     uint64_t seed;
 } op;
 
-enum { PASS_RANGE, PASS_GRAM, PASS_GATHER, PASS_REDUCE };
+enum { PASS_RANGE, PASS_GRAM, PASS_GATHER };
+enum { PHASE_GATHER, PHASE_SCATTER };
 
 typedef struct job {
     const op *o;
-    int kind, t, n;         /* what, which worker, of how many */
+    int kind, phase, t, n;  /* what, which worker, of how many */
     size_t wp;              /* padded width of x, y */
     size_t l;               /* PASS_RANGE: columns of the test matrix */
     const float *x;         /* ns x wp input (not for PASS_RANGE) */
@@ -61,14 +81,16 @@ typedef struct job {
 } job;
 
 /* z = row u of S times x, minus beta[u] w. */
-static inline void row_times(const op *o, uint32_t u, const float *x, size_t wp,
-                             const double *w, double *z)
+static inline void row_times(const op *o, uint32_t u, const float *restrict x, size_t wp,
+                             const double *restrict w, double *restrict z)
 {
     const rs_csr *s = o->s;
     memset(z, 0, wp * sizeof *z);
-    for (uint64_t p = s->indptr[u]; p < s->indptr[u + 1]; p++) {
+    uint64_t end = s->indptr[u + 1];
+    for (uint64_t p = s->indptr[u]; p < end; p++) {
+        if (p + PREFETCH < end) prefetch_row(x + (size_t)s->indices[p + PREFETCH] * wp, wp * sizeof *x);
         double v = s->values[p];
-        const float *xr = x + (size_t)s->indices[p] * wp;
+        const float *restrict xr = x + (size_t)s->indices[p] * wp;
         for (size_t c = 0; c < wp; c += LANE)
             for (int l = 0; l < LANE; l++) z[c + l] += v * xr[c + l];
     }
@@ -76,24 +98,6 @@ static inline void row_times(const op *o, uint32_t u, const float *x, size_t wp,
         double b = o->beta[u];
         for (size_t c = 0; c < wp; c += LANE)
             for (int l = 0; l < LANE; l++) z[c + l] -= b * w[c + l];
-    }
-}
-
-/* acc += row u of S, transposed, times z; tt += beta[u] z. */
-static inline void row_scatter(const op *o, uint32_t u, const double *z, size_t wp,
-                               double *acc, double *tt)
-{
-    const rs_csr *s = o->s;
-    for (uint64_t p = s->indptr[u]; p < s->indptr[u + 1]; p++) {
-        double v = s->values[p];
-        double *yr = acc + (size_t)s->indices[p] * wp;
-        for (size_t c = 0; c < wp; c += LANE)
-            for (int l = 0; l < LANE; l++) yr[c + l] += v * z[c + l];
-    }
-    if (o->beta) {
-        double b = o->beta[u];
-        for (size_t c = 0; c < wp; c += LANE)
-            for (int l = 0; l < LANE; l++) tt[c + l] += b * z[c + l];
     }
 }
 
@@ -112,41 +116,45 @@ static void gaussian_row(uint64_t seed, uint32_t u, double *z, size_t l, size_t 
     for (size_t c = l; c < wp; c++) z[c] = 0.0;
 }
 
+/* y's rows of chunk c = (S' z) restricted to them, rows of S in order. */
+static inline void scatter_chunk(const op *o, int c, const double *restrict z, size_t wp,
+                                 double *restrict y)
+{
+    size_t stride = (size_t)o->chunks + 1;
+    memset(y + (size_t)o->bound[c] * wp, 0,
+           (size_t)(o->bound[c + 1] - o->bound[c]) * wp * sizeof *y);
+    for (uint32_t u = 0; u < o->nb; u++) {
+        const uint64_t *gp = o->gptr + (size_t)u * stride + c;
+        const double *restrict zr = z + (size_t)u * wp;
+        for (uint64_t p = gp[0]; p < gp[1]; p++) {
+            if (p + PREFETCH < gp[1]) prefetch_row(y + (size_t)o->gidx[p + PREFETCH] * wp, wp * sizeof *y);
+            double v = o->gval[p];
+            double *restrict yr = y + (size_t)o->gidx[p] * wp;
+            for (size_t k = 0; k < wp; k += LANE)
+                for (int l = 0; l < LANE; l++) yr[k + l] += v * zr[k + l];
+        }
+    }
+}
+
 HOT static void *work(void *arg)
 {
     const job *j = arg;
     const op *o = j->o;
-    size_t wp = j->wp, ns = o->ns;
-    if (j->kind == PASS_REDUCE) {
-        size_t r0 = ns * (size_t)j->t / (size_t)j->n, r1 = ns * (size_t)(j->t + 1) / (size_t)j->n;
-        for (int q = 1; q < o->parts; q++) {
-            const double *a = o->acc + (size_t)(q - 1) * ns * wp;
-            for (size_t i = r0 * wp; i < r1 * wp; i++) j->y[i] += a[i];
-        }
+    size_t wp = j->wp;
+    if (j->phase == PHASE_SCATTER) {
+        for (int c = j->t; c < o->chunks; c += j->n) scatter_chunk(o, c, o->z, wp, j->y);
         return NULL;
     }
-    double *z = rs_xmalloc(wp * sizeof *z);
-    if (j->kind == PASS_GATHER) {
-        uint32_t r0 = (uint32_t)((uint64_t)o->nb * (uint64_t)j->t / (uint64_t)j->n);
-        uint32_t r1 = (uint32_t)((uint64_t)o->nb * (uint64_t)(j->t + 1) / (uint64_t)j->n);
-        for (uint32_t u = r0; u < r1; u++) {
-            row_times(o, u, j->x, wp, j->w, z);
-            double *out = j->y + (size_t)u * wp;
-            for (size_t c = 0; c < wp; c++) out[c] = z[c] * j->scale[c];
-        }
-        free(z);
-        return NULL;
-    }
-    double *acc = j->t == 0 ? j->y : o->acc + (size_t)(j->t - 1) * ns * wp;
-    double *tt = o->tt + (size_t)j->t * wp;
-    memset(acc, 0, ns * wp * sizeof *acc);
-    memset(tt, 0, wp * sizeof *tt);
     for (uint32_t u = o->cut[j->t]; u < o->cut[j->t + 1]; u++) {
-        if (j->kind == PASS_RANGE) gaussian_row(o->seed, u, z, j->l, wp);
-        else row_times(o, u, j->x, wp, j->w, z);
-        row_scatter(o, u, z, wp, acc, tt);
+        double *z = (j->kind == PASS_GATHER ? j->y : o->z) + (size_t)u * wp;
+        if (j->kind == PASS_RANGE) {
+            gaussian_row(o->seed, u, z, j->l, wp);
+        } else {
+            row_times(o, u, j->x, wp, j->w, z);
+            if (j->kind == PASS_GATHER)
+                for (size_t c = 0; c < wp; c++) z[c] *= j->scale[c];
+        }
     }
-    free(z);
     return NULL;
 }
 
@@ -183,40 +191,93 @@ static double *alpha_times(const op *o, const float *x, size_t wp)
     return w;
 }
 
-/* y = M M' x (PASS_GRAM) or M W (PASS_RANGE, W of l columns): one pass over
- * the nonzeros, both products fused row by row of S. */
+/* y = M M' x (PASS_GRAM) or M W (PASS_RANGE, W of l columns). */
 static void pass_scatter(const op *o, int kind, const float *x, double *y, size_t wp, size_t l)
 {
     double *w = kind == PASS_GRAM ? alpha_times(o, x, wp) : NULL;
-    job j = { .o = o, .kind = kind, .wp = wp, .l = l, .x = x, .y = y, .w = w };
-    run(&j, o->parts);
-    if (o->parts > 1) {
-        job r = { .o = o, .kind = PASS_REDUCE, .wp = wp, .y = y };
-        run(&r, o->threads);
-    }
+    job j = { .o = o, .kind = kind, .phase = PHASE_GATHER, .wp = wp, .l = l, .x = x, .y = y,
+              .w = w };
+    run(&j, o->threads);
+    j.phase = PHASE_SCATTER;
+    run(&j, o->threads < o->chunks ? o->threads : o->chunks);
     if (o->beta) {
         /* M z = S' z - alpha (beta' z): the rank-1 half of the correction. */
-        for (int q = 1; q < o->parts; q++)
-            cblas_daxpy((int)wp, 1.0, o->tt + (size_t)q * wp, 1, o->tt, 1);
-        cblas_dger(CblasRowMajor, (int)o->ns, (int)wp, -1.0, o->alpha, 1, o->tt, 1, y, (int)wp);
+        double *tt = rs_xcalloc(wp, sizeof *tt);
+        for (uint32_t u = 0; u < o->nb; u++)
+            for (size_t c = 0; c < wp; c++) tt[c] += o->beta[u] * o->z[(size_t)u * wp + c];
+        cblas_dger(CblasRowMajor, (int)o->ns, (int)wp, -1.0, o->alpha, 1, tt, 1, y, (int)wp);
+        free(tt);
     }
     free(w);
 }
 
-/* Cut S's rows into o->parts ranges of about equal work (nonzeros + rows). */
-static void make_cuts(op *o)
+/* Row bounds for the gather phase and the chunked copy of S for the
+ * scatter phase, for blocks of width wp. */
+static void prepare(op *o, size_t wp)
 {
     const rs_csr *s = o->s;
     uint64_t total = s->nnz + s->rows;
-    o->cut = rs_xmalloc(((size_t)o->parts + 1) * sizeof *o->cut);
+    o->cut = rs_xmalloc(((size_t)o->threads + 1) * sizeof *o->cut);
     o->cut[0] = 0;
     uint32_t r = 0;
-    for (int t = 1; t < o->parts; t++) {
-        uint64_t want = total * (uint64_t)t / (uint64_t)o->parts;
+    for (int t = 1; t < o->threads; t++) {
+        uint64_t want = total * (uint64_t)t / (uint64_t)o->threads;
         while (r < s->rows && s->indptr[r] + r < want) r++;
         o->cut[t] = r;
     }
-    o->cut[o->parts] = s->rows;
+    o->cut[o->threads] = s->rows;
+
+    size_t want_chunks = (size_t)o->ns * wp * sizeof(double) / CHUNK_BYTES + 1;
+    if (want_chunks < (size_t)o->threads) want_chunks = (size_t)o->threads;
+    if (want_chunks > o->ns) want_chunks = o->ns ? o->ns : 1;
+    int nc = (int)want_chunks;
+    uint64_t *colnnz = rs_xcalloc((size_t)o->ns + 1, sizeof *colnnz);
+    for (uint64_t p = 0; p < s->nnz; p++) colnnz[s->indices[p]]++;
+    /* Chunks of about equal work: entries plus rows of y to clear. */
+    o->bound = rs_xmalloc(((size_t)nc + 1) * sizeof *o->bound);
+    uint32_t *chunk_of = rs_xmalloc(((size_t)o->ns + 1) * sizeof *chunk_of);
+    uint64_t cum = 0, all = s->nnz + o->ns;
+    int c = 0;
+    o->bound[0] = 0;
+    for (uint32_t j = 0; j < o->ns; j++) {
+        while (c + 1 < nc && cum >= all * (uint64_t)(c + 1) / (uint64_t)nc) o->bound[++c] = j;
+        chunk_of[j] = (uint32_t)c;
+        cum += colnnz[j] + 1;
+    }
+    while (c < nc) o->bound[++c] = o->ns;
+    o->chunks = nc;
+    free(colnnz);
+    size_t stride = (size_t)nc + 1;
+    o->gptr = rs_xmalloc((size_t)o->nb * stride * sizeof *o->gptr);
+    o->gidx = rs_xmalloc((s->nnz + 1) * sizeof *o->gidx);
+    o->gval = rs_xmalloc((s->nnz + 1) * sizeof *o->gval);
+    uint64_t *next = rs_xmalloc(stride * sizeof *next);
+    for (uint32_t u = 0; u < o->nb; u++) {
+        uint64_t *gp = o->gptr + (size_t)u * stride;
+        memset(gp, 0, stride * sizeof *gp);
+        for (uint64_t p = s->indptr[u]; p < s->indptr[u + 1]; p++) gp[chunk_of[s->indices[p]] + 1]++;
+        gp[0] = s->indptr[u];
+        for (size_t k = 1; k < stride; k++) gp[k] += gp[k - 1];
+        memcpy(next, gp, stride * sizeof *next);
+        for (uint64_t p = s->indptr[u]; p < s->indptr[u + 1]; p++) {
+            uint64_t q = next[chunk_of[s->indices[p]]]++;
+            o->gidx[q] = s->indices[p];
+            o->gval[q] = s->values[p];
+        }
+    }
+    free(next);
+    free(chunk_of);
+    o->z = rs_xmalloc(((size_t)o->nb * wp + 1) * sizeof *o->z);
+}
+
+static void release(op *o)
+{
+    free(o->cut);
+    free(o->bound);
+    free(o->gptr);
+    free(o->gidx);
+    free(o->gval);
+    free(o->z);
 }
 
 static int lapack_fail(rs_err *e, const char *what, lapack_int info)
@@ -394,7 +455,8 @@ static void store_block(double *k, double *kr, size_t ldk, size_t off, const dou
 static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *vb, rs_err *e)
 {
     size_t ns = o->ns, nb = o->nb, k = (size_t)opt->k;
-    size_t l = k + (size_t)opt->oversample;
+    /* Padding columns cost the passes nothing more: use them as oversampling. */
+    size_t l = pad(k + (size_t)opt->oversample);
     if (l > ns) l = ns;
     size_t lmax = l * ((size_t)opt->power + 1);
     if (lmax > ns) lmax = ns;
@@ -412,11 +474,7 @@ static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *
     double *scale = NULL, *wv = NULL;
     float *uf = NULL;
     int rc = -1;
-    int acc_parts = (int)(ACC_BYTES / (ns * wp * sizeof(double) + 1)) + 1;
-    o->parts = o->threads < acc_parts ? o->threads : acc_parts;
-    make_cuts(o);
-    o->acc = o->parts > 1 ? rs_xmalloc((size_t)(o->parts - 1) * ns * wp * sizeof *o->acc) : NULL;
-    o->tt = rs_xcalloc((size_t)o->parts * wp, sizeof *o->tt);
+    prepare(o, wp);
 
     double t0 = rs_now();
     pass_scatter(o, PASS_RANGE, NULL, y, wp, l);
@@ -509,9 +567,7 @@ out:
     free(c);
     free(tau);
     free(jpvt);
-    free(o->cut);
-    free(o->acc);
-    free(o->tt);
+    release(o);
     return rc;
 }
 

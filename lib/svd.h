@@ -44,7 +44,8 @@ enum rs_svd_center { RS_CENTER_NONE, RS_CENTER_GLOBAL, RS_CENTER_USER, RS_CENTER
 
 typedef struct rs_svd_opts {
     int k;                  /* triplets wanted, 1..min(rows, cols) */
-    int oversample;         /* extra columns per block, >= 0 */
+    int oversample;         /* extra columns per block, >= 0 (rounded up so
+                               that k + oversample is a multiple of 8) */
     int power;              /* power iterations, >= 0 (blocks = power + 1) */
     uint64_t seed;
     int center;             /* enum rs_svd_center */
@@ -53,7 +54,7 @@ typedef struct rs_svd_opts {
 } rs_svd_opts;
 
 #define RS_SVD_K 50
-#define RS_SVD_OVERSAMPLE 10
+#define RS_SVD_OVERSAMPLE 6
 #define RS_SVD_POWER 6
 #define RS_SVD_SEED 42
 

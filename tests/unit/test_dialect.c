@@ -18,7 +18,7 @@ static int read_str(const char *text, const rs_dialect *d, rs_ratings *rt, rs_er
     if (write(fd, text, strlen(text)) < 0) return -2;
     close(fd);
     rs_in *in = rs_in_open(path, e);
-    int rc = rs_dialect_read(in, d, rt, NULL, e);
+    int rc = rs_dialect_read(in, d, rt, NULL, NULL, e);
     rs_in_close(in);
     unlink(path);
     return rc;

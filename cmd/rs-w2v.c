@@ -1,0 +1,282 @@
+/* rs-w2v: item2vec: word2vec (negative sampling, skip-gram or CBOW, as
+ * gensim's Word2Vec) over each user's sequence of items (lib/w2v.h); writes
+ * the input bundle plus the vectors, ready for rs-recommend, or the vectors
+ * in the word2vec text format. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cli.h"
+#include "csr.h"
+#include "err.h"
+#include "fmt.h"
+#include "idmap.h"
+#include "io.h"
+#include "progress.h"
+#include "ratings.h"
+#include "w2v.h"
+
+static const char usage[] =
+"Usage: rs-w2v [OPTION]... [FILE]...\n"
+"Train item2vec: word2vec with negative sampling over each user's items as\n"
+"one sentence, with gensim's Word2Vec parameters and defaults.  Input is\n"
+"canonical TSV (user<TAB>item[<TAB>rating[<TAB>timestamp]]) from the FILEs,\n"
+"or one matrix from rs-index; a user's sequence is her items in input order.\n"
+"With no FILE, or when FILE is -, read standard input.  Writes the matrix and\n"
+"the model as one rs binary stream, ready for rs-recommend.\n"
+"\n"
+"Model (gensim's names and defaults):\n"
+"      --sg               skip-gram (default: CBOW)\n"
+"      --cbow             CBOW (the default)\n"
+"  -k, --vector-size D    dimensions of the vectors (default 100)\n"
+"      --window W         items on each side of the centre, before the\n"
+"                         random shrinking (default 5)\n"
+"      --min-count C      ignore items seen fewer than C times (default 5)\n"
+"      --negative K       negative samples per prediction (default 5)\n"
+"      --ns-exponent X    noise distribution: count^X (default 0.75; may be\n"
+"                         negative, which favours rare items)\n"
+"      --sample S         down-sample items more frequent than S (default\n"
+"                         1e-3; 0 keeps all)\n"
+"      --alpha A          initial learning rate (default 0.025)\n"
+"      --min-alpha A      final learning rate, reached linearly (default 0.0001)\n"
+"      --epochs E         passes over the data (default 5)\n"
+"      --cbow-mean 0|1    CBOW and scoring: 1 mean of the context vectors\n"
+"                         (default), 0 their sum\n"
+"      --seed S           random seed (default 1)\n"
+"      --order ORDER      input: each user's items in input order (default);\n"
+"                         time: sorted by timestamp (ties in input order)\n"
+"\n"
+"Output:\n"
+"      --export word2vec  write the input vectors of the vocabulary in the\n"
+"                         word2vec text format (\"n d\", then \"id v1 .. vd\")\n"
+"                         instead of the model\n"
+"  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
+"  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
+"                         note: -z takes a level only attached, as in -z9\n"
+"  -j, --jobs N           threads (default: all cores); -j 1 gives the same\n"
+"                         model for the same input and seed\n"
+"  -v, --verbose          print counts, times and speed on stderr\n"
+"  -h, --help             show this help and exit\n"
+"  -V, --version          show the version and exit\n"
+"\n"
+"rs-recommend scores a user as gensim's predict_output_word: the softmax of\n"
+"the mean of her known items' input vectors times the output vectors.\n"
+"\n"
+"Examples:\n"
+"  rs-w2v --sg --epochs 10 train.tsv | rs-recommend -n 10 | rs-eval -t test.tsv\n"
+"  rs-index train.tsv | rs-w2v -j 1 --seed 7 -o model.rsm\n"
+"  rs-w2v --export word2vec --min-count 1 train.tsv > vectors.txt\n"
+"\n"
+"Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
+
+enum { OPT_SG = 256, OPT_CBOW, OPT_WINDOW, OPT_MIN_COUNT, OPT_NEGATIVE, OPT_NS_EXP, OPT_SAMPLE,
+       OPT_ALPHA, OPT_MIN_ALPHA, OPT_EPOCHS, OPT_CBOW_MEAN, OPT_SEED, OPT_ORDER, OPT_EXPORT,
+       OPT_SIMD };
+
+typedef struct opts {
+    const char *output;
+    char **inputs;
+    int ninputs, zlevel, verbose, time_order, export;
+    rs_w2v_opts w;
+} opts;
+
+_Noreturn static void fail(rs_out *o, const rs_err *e)
+{
+    rs_out_abort(o);
+    if (e->msg[0]) rs_die_err(e);
+    exit(e->code ? e->code : RS_EDATA);
+}
+
+/* The training matrix in b, from one rs-index matrix or from TSV. */
+static void read_input(const opts *op, rs_out *o, rs_bundle *b, rs_err *e)
+{
+    const char *first = op->ninputs ? op->inputs[0] : "-";
+    rs_in *in = rs_in_open(first, e);
+    if (!in) fail(o, e);
+    int bin = rs_in_is_binary(in, e);
+    if (bin < 0) fail(o, e);
+    if (bin) {
+        if (op->ninputs > 1) {
+            rs_in_close(in);
+            rs_errf(e, RS_EUSAGE, "a matrix from rs-index comes alone, not with %d other inputs",
+                    op->ninputs - 1);
+            fail(o, e);
+        }
+        int rc = rs_bundle_read(in, b, e);
+        rs_in_close(in);
+        if (rc < 0) fail(o, e);
+        return;
+    }
+    rs_ratings rt;
+    rs_ratings_init(&rt);
+    int rc = rs_ratings_read_tsv(in, &rt, 1, e);
+    rs_in_close(in);
+    for (int k = 1; rc == 0 && k < op->ninputs; k++) {
+        if (!(in = rs_in_open(op->inputs[k], e))) fail(o, e);
+        rc = rs_ratings_read_tsv(in, &rt, 1, e);
+        rs_in_close(in);
+    }
+    if (rc < 0) fail(o, e);
+    if (rt.n == 0) {
+        rs_errf(e, RS_EDATA, "%s: no interactions in input",
+                op->ninputs > 1 ? "all inputs" : strcmp(first, "-") ? first : "(stdin)");
+        fail(o, e);
+    }
+    /* The same bundle as rs-index would write, so the model holds what
+     * rs-recommend needs whichever way it came. */
+    rs_meta_set(b, "kind", "matrix");
+    rs_meta_set(b, "columns", rt.t ? "4" : rt.r ? "3" : "2");
+    rs_idmap_put(rt.users, b, "users");
+    rs_idmap_put(rt.items, b, "items");
+    rs_csr m;
+    rs_csr_from_ratings(&m, &rt);
+    rs_ratings_free(&rt);
+    rs_csr_put(&m, b, 1);
+}
+
+static void run(opts *op)
+{
+    rs_err e = { 0 };
+    /* Opened first, so a terminal is refused before any work. */
+    rs_out *o = rs_out_open(op->output, !op->export, &e);
+    if (!o) rs_die_err(&e);
+    double t0 = rs_now();
+    rs_bundle b = { 0 };
+    read_input(op, o, &b, &e);
+    rs_csr m;
+    if (rs_csr_get(&b, &m, &e) < 0) fail(o, &e);
+    rs_csr sorted = { 0 };
+    const rs_csr *seq = &m;
+    if (op->time_order) {
+        if (!m.times) {
+            rs_errf(&e, RS_EDATA, "--order time: the input has no timestamps");
+            fail(o, &e);
+        }
+        rs_w2v_time_order(&m, &sorted);
+        seq = &sorted;
+    }
+    if (op->verbose)
+        rs_warn("read %.3f s: %u users x %u items, %llu interactions", rs_now() - t0, m.rows,
+                m.cols, (unsigned long long)m.nnz);
+    double t1 = rs_now();
+    rs_progress pr;
+    rs_progress_start(&pr, op->w.sg ? "skip-gram" : "cbow");
+    rs_w2v w;
+    int rc = rs_w2v_train(seq, &op->w, &pr, &w, &e);
+    rs_progress_end(&pr);
+    if (op->time_order) rs_csr_free(&sorted);
+    if (rc < 0) fail(o, &e);
+    double el = rs_now() - t1;
+    if (op->verbose)
+        rs_warn("trained %.3f s (%d threads, %s): vocabulary %u of %u items, %llu items x %u "
+                "epochs, %llu after down-sampling, %.0f items/s",
+                el, op->w.threads, w.kernel, w.vocab, w.items, (unsigned long long)w.words,
+                op->w.epochs, (unsigned long long)w.trained,
+                el > 0 ? (double)w.words * op->w.epochs / el : 0.0);
+    double t2 = rs_now();
+    if (op->export) {
+        rs_block *ib = rs_bundle_need(&b, "items", RS_STR, m.cols, 1, &e);
+        if (!ib) fail(o, &e);
+        const char **ids = rs_block_strs(ib);
+        rc = rs_w2v_write_text(rs_out_file(o), &w, ids, &e);
+        free(ids);
+        rs_w2v_free(&w);
+    } else {
+        rs_w2v_put(&w, &op->w, op->time_order ? "time" : "input", &b);
+        rc = rs_bundle_write(rs_out_file(o), &b, op->zlevel, &e);
+    }
+    if (rc < 0) {
+        if (errno == EPIPE) e.msg[0] = '\0';     /* the reader left: no words needed */
+        fail(o, &e);
+    }
+    rs_bundle_free(&b);
+    if (rs_out_close(o, &e) < 0) {
+        if (e.msg[0]) rs_die_err(&e);
+        exit(RS_EDATA);
+    }
+    if (op->verbose) rs_warn("write %.3f s", rs_now() - t2);
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        { "sg", no_argument, NULL, OPT_SG },
+        { "cbow", no_argument, NULL, OPT_CBOW },
+        { "vector-size", required_argument, NULL, 'k' },
+        { "window", required_argument, NULL, OPT_WINDOW },
+        { "min-count", required_argument, NULL, OPT_MIN_COUNT },
+        { "negative", required_argument, NULL, OPT_NEGATIVE },
+        { "ns-exponent", required_argument, NULL, OPT_NS_EXP },
+        { "sample", required_argument, NULL, OPT_SAMPLE },
+        { "alpha", required_argument, NULL, OPT_ALPHA },
+        { "min-alpha", required_argument, NULL, OPT_MIN_ALPHA },
+        { "epochs", required_argument, NULL, OPT_EPOCHS },
+        { "cbow-mean", required_argument, NULL, OPT_CBOW_MEAN },
+        { "seed", required_argument, NULL, OPT_SEED },
+        { "order", required_argument, NULL, OPT_ORDER },
+        { "export", required_argument, NULL, OPT_EXPORT },
+        { "simd", required_argument, NULL, OPT_SIMD },   /* undocumented: tests both paths */
+        { "jobs", required_argument, NULL, 'j' },
+        { "output", required_argument, NULL, 'o' },
+        { "compress", optional_argument, NULL, 'z' },
+        { "verbose", no_argument, NULL, 'v' },
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 },
+    };
+    opts op = { 0 };
+    rs_w2v_defaults(&op.w);
+    op.w.threads = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "k:j:o:z::vhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_SG: op.w.sg = 1; break;
+        case OPT_CBOW: op.w.sg = 0; break;
+        case 'k': op.w.dim = (uint32_t)rs_opt_int("--vector-size", optarg, 1, 10000); break;
+        case OPT_WINDOW: op.w.window = (uint32_t)rs_opt_int("--window", optarg, 1, 100000); break;
+        case OPT_MIN_COUNT: op.w.min_count = (uint64_t)rs_opt_int("--min-count", optarg, 0, INT64_MAX); break;
+        case OPT_NEGATIVE: op.w.negative = (uint32_t)rs_opt_int("--negative", optarg, 1, 1000); break;
+        case OPT_NS_EXP: op.w.ns_exponent = rs_opt_double("--ns-exponent", optarg, -100, 100); break;
+        case OPT_SAMPLE: op.w.sample = rs_opt_double("--sample", optarg, 0, 1e300); break;
+        case OPT_ALPHA: op.w.alpha = rs_opt_double("--alpha", optarg, 1e-300, 10); break;
+        case OPT_MIN_ALPHA: op.w.min_alpha = rs_opt_double("--min-alpha", optarg, 0, 10); break;
+        case OPT_EPOCHS: op.w.epochs = (uint32_t)rs_opt_int("--epochs", optarg, 1, 1000000); break;
+        case OPT_CBOW_MEAN: op.w.cbow_mean = (int)rs_opt_int("--cbow-mean", optarg, 0, 1); break;
+        case OPT_SEED: op.w.seed = rs_opt_seed("--seed", optarg); break;
+        case OPT_ORDER:
+            if (strcmp(optarg, "input") && strcmp(optarg, "time"))
+                rs_usage_error("--order: '%s' is not one of input, time", optarg);
+            op.time_order = !strcmp(optarg, "time");
+            break;
+        case OPT_EXPORT:
+            if (strcmp(optarg, "word2vec"))
+                rs_usage_error("--export: '%s' is not a known format (word2vec)", optarg);
+            op.export = 1;
+            break;
+        case OPT_SIMD:
+            if (strcmp(optarg, "auto") && strcmp(optarg, "sse"))
+                rs_usage_error("--simd: '%s' is not one of auto, sse", optarg);
+            op.w.simd = !strcmp(optarg, "sse");
+            break;
+        case 'j': op.w.threads = (int)rs_opt_int("-j", optarg, 0, 1024); break;
+        case 'o': op.output = optarg; break;
+        case 'z': op.zlevel = optarg ? (int)rs_opt_int("--compress", optarg, 1, 19) : 3; break;
+        case 'v': op.verbose = 1; break;
+        case 'h': rs_help(usage);
+        case 'V': rs_version();
+        default:    /* getopt_long has said what is wrong */
+            fprintf(stderr, "Try '%s --help' for more information.\n", rs_prog());
+            return RS_EUSAGE;
+        }
+    }
+    if (op.export && op.zlevel) rs_usage_error("--compress is for the binary model, not --export");
+    op.w.threads = op.w.threads ? op.w.threads : rs_threads_default();
+    rs_err e = { 0 };
+    if (rs_w2v_check(&op.w, &e) < 0) rs_usage_error("%s", e.msg);
+    op.inputs = argv + optind;
+    op.ninputs = argc - optind;
+    rs_blas_threads(1);     /* no BLAS here: every core is ours */
+    run(&op);
+    return 0;
+}

@@ -1,0 +1,2 @@
+# Jaccard sees sets: a weighting means nothing to it.
+rs-knn --items --weight tfidf --sim jaccard < /dev/null

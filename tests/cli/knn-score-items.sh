@@ -1,0 +1,2 @@
+# --score belongs to user models.
+rs-knn --items --score count < /dev/null
