@@ -169,7 +169,8 @@ static void run(opts *op)
     rs_progress pr;
     rs_progress_start(&pr, "neighbours");
     rs_csr nb;
-    rc = rs_knn_neighbors(&s, op->k, op->threads, &pr, &nb, &e);
+    rs_knn_run kr = { .k = op->k, .threads = op->threads, .progress = &pr };
+    rc = rs_knn_neighbors(&s, &kr, &nb, &e);
     rs_progress_end(&pr);
     rs_knn_space_free(&s);
     if (rc < 0) fail(o, &e);

@@ -1,6 +1,8 @@
 #!/bin/sh
-# make demo: the whole experiment on the bundled synthetic data, one pipe
-# per model, then the report.  Usage: examples/demo.sh BIN_DIR [RATINGS]
+# make demo: the whole experiment on the bundled synthetic data (testdata/),
+# first as the one pipe of the README, then every model side by side.
+# Usage: examples/demo.sh [BIN_DIR [RATINGS]]   (RATINGS may be a real
+# MovieLens ratings.csv, u.data or ratings.dat, .zst or not)
 set -e
 bin=$(cd "${1:-build/bin}" && pwd)
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,24 +12,37 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-echo "== rs demo on $(basename "$ratings"): ratings >= 4, last 5 per user held out =="
-rs-filter --min-rating 4 "$ratings" | rs-split --last 5 -t test.tsv > train.tsv
-echo "train: $(wc -l < train.tsv) interactions, test: $(wc -l < test.tsv)"
+echo "rs demo: $ratings"
+echo "ratings >= 4 kept, each user's last 5 (by time) held out as the test set"
+echo
+echo "\$ rs-filter --min-rating 4 ratings.csv | rs-split --last 5 -t test.tsv \\"
+echo "    | rs-index | rs-svd -k 20 | rs-recommend -n 10 | rs-eval -t test.tsv -k 1,5,10"
+rs-filter --min-rating 4 "$ratings" | rs-split --last 5 -t test.tsv \
+  | rs-index | rs-svd -k 20 | rs-recommend -n 10 | rs-eval -t test.tsv -k 1,5,10 --format table
 echo
 
-echo "-- SVD k=20, top-10 (one pipe: filter | split | index | svd | recommend | eval)"
-rs-filter --min-rating 4 "$ratings" | rs-split --last 5 -t test.tsv \
-  | rs-index | rs-svd -k 20 | rs-recommend -n 10 | rs-eval -t test.tsv -k 1,5,10 --train train.tsv
+# The same split for every model: index the training part once.
+rs-filter --min-rating 4 "$ratings" | rs-split --last 5 -t test.tsv > train.tsv
+rs-index train.tsv > train.rs
+echo "Every model on the same split ($(wc -l < train.tsv) training, $(wc -l < test.tsv) test interactions), top-10:"
+printf '%-40s %8s %8s %8s %8s %8s\n' model hitrate map ndcg mrr coverage
+run() {
+    name=$1; shift
+    start=$(date +%s.%N)
+    "$@" < train.rs > model.rs
+    rs-recommend -n 10 < model.rs | rs-eval -t test.tsv -k 10 --train train.tsv > report.tsv
+    secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
+    awk -F'\t' -v name="$name" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        { printf "%-40s %8.4f %8.4f %8.4f %8.4f %8.4f\n", name, $c["hitrate"], $c["map"],
+          $c["ndcg"], $c["mrr"], $c["coverage"] }' report.tsv
+}
+run "most popular (rs-recommend --popular)" sh -c 'cat'  # the matrix itself: popularity scorer
+run "rs-svd -k 20"                       rs-svd -k 20
+run "rs-svd -a als -k 32"                rs-svd -a als -k 32
+run "rs-svd -a bpr -k 32"                rs-svd -a bpr -k 32 --iterations 100
+run "rs-knn --users -k 20"               rs-knn --users -k 20
+run "rs-knn --items -k 50"               rs-knn --items -k 50
+run "rs-knn --items -k 50 --weight bm25" rs-knn --items -k 50 --weight bm25
+run "rs-w2v --sg --epochs 20"            rs-w2v --sg --epochs 20 --min-count 1 -j 1
 echo
-echo "-- most popular, top-10"
-rs-index train.tsv | rs-recommend --popular -n 10 | rs-eval -t test.tsv -k 1,5,10 --train train.tsv
-for m in "rs-knn --items -k 50" "rs-knn --users -k 20" "rs-w2v --sg --epochs 10 --min-count 1" "rs-svd -a als -k 32" "rs-svd -a bpr -k 32"; do
-    prog=${m%% *}
-    [ -x "$bin/$prog" ] || continue
-    "$bin/$prog" --help 2>/dev/null | grep -q -- "${m#* }" 2>/dev/null || true
-    if rs-index train.tsv | $m > model.rs 2>/dev/null; then
-        echo
-        echo "-- $m, top-10"
-        rs-recommend -n 10 < model.rs | rs-eval -t test.tsv -k 1,5,10 --train train.tsv
-    fi
-done
+echo "(hitrate, map, ndcg, mrr at K=10; definitions in man/rs-eval.1)"

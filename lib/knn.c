@@ -265,11 +265,10 @@ uint64_t rs_knn_work(const rs_knn_space *s)
  * heaps ("sym"), which halves the work.  A thread can then touch any
  * row's heap, so every thread keeps heaps for all rows (threads x n x k
  * pairs), merged at the end; no pair is in two threads' heaps.  Where
- * those would take more than SYM_BUDGET, every row is computed whole by
+ * those would take more than the budget, every row is computed whole by
  * one thread into one shared set of heaps instead. */
 
 #define NB_BLOCK 16                         /* rows a thread takes at a time */
-#define SYM_BUDGET ((size_t)2 << 30)        /* bytes of heaps, all threads */
 
 typedef struct heaps {
     uint32_t *cnt;              /* n: pairs held per row */
@@ -473,17 +472,18 @@ static void *nb_worker(void *arg)
     return NULL;
 }
 
-int rs_knn_neighbors(const rs_knn_space *s, uint32_t k, int threads, rs_progress *progress,
-                     rs_csr *out, rs_err *e)
+int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, rs_err *e)
 {
-    uint32_t n = s->x.rows;
+    uint32_t n = s->x.rows, k = run->k;
+    int threads = run->threads;
+    size_t budget = run->heap_budget ? run->heap_budget : RS_KNN_HEAP_BUDGET;
     memset(out, 0, sizeof *out);
     if (n && k > n - 1) k = n - 1;
     if (threads < 1) threads = 1;
     uint64_t blocks = ((uint64_t)n + NB_BLOCK - 1) / NB_BLOCK;
     if ((uint64_t)threads > blocks) threads = blocks ? (int)blocks : 1;
-    nb_job j = { .s = s, .k = k, .progress = progress };
-    j.sym = (double)threads * n * k * 8 <= (double)SYM_BUDGET;
+    nb_job j = { .s = s, .k = k, .progress = run->progress };
+    j.sym = (double)threads * n * k * 8 <= (double)budget;
     for (uint32_t r = 0; r < n; r++) {
         size_t l = (size_t)(s->x.indptr[r + 1] - s->x.indptr[r]);
         if (l > j.maxrow) j.maxrow = l;

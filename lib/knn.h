@@ -82,11 +82,23 @@ size_t rs_knn_vector(const rs_knn_space *s, uint32_t *idx, float *val, size_t n)
 void rs_knn_similarities(const rs_knn_space *s, const uint32_t *idx, const float *val,
                          size_t nnz, float *out);
 
+/* How to run the neighbour pass.  sim(q, r) is the same float computed
+ * from either side, so each pair is computed once (from the smaller index)
+ * and offered to both rows, which halves the work; that needs heaps for
+ * every row in every thread (threads x n x k x 8 bytes).  Beyond
+ * heap_budget each row is computed whole instead.  Same result either way. */
+typedef struct rs_knn_run {
+    uint32_t k;             /* neighbours per vector; capped at n - 1 */
+    int threads;            /* >= 1 */
+    size_t heap_budget;     /* bytes; 0 = RS_KNN_HEAP_BUDGET */
+    rs_progress *progress;  /* or NULL */
+} rs_knn_run;
+
+#define RS_KNN_HEAP_BUDGET ((size_t)2 << 30)
+
 /* The k nearest neighbours of every vector: out is n x n, row q holds q's
- * neighbours best first (indices, similarities); k is capped at n - 1.
- * threads >= 1; progress may be NULL. */
-int rs_knn_neighbors(const rs_knn_space *s, uint32_t k, int threads, rs_progress *progress,
-                     rs_csr *out, rs_err *e);
+ * neighbours best first (indices, similarities). */
+int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, rs_err *e);
 
 /* Work of the neighbour pass (multiply-adds), for reports. */
 uint64_t rs_knn_work(const rs_knn_space *s);

@@ -1,40 +1,34 @@
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mf_bpr.h"
 #include "rng.h"
 
-/* The sampler runs ahead of the updates so that the memory a sample needs
- * (its nonzero, then three factor rows and the user's row of the matrix)
- * is prefetched while earlier samples are applied: a sample is drawn
- * AHEAD2 steps before its update, its rows are located AHEAD1 steps
- * before.  Random rows of a large model miss every cache; without this an
- * update waits on three to five memory loads in turn. */
-#define AHEAD1 8
-#define AHEAD2 16
-#define RING 32                 /* a power of two > AHEAD2 */
-
-typedef struct pair { uint32_t u, i; } pair;
-
-typedef struct sample {
-    uint64_t idx, nidx;         /* the positive's nonzero; the negative's (popular) */
-    uint32_t u, i, j;
-    uint64_t lo, hi;            /* the user's row in the sorted matrix */
-} sample;
+/* Samples are drawn user by user (see mf_bpr.h): a user's row of the
+ * matrix and her factors stay in cache for all her samples, and only the
+ * two item rows of a sample come from further away.  Those are prefetched
+ * AHEAD samples before they are needed. */
+#define AHEAD 4
+#define RING 8                  /* a power of two > AHEAD */
+#define CHUNK 32                /* users per grab from the shared counter */
 
 typedef struct bpr {
     const rs_bpr_opts *o;
     const uint64_t *indptr;
     const uint32_t *indices;    /* rows sorted, for verify */
-    const pair *pairs;          /* nonzero -> (user, item) */
-    uint64_t nnz;
-    uint32_t items;
-    float *U, *V;               /* users x stride, items x stride */
+    uint32_t users, items;
+    const uint32_t *perm;       /* this iteration's order of the users */
+    uint64_t iteration;
+    float *U, *V, *bi;          /* users x stride, items x stride, items */
     size_t stride;
     int k;
-    rs_rng *rng;                /* one stream per thread */
-    uint64_t *correct, *skipped, *used;
+    /* popular negatives: Walker's alias table over the item counts */
+    const double *aprob;
+    const uint32_t *alias;
+    atomic_size_t next;
+    _Atomic uint64_t correct, skipped, used;
 } bpr;
 
 void rs_bpr_defaults(rs_bpr_opts *o)
@@ -78,17 +72,17 @@ static int has(const uint32_t *indices, uint64_t lo, uint64_t hi, uint32_t j)
     return lo < end && indices[lo] == j;
 }
 
-/* x = pu . (qi - qj) over n columns, in a fixed order (as rs_mf_dot). */
-static inline float diff_dot(const float *pu, const float *qi, const float *qj, int n)
+/* x = pu . (qi - qj) over k columns, in a fixed order (as rs_mf_dot). */
+static inline float diff_dot(const float *pu, const float *qi, const float *qj, int k)
 {
     rs_mf_v4 lo = { 0 }, hi = { 0 };
     int f = 0;
-    for (; f + 8 <= n; f += 8) {
+    for (; f + 8 <= k; f += 8) {
         lo += rs_mf_ld(pu + f) * (rs_mf_ld(qi + f) - rs_mf_ld(qj + f));
         hi += rs_mf_ld(pu + f + 4) * (rs_mf_ld(qi + f + 4) - rs_mf_ld(qj + f + 4));
     }
     float s = rs_mf_lanes(lo, hi);
-    for (; f < n; f++) s += pu[f] * (qi[f] - qj[f]);
+    for (; f < k; f++) s += pu[f] * (qi[f] - qj[f]);
     return s;
 }
 
@@ -108,66 +102,104 @@ static inline void update(float *restrict pu, float *restrict qi, float *restric
         qi[f] = a + lr * (z * p - reg * a);
         qj[f] = b + lr * (-z * p - reg * b);
     }
-    qi[k] += lr * (z - reg * qi[k]);
-    qj[k] += lr * (-z - reg * qj[k]);
 }
+
+static inline uint32_t negative(const bpr *B, rs_rng *rng)
+{
+    if (!B->alias) return (uint32_t)rs_rng_below(rng, B->items);
+    uint64_t x = rs_rng_u64(rng);
+    uint32_t col = (uint32_t)(((unsigned __int128)x * B->items) >> 64);
+    /* The low bits left over from the column draw decide the coin. */
+    double coin = (double)(x & 0xffffffffu) * 0x1.0p-32;
+    return coin < B->aprob[col] ? col : B->alias[col];
+}
+
+typedef struct sample { uint32_t i, j; } sample;
 
 static void worker(void *arg, int t)
 {
     bpr *B = arg;
     const rs_bpr_opts *o = B->o;
-    const int k = B->k, popular = o->negatives == RS_BPR_POPULAR, verify = o->verify;
+    const int k = B->k, verify = o->verify;
     const float lr = (float)o->lr, reg = (float)o->reg;
-    const size_t rowbytes = B->stride * sizeof(float);
-    rs_rng *rng = &B->rng[t];
-    int64_t n0 = (int64_t)(B->nnz * (uint64_t)t / (uint64_t)o->threads);
-    int64_t n = (int64_t)(B->nnz * (uint64_t)(t + 1) / (uint64_t)o->threads) - n0;
+    const size_t rowbytes = (size_t)k * sizeof(float);
+    float *bi = B->bi;
     uint64_t correct = 0, skipped = 0, used = 0;
     sample ring[RING];
-    for (int64_t s = -AHEAD2; s < n; s++) {
-        int64_t s2 = s + AHEAD2, s1 = s + AHEAD1;
-        if (s2 < n) {
-            sample *d = &ring[s2 & (RING - 1)];
-            d->idx = rs_rng_below(rng, B->nnz);
-            __builtin_prefetch(&B->pairs[d->idx]);
-            if (popular) {
-                d->nidx = rs_rng_below(rng, B->nnz);
-                __builtin_prefetch(&B->pairs[d->nidx]);
-            } else {
-                d->j = (uint32_t)rs_rng_below(rng, B->items);
+    uint32_t *mine = malloc(100000 * 4);
+    for (;;) {
+        size_t c0 = atomic_fetch_add(&B->next, CHUNK);
+        if (c0 >= B->users) break;
+        size_t c1 = c0 + CHUNK < B->users ? c0 + CHUNK : B->users;
+        /* A stream per chunk of the order: the samples do not depend on
+         * which thread takes the chunk, or on how many threads there are. */
+        rs_rng rng;
+        rs_rng_seed2(&rng, o->seed, (B->iteration << 32) + c0 / CHUNK);
+        for (size_t c = c0; c < c1; c++) {
+            uint32_t u = B->perm[c];
+            uint64_t lo = B->indptr[u], n = B->indptr[u + 1] - lo;
+            const uint32_t *row = B->indices + lo;
+            float *pu = B->U + (size_t)u * B->stride;
+            int once = getenv("EXP_ONCE") != NULL;
+            if (once) { memcpy(mine, row, n * sizeof *mine); for (uint64_t x = n; x > 1; x--) { uint64_t y = rs_rng_below(&rng, x); uint32_t tmp = mine[x-1]; mine[x-1] = mine[y]; mine[y] = tmp; } }
+            for (int64_t s = -AHEAD; s < (int64_t)n; s++) {
+                int64_t ahead = s + AHEAD;
+                if (ahead < (int64_t)n) {
+                    sample *d = &ring[ahead & (RING - 1)];
+                    d->i = once ? mine[ahead] : row[rs_rng_below(&rng, n)];
+                    d->j = negative(B, &rng);
+                    prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
+                    prefetch_row(B->V + (size_t)d->j * B->stride, rowbytes);
+                }
+                if (s < 0) continue;
+                const sample *d = &ring[s & (RING - 1)];
+                uint32_t i = d->i, j = d->j;
+                if (i == j || (verify && has(row, 0, n, j))) {
+                    skipped++;
+                    continue;
+                }
+                float *qi = B->V + (size_t)i * B->stride, *qj = B->V + (size_t)j * B->stride;
+                float z = 1.0f / (1.0f + expf(diff_dot(pu, qi, qj, k) + (bi[i] - bi[j])));
+                correct += z < 0.5f;
+                used++;
+                update(pu, qi, qj, k, z, lr, reg);
+                bi[i] += lr * (z - reg * bi[i]);
+                bi[j] += lr * (-z - reg * bi[j]);
             }
         }
-        if (s1 >= 0 && s1 < n) {
-            sample *d = &ring[s1 & (RING - 1)];
-            pair p = B->pairs[d->idx];
-            d->u = p.u;
-            d->i = p.i;
-            if (popular) d->j = B->pairs[d->nidx].i;
-            prefetch_row(B->U + (size_t)d->u * B->stride, rowbytes);
-            prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
-            prefetch_row(B->V + (size_t)d->j * B->stride, rowbytes);
-            if (verify) {
-                d->lo = B->indptr[d->u];
-                d->hi = B->indptr[d->u + 1];
-                __builtin_prefetch(&B->indices[d->lo + (d->hi - d->lo) / 2]);
-            }
-        }
-        if (s < 0) continue;
-        const sample *d = &ring[s & (RING - 1)];
-        if (d->i == d->j || (verify && has(B->indices, d->lo, d->hi, d->j))) {
-            skipped++;
-            continue;
-        }
-        float *pu = B->U + (size_t)d->u * B->stride;
-        float *qi = B->V + (size_t)d->i * B->stride, *qj = B->V + (size_t)d->j * B->stride;
-        float z = 1.0f / (1.0f + expf(diff_dot(pu, qi, qj, k + 1)));
-        correct += z < 0.5f;
-        used++;
-        update(pu, qi, qj, k, z, lr, reg);
     }
-    B->correct[t] = correct;
-    B->skipped[t] = skipped;
-    B->used[t] = used;
+    atomic_fetch_add(&B->correct, correct);
+    atomic_fetch_add(&B->skipped, skipped);
+    atomic_fetch_add(&B->used, used);
+    (void)t;
+}
+
+/* Walker's alias method (Vose's construction) over weights w[0..n). */
+static void alias_table(const uint64_t *w, uint32_t n, double *prob, uint32_t *alias)
+{
+    double total = 0;
+    for (uint32_t i = 0; i < n; i++) total += (double)w[i];
+    uint32_t *small = rs_xmalloc(((size_t)n + 1) * sizeof *small);
+    uint32_t *large = rs_xmalloc(((size_t)n + 1) * sizeof *large);
+    size_t ns = 0, nl = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        prob[i] = (double)w[i] * n / total;
+        alias[i] = i;
+        if (prob[i] < 1) small[ns++] = i;
+        else large[nl++] = i;
+    }
+    while (ns && nl) {
+        uint32_t s = small[--ns], l = large[--nl];
+        alias[s] = l;
+        prob[l] -= 1 - prob[s];
+        if (prob[l] < 1) small[ns++] = l;
+        else large[nl++] = l;
+    }
+    /* What is left is 1 up to rounding. */
+    while (nl) prob[large[--nl]] = 1;
+    while (ns) prob[small[--ns]] = 1;
+    free(small);
+    free(large);
 }
 
 static int check(const rs_csr *a, const rs_bpr_opts *o, rs_err *e)
@@ -181,23 +213,32 @@ static int check(const rs_csr *a, const rs_bpr_opts *o, rs_err *e)
     return rs_mf_check(a, o->k, e);
 }
 
+static float *falloc(size_t n)
+{
+    size_t bytes = (n * sizeof(float) + 63) / 64 * 64;
+    return aligned_alloc(64, bytes ? bytes : 64);
+}
+
 int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
 {
     if (check(a, o, e) < 0) return -1;
     const int k = o->k;
     /* Rows of whole cache lines: a row costs as few line fills as it can. */
-    size_t stride = ((size_t)k + 1 + 15) / 16 * 16;
-    float *U = aligned_alloc(64, ((size_t)a->rows * stride * sizeof(float) + 63) / 64 * 64);
-    float *V = aligned_alloc(64, ((size_t)a->cols * stride * sizeof(float) + 63) / 64 * 64);
-    if (!U || !V) {
+    size_t stride = ((size_t)k + 15) / 16 * 16;
+    float *U = falloc((size_t)a->rows * stride), *V = falloc((size_t)a->cols * stride);
+    float *bi = falloc(a->cols);
+    if (!U || !V || !bi) {
         free(U);
         free(V);
-        return rs_errf(e, RS_EDATA, "out of memory for %u x %u factors", a->rows + a->cols, k);
+        free(bi);
+        return rs_errf(e, RS_EDATA, "out of memory for %u x %d factors", a->rows + a->cols, k);
     }
     rs_rng rng;
     rs_rng_seed(&rng, o->seed);
     uint64_t *icount = rs_xcalloc((size_t)a->cols + 1, sizeof *icount);
     for (uint64_t x = 0; x < a->nnz; x++) icount[a->indices[x]]++;
+    /* As `implicit`: uniform in [-0.5, 0.5) / k, 0 for users and items
+     * without interactions; the users' bias column is 1 (implicit). */
     for (uint32_t u = 0; u < a->rows; u++) {
         float *row = U + (size_t)u * stride;
         int empty = a->indptr[u] == a->indptr[u + 1];
@@ -205,65 +246,65 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
             float v = (float)((rs_rng_double(&rng) - 0.5) / k);
             row[f] = f < (size_t)k && !empty ? v : 0;
         }
-        row[k] = 1;
     }
     for (uint32_t i = 0; i < a->cols; i++) {
         float *row = V + (size_t)i * stride;
         for (size_t f = 0; f < stride; f++) {
             float v = (float)((rs_rng_double(&rng) - 0.5) / k);
-            row[f] = f <= (size_t)k && icount[i] ? v : 0;
+            row[f] = f < (size_t)k && icount[i] ? v : 0;
         }
+        float v = (float)((rs_rng_double(&rng) - 0.5) / k);
+        bi[i] = icount[i] ? v : 0;
+    }
+    double *aprob = NULL;
+    uint32_t *alias = NULL;
+    if (o->negatives == RS_BPR_POPULAR) {
+        aprob = rs_xmalloc(((size_t)a->cols + 1) * sizeof *aprob);
+        alias = rs_xmalloc(((size_t)a->cols + 1) * sizeof *alias);
+        alias_table(icount, a->cols, aprob, alias);
     }
     free(icount);
 
     rs_csr sorted;
     rs_csr_sorted_copy(a, &sorted);
-    pair *pairs = rs_xmalloc(a->nnz * sizeof *pairs);
-    for (uint32_t u = 0; u < a->rows; u++)
-        for (uint64_t x = sorted.indptr[u]; x < sorted.indptr[u + 1]; x++)
-            pairs[x] = (pair){ u, sorted.indices[x] };
-    int T = o->threads;
-    bpr B = { .o = o, .indptr = sorted.indptr, .indices = sorted.indices, .pairs = pairs,
-              .nnz = a->nnz, .items = a->cols, .U = U, .V = V, .stride = stride, .k = k };
-    B.rng = rs_xmalloc((size_t)T * sizeof *B.rng);
-    for (int t = 0; t < T; t++) rs_rng_seed2(&B.rng[t], o->seed, (uint64_t)t + 1);
-    B.correct = rs_xcalloc((size_t)T, sizeof *B.correct);
-    B.skipped = rs_xcalloc((size_t)T, sizeof *B.skipped);
-    B.used = rs_xcalloc((size_t)T, sizeof *B.used);
+    uint32_t *perm = rs_xmalloc(((size_t)a->rows + 1) * sizeof *perm);
+    for (uint32_t u = 0; u < a->rows; u++) perm[u] = u;
+    bpr B = { .o = o, .indptr = sorted.indptr, .indices = sorted.indices, .users = a->rows,
+              .items = a->cols, .perm = perm, .U = U, .V = V, .bi = bi, .stride = stride,
+              .k = k, .aprob = aprob, .alias = alias };
     int rc = 0;
     for (int it = 1; it <= o->iterations && rc == 0; it++) {
         double t0 = rs_now();
-        rc = rs_mf_parallel(T, worker, &B, e);
+        rs_rng_shuffle_u32(&rng, perm, a->rows);
+        B.iteration = (uint64_t)it;
+        atomic_store(&B.next, 0);
+        atomic_store(&B.correct, 0);
+        atomic_store(&B.skipped, 0);
+        atomic_store(&B.used, 0);
+        rc = rs_mf_parallel(o->threads, worker, &B, e);
         if (rc == 0 && o->iteration_done) {
-            uint64_t c = 0, s = 0, used = 0;
-            for (int t = 0; t < T; t++) {
-                c += B.correct[t];
-                s += B.skipped[t];
-                used += B.used[t];
-            }
-            o->iteration_done(o->ctx, it, used ? (double)c / (double)used : NAN,
-                              (double)s / (double)a->nnz, rs_now() - t0);
+            uint64_t used = atomic_load(&B.used);
+            o->iteration_done(o->ctx, it, used ? (double)atomic_load(&B.correct) / (double)used : NAN,
+                              (double)atomic_load(&B.skipped) / (double)a->nnz, rs_now() - t0);
         }
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");
     }
-    free(B.rng);
-    free(B.correct);
-    free(B.skipped);
-    free(B.used);
-    free(pairs);
+    free(perm);
+    free(aprob);
+    free(alias);
     rs_csr_free(&sorted);
     if (rc == 0) {
         rs_mf_alloc(m, a->rows, a->cols, k, 0, 1);
         for (uint32_t u = 0; u < a->rows; u++)
             memcpy(m->P + (size_t)u * k, U + (size_t)u * stride, (size_t)k * sizeof(float));
-        for (uint32_t i = 0; i < a->cols; i++) {
+        for (uint32_t i = 0; i < a->cols; i++)
             memcpy(m->Q + (size_t)i * k, V + (size_t)i * stride, (size_t)k * sizeof(float));
-            m->bi[i] = V[(size_t)i * stride + k];
-        }
+        memcpy(m->bi, bi, (size_t)a->cols * sizeof *bi);
         m->g = 0;
     }
     free(U);
     free(V);
+    free(bi);
     return rc;
 }
 
