@@ -13,7 +13,8 @@ OPT     ?= -O2 -march=x86-64-v2
 CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
 CPPFLAGS += -D_GNU_SOURCE -Ilib -I/usr/include/x86_64-linux-gnu/openblas-pthread
-LDLIBS  += -lcsv -llapacke -lopenblas -lzstd -lpthread -lm
+LDLIBS  += -Wl,--as-needed -lcsv -llapacke -lopenblas -lzstd -lpthread -lm
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 DEB_PKGS := build-essential libcsv-dev libopenblas-dev liblapacke-dev libzstd-dev zstd
@@ -48,11 +49,11 @@ $(BUILD)/lib $(BUILD)/bin $(BUILD)/tests:
 # RS_TEST_QUICK=1 (set for the sanitizer pass) skips the slow real-data comparisons.
 TESTS_ENV = RS_BIN=$(CURDIR)/$(BUILD)/bin RS_TOP=$(CURDIR)
 test: all $(UNITS)
-	$(TESTS_ENV) prove -f $(UNITS) tests/cli/run.t tests/t/*.t
+	$(TESTS_ENV) prove -j$(JOBS) $(UNITS) tests/cli/run.t tests/t/*.t
 
 check: deps
-	$(MAKE) test
-	$(MAKE) test BUILD=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
+	$(MAKE) -j$(JOBS) test
+	$(MAKE) -j$(JOBS) test BUILD=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 	    RS_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
 	@echo "make check: all tests passed (normal build and ASan+UBSan build)"
 

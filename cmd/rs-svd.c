@@ -70,8 +70,9 @@ static const char usage[] =
 "      --iterations N     passes of nnz samples each (default 100)\n"
 "      --lr X             learning rate (default 0.01)\n"
 "      --reg X            L2 weight (default 0.01)\n"
-"      --negatives NAME   uniform: negatives drawn from all items (default);\n"
-"                         popular: in proportion to popularity, as implicit\n"
+"      --negatives NAME   popular: negatives drawn in proportion to their\n"
+"                         popularity, as implicit does (default); uniform:\n"
+"                         drawn from all items alike\n"
 "      --no-verify        keep negatives the user has (implicit's\n"
 "                         verify_negative_samples=False)\n"
 "\n"
@@ -341,6 +342,27 @@ _Noreturn static void fail(rs_out *o, const rs_err *e)
     exit(e->code ? e->code : RS_EDATA);
 }
 
+/* A named rs file is mapped, not copied (the matrix is most of it);
+ * anything else (standard input, a pipe, .zst, text) is read, with a hint
+ * when it is not an rs binary stream. */
+static int load(const char *path, rs_bundle *b, rs_err *e)
+{
+    rs_in *in = rs_in_open(path, e);
+    if (!in) return -1;
+    int binary = path && strcmp(path, "-") != 0 ? rs_in_is_binary(in, e) : 0;
+    if (binary < 0) {
+        rs_in_close(in);
+        return -1;
+    }
+    if (binary) {
+        rs_in_close(in);
+        return rs_bundle_load(path, b, e);
+    }
+    int rc = rs_bundle_read_expect(in, b, "a matrix from rs-index", e);
+    rs_in_close(in);
+    return rc;
+}
+
 static void run(const opts *op, const algo *a)
 {
     rs_err e = { 0 };
@@ -348,12 +370,8 @@ static void run(const opts *op, const algo *a)
     rs_out *o = rs_out_open(op->output, 1, &e);
     if (!o) rs_die_err(&e);
     double t0 = rs_now();
-    rs_in *in = rs_in_open(op->input, &e);
-    if (!in) fail(o, &e);
     rs_bundle b = { 0 };
-    int rc = rs_bundle_read_expect(in, &b, "a matrix from rs-index", &e);
-    rs_in_close(in);
-    if (rc < 0) fail(o, &e);
+    if (load(op->input, &b, &e) < 0) fail(o, &e);
     rs_csr m;
     if (rs_csr_get(&b, &m, &e) < 0) fail(o, &e);
     if (op->verbose)

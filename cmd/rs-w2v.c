@@ -216,7 +216,7 @@ int main(int argc, char **argv)
         { "seed", required_argument, NULL, OPT_SEED },
         { "order", required_argument, NULL, OPT_ORDER },
         { "export", required_argument, NULL, OPT_EXPORT },
-        { "simd", required_argument, NULL, OPT_SIMD },   /* undocumented: tests both paths */
+        { "simd", required_argument, NULL, OPT_SIMD },   /* for tests: the baseline code */
         { "jobs", required_argument, NULL, 'j' },
         { "output", required_argument, NULL, 'o' },
         { "compress", optional_argument, NULL, 'z' },

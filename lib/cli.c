@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cblas.h>
 #include "cli.h"
 #include "err.h"
 
@@ -80,11 +79,6 @@ int rs_threads_default(void)
 {
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
-}
-
-void rs_blas_threads(int n)
-{
-    openblas_set_num_threads(n < 1 ? 1 : n);
 }
 
 void rs_help(const char *text)

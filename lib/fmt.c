@@ -555,6 +555,11 @@ static int load_map(const char *path, void *map, size_t len, rs_bundle *b, rs_er
 
 int rs_bundle_load(const char *path, rs_bundle *b, rs_err *e)
 {
+    return rs_bundle_load_expect(path, b, NULL, e);
+}
+
+int rs_bundle_load_expect(const char *path, rs_bundle *b, const char *what, rs_err *e)
+{
     /* Anything but a plain rs file (stdin, a pipe, a .zst, text) goes
      * through rs_in, which also words the errors about it. */
     if (path && strcmp(path, "-") != 0 && !b->map) {
@@ -571,7 +576,7 @@ int rs_bundle_load(const char *path, rs_bundle *b, rs_err *e)
     }
     rs_in *in = rs_in_open(path, e);
     if (!in) return -1;
-    int rc = rs_bundle_read(in, b, e);
+    int rc = rs_bundle_read_expect(in, b, what, e);
     rs_in_close(in);
     return rc;
 }

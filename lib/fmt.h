@@ -49,6 +49,9 @@ size_t rs_dtype_size(int dtype);  /* 0 for RS_STR */
 int rs_bundle_read(rs_in *in, rs_bundle *b, rs_err *e);
 /* Load a file: mmap when it is a regular, uncompressed file, else read. */
 int rs_bundle_load(const char *path, rs_bundle *b, rs_err *e);
+/* The same, with rs_bundle_read_expect's hint when the input is not an
+ * rs binary stream.  what: e.g. "a matrix from rs-index". */
+int rs_bundle_load_expect(const char *path, rs_bundle *b, const char *what, rs_err *e);
 /* Write all blocks; zlevel 0 = no compression, else zstd level per block. */
 int rs_bundle_write(FILE *f, const rs_bundle *b, int zlevel, rs_err *e);
 void rs_bundle_free(rs_bundle *b);

@@ -300,7 +300,7 @@ void rs_put_g(FILE *f, double v)
 {
     /* Ratings are mostly whole or half numbers: print those without printf. */
     double h = v * 2;
-    if (h == (double)(int64_t)h && v > -1e15 && v < 1e15) {
+    if (v > -1e15 && v < 1e15 && h == (double)(int64_t)h) {   /* range first: the cast is UB outside */
         int64_t w = (int64_t)h;
         if (w < 0) { putc_unlocked('-', f); w = -w; }
         rs_put_u64(f, (uint64_t)(w / 2));

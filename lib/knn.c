@@ -196,9 +196,9 @@ static int entry_cmp(const void *a, const void *b)
 size_t rs_knn_vector(const rs_knn_space *s, uint32_t *idx, float *val, size_t n)
 {
     entry *t = rs_xmalloc((n ? n : 1) * sizeof *t);
-    for (size_t p = 0; p < n; p++) t[p] = (entry){ idx[p], val ? val[p] : 1.0f };
-    /* Stable enough: repeats are summed, so their order cannot matter
-     * beyond float rounding, and qsort sees the same input each time. */
+    for (size_t p = 0; p < n; p++) t[p] = (entry){ idx[p], val[p] };
+    /* qsort is not stable, but only the rounding of summed repeats could
+     * tell, and the same input always sorts the same way. */
     qsort(t, n, sizeof *t, entry_cmp);
     size_t w = 0;
     for (size_t p = 0; p < n; p++) {

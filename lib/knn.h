@@ -74,7 +74,7 @@ void rs_knn_space_free(rs_knn_space *s);
 
 /* Make (idx, val)[0..n) a vector of the space, as the rows of x were made:
  * sorted, repeats summed, transformed.  In place; returns its new length.
- * val may be NULL (all 1).  Indices must be < d. */
+ * Indices must be < d. */
 size_t rs_knn_vector(const rs_knn_space *s, uint32_t *idx, float *val, size_t n);
 
 /* Similarity of a vector of the space (as made by rs_knn_vector, or a row

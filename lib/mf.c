@@ -37,10 +37,18 @@ int rs_mf_check(const rs_csr *a, int k, rs_err *e)
     return 0;
 }
 
+void rs_mf_format(double v, char *buf, size_t n)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+}
+
 void rs_mf_meta_double(rs_bundle *b, const char *key, double v)
 {
     char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    rs_mf_format(v, buf, sizeof buf);
     rs_meta_set(b, key, buf);
 }
 

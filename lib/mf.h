@@ -34,7 +34,10 @@ int rs_mf_check(const rs_csr *a, int k, rs_err *e);
 /* Store m in b as model=kind (handing the arrays over: m is emptied).
  * Blocks and meta keys of an earlier model in b are removed first. */
 void rs_mf_put(rs_mf *m, const char *kind, rs_bundle *b);
-/* meta key = value printed with %.17g / as an unsigned integer. */
+/* v as the shortest of %.15g..%.17g that reads back exactly (0.005, not
+ * 0.0050000000000000001); n >= 32. */
+void rs_mf_format(double v, char *buf, size_t n);
+/* meta key = value, formatted so / as an unsigned integer. */
 void rs_mf_meta_double(rs_bundle *b, const char *key, double v);
 void rs_mf_meta_u64(rs_bundle *b, const char *key, uint64_t v);
 

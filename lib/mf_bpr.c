@@ -38,7 +38,7 @@ void rs_bpr_defaults(rs_bpr_opts *o)
     o->iterations = RS_BPR_ITERATIONS;
     o->lr = RS_BPR_LR;
     o->reg = RS_BPR_REG;
-    o->negatives = RS_BPR_UNIFORM;
+    o->negatives = RS_BPR_POPULAR;
     o->verify = 1;
     o->seed = 42;
     o->threads = 1;
@@ -126,7 +126,6 @@ static void worker(void *arg, int t)
     float *bi = B->bi;
     uint64_t correct = 0, skipped = 0, used = 0;
     sample ring[RING];
-    uint32_t *mine = malloc(100000 * 4);
     for (;;) {
         size_t c0 = atomic_fetch_add(&B->next, CHUNK);
         if (c0 >= B->users) break;
@@ -140,13 +139,11 @@ static void worker(void *arg, int t)
             uint64_t lo = B->indptr[u], n = B->indptr[u + 1] - lo;
             const uint32_t *row = B->indices + lo;
             float *pu = B->U + (size_t)u * B->stride;
-            int once = getenv("EXP_ONCE") != NULL;
-            if (once) { memcpy(mine, row, n * sizeof *mine); for (uint64_t x = n; x > 1; x--) { uint64_t y = rs_rng_below(&rng, x); uint32_t tmp = mine[x-1]; mine[x-1] = mine[y]; mine[y] = tmp; } }
             for (int64_t s = -AHEAD; s < (int64_t)n; s++) {
                 int64_t ahead = s + AHEAD;
                 if (ahead < (int64_t)n) {
                     sample *d = &ring[ahead & (RING - 1)];
-                    d->i = once ? mine[ahead] : row[rs_rng_below(&rng, n)];
+                    d->i = row[rs_rng_below(&rng, n)];
                     d->j = negative(B, &rng);
                     prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
                     prefetch_row(B->V + (size_t)d->j * B->stride, rowbytes);

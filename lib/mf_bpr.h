@@ -1,27 +1,35 @@
 /* mf_bpr.h: Bayesian personalized ranking (Rendle, Freudenthaler,
  * Gantner, Schmidt-Thieme 2009) by SGD, with the details of the `implicit`
- * library's BPR.
+ * library's BPR (implicit/cpu/bpr.pyx).
  *
- * score(u, i) = P[u].Q[i] + bi[i].  The item bias is trained as one more
- * factor column whose user side is fixed at 1 (as `implicit` does).  One
- * sample: a training entry (u, i) drawn uniformly from all nonzeros (so
- * users are drawn in proportion to their activity), and a negative item j
- * drawn uniformly from the catalogue (negatives=uniform), or, as `implicit`
- * does, from the item column of another random nonzero (negatives=popular:
- * in proportion to popularity).  With verify, a j the user has is not
- * used (the sample is skipped, as in `implicit`); a j equal to i always
- * is.  With x = score(u, i) - score(u, j) and z = 1 / (1 + e^x):
+ * score(u, i) = P[u].Q[i] + bi[i]: the item bias is `implicit`'s extra
+ * factor column, whose user side is fixed at 1.  A sample is a training
+ * entry (u, i) and a negative item j, drawn (negatives=popular, the
+ * default, as `implicit` does) in proportion to the items' counts of
+ * training entries, or (negatives=uniform) uniformly from the catalogue.
+ * With verify (`implicit`'s verify_negative_samples), a j the user has is
+ * not used: the sample is skipped; a j equal to i always is.  With
+ * x = score(u, i) - score(u, j) and z = 1 / (1 + e^x):
  *   P[u] += lr (z (Q[i] - Q[j]) - reg P[u])
  *   Q[i] += lr (z P[u] - reg Q[i]),   Q[j] += lr (-z P[u] - reg Q[j])
  *   bi[i] += lr (z - reg bi[i]),      bi[j] += lr (-z - reg bi[j])
- * (all from the old values).  An iteration is nnz samples.  Factors start
- * uniform in [-0.5, 0.5) / k, biases too; those of users and items without
- * interactions at 0.
+ * (all from the old values).  Factors and item biases start uniform in
+ * [-0.5, 0.5) / k, those of users and items without interactions at 0.
  *
- * Threads: each of o->threads threads draws its share of the samples from
- * its own random stream and updates the shared factors without locks
- * (Hogwild, as `implicit`).  With one thread the result is the same for
- * the same seed everywhere. */
+ * An iteration is nnz samples, as in `implicit`, but drawn user by user:
+ * `implicit` draws each sample's entry uniformly from all nonzeros; here
+ * the users are taken in a random order (new each iteration) and each user
+ * u gets n_u samples, her n_u entries drawn uniformly with replacement.
+ * Each entry has the same chance as in `implicit`; what changes is that a
+ * user's samples come together, so her factors and her row stay in cache
+ * (several times faster on a large matrix, and the same NDCG on ml-100k).
+ *
+ * Threads: the users are dealt out in chunks of the random order, and each
+ * chunk draws from its own random stream (made from the seed, the
+ * iteration and the chunk), so the samples do not depend on the thread
+ * count.  The threads update the shared item factors without locks
+ * (Hogwild, as `implicit`), so with -j > 1 results vary from run to run;
+ * with one thread they are the same for the same seed everywhere. */
 #ifndef RS_MF_BPR_H
 #define RS_MF_BPR_H
 #include <stdint.h>
@@ -37,7 +45,7 @@ typedef struct rs_bpr_opts {
     int k;                  /* factors, 1..min(users, items) */
     int iterations;         /* >= 0 */
     double lr, reg;         /* > 0, >= 0 */
-    int negatives;          /* enum rs_bpr_negatives */
+    int negatives;          /* enum rs_bpr_negatives (default popular) */
     int verify;             /* skip negatives the user has */
     uint64_t seed;
     int threads;            /* >= 1 */

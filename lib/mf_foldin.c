@@ -175,7 +175,7 @@ static void fold_bpr(const rs_foldin *f, const uint32_t *items, size_t n, float 
     const float lr = (float)f->lr, reg = (float)f->reg;
     uint64_t steps = f->iterations * (uint64_t)n;
     for (uint64_t s = 0; s < steps; s++) {
-        uint32_t i = items[rs_rng_below(&rng, n)], j;
+        uint32_t i = mine[rs_rng_below(&rng, n)], j;
         if (f->popular && f->train->nnz) j = f->train->indices[rs_rng_below(&rng, f->train->nnz)];
         else j = (uint32_t)rs_rng_below(&rng, nitems);
         if (i == j || (f->verify && bsearch(&j, mine, n, sizeof *mine, cmp_u32))) continue;

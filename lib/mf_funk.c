@@ -1,5 +1,6 @@
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mf_funk.h"
@@ -11,6 +12,7 @@ typedef struct entry { uint32_t i; float r; } entry;
  * shared counter cheap, few enough to balance heavy users. */
 #define CHUNK 64
 #define RMSE_BLOCK 1024
+#define AHEAD 4
 
 typedef struct fit {
     const rs_funk_opts *o;
@@ -70,7 +72,15 @@ static void epoch_worker(void *arg, int t)
         for (size_t c = c0; c < c1; c++) {
             uint32_t u = F->perm[c];
             float *p = m->P + (size_t)u * k, bu = m->bu[u];
-            for (uint64_t x = F->indptr[u]; x < F->indptr[u + 1]; x++) {
+            uint64_t x1 = F->indptr[u + 1];
+            for (uint64_t x = F->indptr[u]; x < x1; x++) {
+                /* The item rows of a user's next ratings are scattered:
+                 * ask for them a few steps ahead. */
+                if (x + AHEAD < x1) {
+                    const char *next = (const char *)(m->Q + (size_t)F->ent[x + AHEAD].i * k);
+                    for (size_t off = 0; off < (size_t)k * sizeof(float); off += 64)
+                        __builtin_prefetch(next + off, 1, 3);
+                }
                 uint32_t i = F->ent[x].i;
                 float *q = m->Q + (size_t)i * k;
                 float err = F->ent[x].r - (g + bu + bi[i] + rs_mf_dot(p, q, k));
@@ -198,8 +208,10 @@ void rs_funk_put(rs_mf *m, const rs_funk_opts *o, rs_bundle *b)
     rs_mf_meta_double(b, "init_std", o->init_std);
     rs_mf_meta_u64(b, "seed", o->seed);
     if (o->clamp) {
-        char buf[80];
-        snprintf(buf, sizeof buf, "%.17g,%.17g", o->lo, o->hi);
+        char lo[40], hi[40], buf[96];
+        rs_mf_format(o->lo, lo, sizeof lo);
+        rs_mf_format(o->hi, hi, sizeof hi);
+        snprintf(buf, sizeof buf, "%s,%s", lo, hi);
         rs_meta_set(b, "range", buf);
     }
 }

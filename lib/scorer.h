@@ -40,7 +40,9 @@ typedef struct rs_scorer_ops {
     /* Prepare from the bundle (views into it; the bundle outlives the state). */
     void *(*open)(const rs_bundle *b, const rs_csr *train, rs_err *e);
     void (*close)(void *state);
-    /* Scores of users[0..nu) (known to the model) into out[nu x items]. */
+    /* Scores of users[0..nu) (known to the model) into out[nu x items].
+     * A score may be NAN where the model has nothing to say about an item
+     * (knn: no neighbour links it to the user); such items are not listed. */
     int (*users)(void *state, const uint32_t *users, size_t nu, float *out, rs_err *e);
     /* Scores for a user outside the model from a history (fold-in). */
     int (*history)(void *state, const uint32_t *items, const float *vals, size_t n,

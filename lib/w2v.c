@@ -38,7 +38,7 @@ typedef struct train {
     uint32_t nnoise;
     const uint32_t *chunk;   /* chunk c = rows chunk[c] .. chunk[c + 1] - 1 */
     uint32_t nchunks, maxlen;
-    float sig[SIG_SIZE];
+    float sig[SIG_SIZE + 1];    /* + 1: f + 6 may round up to 12 */
     _Atomic uint64_t next;   /* next job: epoch x nchunks + chunk */
     _Atomic uint64_t done;   /* raw items finished */
     _Atomic uint64_t trained;
@@ -141,7 +141,7 @@ AI void learn(const train *t, const float *l1, uint32_t target, float label, flo
     size_t st = t->st;
     float *o = t->out + (size_t)target * st;
     float f = vdot(l1, o, st);
-    /* Outside the table the gradient is nearly nil: gensim skips it. */
+    /* Outside the table gensim leaves the pair alone (word2vec.c clamps). */
     if (!(f > -MAX_EXP && f < MAX_EXP)) return;
     float g = (label - sigmoid(t, f)) * alpha;
     vupd(work, o, l1, g, st);
@@ -426,8 +426,13 @@ int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress,
     }
 
     /* The noise: count^ns_exponent over the vocabulary. */
-    double *w = rs_xmalloc((size_t)nv * sizeof *w);
-    for (uint32_t v = 0; v < nv; v++) w[v] = pow((double)vr[v].c, o->ns_exponent);
+    double *w = rs_xmalloc((size_t)nv * sizeof *w), top = -INFINITY;
+    /* In logs, scaled by the largest: a big exponent must not overflow. */
+    for (uint32_t v = 0; v < nv; v++) {
+        w[v] = o->ns_exponent * log((double)vr[v].c);
+        if (w[v] > top) top = w[v];
+    }
+    for (uint32_t v = 0; v < nv; v++) w[v] = exp(w[v] - top);
     nentry *noise = alias_table(w, nv);
     free(w);
 
@@ -459,8 +464,10 @@ int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress,
     t->chunk = chunk;
     t->nchunks = nchunks;
     t->maxlen = maxlen;
-    for (int k = 0; k < SIG_SIZE; k++) {
-        /* The middle of each cell of the table. */
+    for (int k = 0; k <= SIG_SIZE; k++) {
+        /* The middle of each cell.  (gensim and word2vec.c index their
+         * table with an integer-divided scale, 83 for 83.33, which biases
+         * the sigmoid by 0.4%: not copied.) */
         double x = -MAX_EXP + (k + 0.5) * (2 * MAX_EXP / SIG_SIZE);
         t->sig[k] = (float)(1 / (1 + exp(-x)));
     }

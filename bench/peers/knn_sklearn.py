@@ -1,15 +1,17 @@
 """The peer of rs-knn: sklearn's brute-force cosine NearestNeighbors.
 
 Usage:
-  knn_sklearn.py run RATINGS.csv users|items K QUERIES.txt OUT.tsv
+  knn_sklearn.py run RATINGS.csv [users|items K QUERIES.txt OUT.tsv]...
       Build the user-item matrix from RATINGS.csv (userId,movieId,rating,...;
-      repeated pairs summed, as scipy does), fit NearestNeighbors(metric=
-      'cosine', algorithm='brute', n_jobs=-1) on its rows (users) or columns
-      (items), and find the K nearest neighbours of the ids listed in
-      QUERIES.txt (one a line).  sklearn returns the query itself as its own
-      nearest neighbour, so K+1 are asked for and the query is dropped.
-      Writes id<TAB>rank<TAB>neighbor<TAB>similarity (1 - cosine distance)
-      like rs-knn --neighbors, and prints phase<TAB>seconds lines.
+      repeated pairs summed, as scipy does), then for each quadruple fit
+      NearestNeighbors(metric='cosine', algorithm='brute', n_jobs=-1) on its
+      rows (users) or columns (items), and find the K nearest neighbours of
+      the ids listed in QUERIES.txt (one a line).  sklearn returns the query
+      itself as its own nearest neighbour, so K+1 are asked for and the
+      query is dropped.  Writes id<TAB>rank<TAB>neighbor<TAB>similarity
+      (1 - cosine distance) like rs-knn --neighbors, and prints
+      MODE<TAB>phase<TAB>value lines: the load, and per mode the wall and
+      CPU (all threads) seconds of fit + kneighbors, and the counts.
   knn_sklearn.py compare PEER.tsv RS.tsv K
       Compare the lists for the ids in PEER.tsv: the same similarities rank
       by rank (within 1e-5), and the same neighbours apart from those tied
@@ -19,7 +21,7 @@ import sys
 import time
 
 
-def run(path, mode, k, queries, out):
+def run(path, jobs):
     import numpy as np
     import pandas as pd
     import scipy.sparse as sp
@@ -32,26 +34,26 @@ def run(path, mode, k, queries, out):
     m = sp.csr_matrix((df.iloc[:, 2].to_numpy(np.float64), (u_codes, i_codes)),
                       shape=(len(u_ids), len(i_ids)))
     m.sum_duplicates()
-    names = u_ids
-    if mode == "items":
-        m = m.T.tocsr()
-        names = i_ids
-    t1 = time.perf_counter()
-    pos = {str(x): n for n, x in enumerate(names)}
-    q = [pos[line.strip()] for line in open(queries) if line.strip()]
-    nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute", n_jobs=-1)
-    nn.fit(m)
-    dist, ind = nn.kneighbors(m[q])
-    t2 = time.perf_counter()
-    with open(out, "w") as f:
-        for r, qi in enumerate(q):
-            row = [(j, d) for j, d in zip(ind[r], dist[r]) if j != qi][:k]
-            for rank, (j, d) in enumerate(row, 1):
-                f.write("%s\t%d\t%s\t%.6g\n" % (names[qi], rank, names[j], 1 - d))
-    print("load\t%.3f" % (t1 - t0))
-    print("knn\t%.3f" % (t2 - t1))
-    print("queries\t%d" % len(q))
-    print("rows\t%d" % m.shape[0])
+    del df
+    print("all\tload\t%.3f" % (time.perf_counter() - t0), flush=True)
+    for mode, k, queries, out in jobs:
+        x, names = (m, u_ids) if mode == "users" else (m.T.tocsr(), i_ids)
+        pos = {str(v): n for n, v in enumerate(names)}
+        q = [pos[line.strip()] for line in open(queries) if line.strip()]
+        t1, c1 = time.perf_counter(), time.process_time()
+        nn = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute", n_jobs=-1)
+        nn.fit(x)
+        dist, ind = nn.kneighbors(x[q])
+        t2, c2 = time.perf_counter(), time.process_time()
+        with open(out, "w") as f:
+            for r, qi in enumerate(q):
+                row = [(j, d) for j, d in zip(ind[r], dist[r]) if j != qi][:k]
+                for rank, (j, d) in enumerate(row, 1):
+                    f.write("%s\t%d\t%s\t%.6g\n" % (names[qi], rank, names[j], 1 - d))
+        print("%s\twall\t%.3f" % (mode, t2 - t1))
+        print("%s\tcpu\t%.3f" % (mode, c2 - c1))
+        print("%s\tqueries\t%d" % (mode, len(q)))
+        print("%s\trows\t%d" % (mode, x.shape[0]), flush=True)
 
 
 def read_lists(path, keep=None):
@@ -92,9 +94,10 @@ def compare(peer, mine, k):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 7 and sys.argv[1] == "run":
-        run(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6])
-    elif len(sys.argv) == 5 and sys.argv[1] == "compare":
+    a = sys.argv[1:]
+    if len(a) >= 6 and a[0] == "run" and (len(a) - 2) % 4 == 0:
+        run(a[1], [(a[i], int(a[i + 1]), a[i + 2], a[i + 3]) for i in range(2, len(a), 4)])
+    elif len(a) == 4 and a[0] == "compare":
         sys.exit(compare(sys.argv[2], sys.argv[3], int(sys.argv[4])))
     else:
         sys.exit(__doc__)

@@ -1,0 +1,2 @@
+# A negative confidence weight is refused.
+rs-svd -a als --alpha -1 < /dev/null

@@ -1,0 +1,1 @@
+rs-svd -a als --solver lu < /dev/null

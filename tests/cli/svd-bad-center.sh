@@ -1,0 +1,1 @@
+rs-svd --center median < /dev/null > out.rsm

@@ -1,0 +1,1 @@
+rs-svd a.rsm b.rsm > out.rsm

@@ -1,0 +1,1 @@
+rs-svd -a pca < /dev/null > out.rsm
