@@ -36,6 +36,7 @@ if [ ! -s "$matrix" ] || [ "$data" -nt "$matrix" ]; then
 fi
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
+load() { sed 's/.*load average: *//' /proc/loadavg 2>/dev/null | cut -d' ' -f1; }
 timed() {   # timed OUT ERR CMD...: $wall, $cpu (user + sys) and $mb (peak RSS)
     out=$1 err=$2; shift 2
     /usr/bin/time -f '%e %U %S %M' -o "$tmp/time" "$@" > "$out" 2> "$err"
@@ -50,10 +51,12 @@ rs-index --block items "$matrix" | awk 'NR % 134 == 1' > "$tmp/q_items"
 rs-index --block users "$matrix" | awk 'NR % 692 == 1' > "$tmp/q_users"
 cat "$matrix" > /dev/null    # page cache, so both runs start warm
 
-echo "knn: $users users x $items items, -j $jobs, $(uptime | sed 's/.*load/load/')"
+echo "knn: $users users x $items items, -j $jobs; 1-minute load average before each run in []"
+i_load=$(load)
 timed "$tmp/rs_items" "$tmp/rs_items.err" rs-knn --items -k 50 -j "$jobs" -v --neighbors "$matrix"
 i_wall=$wall i_cpu=$cpu i_mb=$mb
 sed -n 's/^rs-knn: \(neighbours .*\)/knn: items: rs-knn \1/p' "$tmp/rs_items.err"
+u_load=$(load)
 timed "$tmp/rs_users" "$tmp/rs_users.err" rs-knn --users -k 20 -j "$jobs" -v --neighbors "$matrix"
 u_wall=$wall u_cpu=$cpu u_mb=$mb
 sed -n 's/^rs-knn: \(neighbours .*\)/knn: users: rs-knn \1/p' "$tmp/rs_users.err"
@@ -64,22 +67,23 @@ if ! $py -c 'import sklearn, pandas' 2>/dev/null; then
     echo "knn: no sklearn/pandas for $py: no peer figures"
     exit 0
 fi
+sk_load=$(load)
 timed "$tmp/sk.txt" "$tmp/sk.err" $py "$here/peers/knn_sklearn.py" run "$data" \
     items 50 "$tmp/q_items" "$tmp/sk_items" users 20 "$tmp/q_users" "$tmp/sk_users"
 sk_mb=$mb
 get() { awk -v m="$1" -v f="$2" '$1 == m && $2 == f { print $3 }' "$tmp/sk.txt"; }
 for mode in items users; do
-    if [ $mode = items ]; then k=50 n=$items w=$i_wall c=$i_cpu m=$i_mb
-    else k=20 n=$users w=$u_wall c=$u_cpu m=$u_mb; fi
+    if [ $mode = items ]; then k=50 n=$items w=$i_wall c=$i_cpu m=$i_mb l=$i_load
+    else k=20 n=$users w=$u_wall c=$u_cpu m=$u_mb l=$u_load; fi
     $py "$here/peers/knn_sklearn.py" compare "$tmp/sk_$mode" "$tmp/rs_$mode" $k > "$tmp/cmp_$mode" || true
     same=$(awk '$1 == "compared" { c = $2 } $1 == "differ" { d = $2 } END { print c - d " of " c }' "$tmp/cmp_$mode")
-    echo "$mode $k $n $w $c $m $(get $mode queries) $(get $mode wall) $(get $mode cpu) $sk_mb $(get all load)" |
+    echo "$mode $k $n $w $c $m $(get $mode queries) $(get $mode wall) $(get $mode cpu) $sk_mb $(get all load) $l $sk_load" |
     awk -v same="$same" '{
         mode = $1; k = $2; n = $3; w = $4; c = $5; m = $6; q = $7; sw = $8; sc = $9; skm = $10
         fw = sw * n / q; fc = sc * n / q
         dense = n * n * 4 / 1048576
-        printf "knn: %s: rs-knn -k %d, all %d %s: wall %.1f s, cpu %.1f s, peak %d MB\n", mode, k, n, mode, w, c, m
-        printf "knn: %s: sklearn, %d of them: wall %.1f s, cpu %.1f s; scaled to all %d: wall %.0f s, cpu %.0f s (peak %d MB, with pandas loading the CSV in %.0f s)\n", mode, q, sw, sc, n, fw, fc, skm, $11
+        printf "knn: %s: rs-knn -k %d, all %d %s: wall %.1f s, cpu %.1f s, peak %d MB [%s]\n", mode, k, n, mode, w, c, m, $12
+        printf "knn: %s: sklearn, %d of them: wall %.1f s, cpu %.1f s; scaled to all %d: wall %.0f s, cpu %.0f s (peak %d MB, with pandas loading the CSV in %.0f s) [%s]\n", mode, q, sw, sc, n, fw, fc, skm, $11, $13
         printf "knn: %s: rs-knn is %.1fx faster by wall, %.1fx by cpu (target >= 5x); %s sampled lists equal (ties aside)\n", mode, fw / w, fc / c, same
         printf "knn: %s: peak memory %d MB = %.1f%% of the dense %dx%d float32 similarity matrix (%.0f MB)\n", mode, m, 100 * m / dense, n, n, dense
     }'

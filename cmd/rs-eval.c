@@ -6,19 +6,22 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli.h"
+#include "cmdio.h"
 #include "err.h"
 #include "eval.h"
 #include "io.h"
+#include "progress.h"
 
 static const char help[] =
-"Usage: rs-eval -t TEST [OPTIONS] [RECS...]\n"
-"       rs-eval --predictions FILE -t TEST [OPTIONS]\n"
+"Usage: rs-eval -t TEST [OPTION]... [RECS]...\n"
+"   or: rs-eval --predictions FILE -t TEST [OPTION]...\n"
 "Evaluate recommendation lists (user<TAB>rank<TAB>item<TAB>score, from RECS or\n"
 "standard input) against a test set (canonical TSV user<TAB>item[<TAB>rating]).\n"
 "Reports, for each cutoff K: hitrate, precision, recall, map, ndcg, mrr,\n"
 "coverage and novelty @K, averaged over the test users.  The test file is\n"
 "opened only after the recommendations have been read to the end, so it may\n"
-"be written by an earlier stage of the same pipe.\n"
+"be written by an earlier stage of the same pipe.  With no RECS, or when RECS\n"
+"is -, read standard input.\n"
 "\n"
 "  -t, --test FILE         test set (required)\n"
 "  -k, --cutoffs LIST      comma-separated cutoffs K (default 10)\n"
@@ -36,8 +39,9 @@ static const char help[] =
 "                          tsv otherwise)\n"
 "      --json              same as --format json\n"
 "  -o, --output FILE       write the report to FILE (default stdout)\n"
-"  -h, --help              this help\n"
-"  -V, --version           version\n"
+"  -v, --verbose           report what was read, and the time, on stderr\n"
+"  -h, --help              show this help and exit\n"
+"  -V, --version           show the version and exit\n"
 "\n"
 "Users in the test set without recommendations count as zeros; users with\n"
 "recommendations but no test line are ignored; both are counted in the report.\n"
@@ -48,7 +52,9 @@ static const char help[] =
 "    | rs-index | rs-svd -k 50 | rs-recommend -n 10 | rs-eval -t test.tsv -k 10\n"
 "  rs-eval -t test.tsv --train train.tsv --json recs.tsv\n"
 "  rs-recommend --predict test.tsv < model.rs > pred.tsv\n"
-"  rs-eval --predictions pred.tsv -t test.tsv\n";
+"  rs-eval --predictions pred.tsv -t test.tsv\n"
+"\n"
+"Exit status: 0 success, 1 bad data, 2 bad usage.\n";
 
 enum { OPT_RELEVANT = 256, OPT_AP, OPT_TRAIN, OPT_PER_USER, OPT_PREDICTIONS, OPT_FORMAT, OPT_JSON };
 
@@ -63,6 +69,7 @@ static const struct option longopts[] = {
     { "format", required_argument, NULL, OPT_FORMAT },
     { "json", no_argument, NULL, OPT_JSON },
     { "output", required_argument, NULL, 'o' },
+    { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
     { NULL, 0, NULL, 0 }
@@ -70,12 +77,28 @@ static const struct option longopts[] = {
 
 #define MAX_CUTOFFS 64
 
-static void read_file(rs_eval *ev, const char *path,
-                      int (*reader)(rs_eval *, rs_in *, rs_err *))
+/* "-": standard input, or for -o standard output. */
+static int is_dash(const char *path) { return strcmp(path, "-") == 0; }
+
+static void read_file(rs_eval *ev, const char *path, int (*reader)(rs_eval *, rs_in *, rs_err *),
+                      rs_out *out, int verbose)
 {
     rs_err e = { 0 };
+    rs_eval_sizes a, b;
+    rs_eval_sizes_get(ev, &a);
     rs_in *in = rs_in_open(path, &e);
-    if (!in || reader(ev, in, &e) < 0) rs_die_err(&e);
+    if (!in || reader(ev, in, &e) < 0) rs_cmd_fail(out, &e);
+    if (verbose) {
+        rs_eval_sizes_get(ev, &b);
+        const char *name = rs_in_name(in);
+        if (reader == rs_eval_read_recs)
+            rs_warn("%s: %zu recommendations", name, b.recs - a.recs);
+        else if (reader == rs_eval_read_predictions)
+            rs_warn("%s: %zu predictions", name, b.predictions - a.predictions);
+        else if (reader == rs_eval_read_test) rs_warn("%s: %zu test rows", name, b.test);
+        else rs_warn("%s: training set of %llu users, %llu items", name,
+                     (unsigned long long)b.train_users, (unsigned long long)b.train_items);
+    }
     rs_in_close(in);
 }
 
@@ -84,9 +107,9 @@ int main(int argc, char **argv)
     const char *test = NULL, *train = NULL, *predictions = NULL, *output = NULL;
     int64_t ks[MAX_CUTOFFS] = { 10 };
     rs_topn_opts o = { .ks = ks, .nk = 1, .ap_denom = RS_AP_MIN };
-    int format = -1, cutoffs_set = 0;
+    int format = -1, cutoffs_set = 0, verbose = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":t:k:o:hV", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "t:k:o:vhV", longopts)) != -1) {
         switch (c) {
         case 't': test = optarg; break;
         case 'k':
@@ -114,12 +137,10 @@ int main(int argc, char **argv)
             break;
         case OPT_JSON: format = RS_REPORT_JSON; break;
         case 'o': output = optarg; break;
+        case 'v': verbose = 1; break;
         case 'h': rs_help(help);
         case 'V': rs_version();
-        case ':': rs_usage_error("option '%s' needs an argument", argv[optind - 1]);
-        default:
-            if (optopt) rs_usage_error("unknown option -- '%c'", optopt);
-            rs_usage_error("unknown option '%s'", argv[optind - 1]);
+        default: rs_usage_error("unknown option");
         }
     }
     if (!test) rs_usage_error("a test set is required (-t FILE)");
@@ -130,22 +151,42 @@ int main(int argc, char **argv)
             rs_usage_error("-k, --relevant, --ap-denominator, --train and --per-user "
                            "apply to recommendation lists, not to --predictions");
     }
+    /* Each input is read to its end in turn: a second reader of stdin
+     * would find it empty. */
+    int recs_stdin = !predictions && optind == argc;
+    for (int k = optind; k < argc; k++) recs_stdin |= is_dash(argv[k]);
+    const char *on_stdin[4];
+    int nstdin = 0;
+    if (recs_stdin) on_stdin[nstdin++] = "the recommendations";
+    if (predictions && is_dash(predictions)) on_stdin[nstdin++] = "--predictions -";
+    if (is_dash(test)) on_stdin[nstdin++] = "-t -";
+    if (train && is_dash(train)) on_stdin[nstdin++] = "--train -";
+    if (nstdin > 1)
+        rs_usage_error("%s and %s cannot both read standard input (name a file for one of them)",
+                       on_stdin[0], on_stdin[1]);
     if (format < 0)
-        format = !output && isatty(STDOUT_FILENO) ? RS_REPORT_TABLE : RS_REPORT_TSV;
+        format = (!output || is_dash(output)) && isatty(STDOUT_FILENO) ? RS_REPORT_TABLE
+                                                                  : RS_REPORT_TSV;
+
+    rs_err e = { 0 };
+    rs_out *out = rs_out_open(output, 0, &e);
+    if (!out) rs_cmd_fail(NULL, &e);
+    double t0 = rs_now();
 
     /* Standard input first, to its end: only then may the test file be
      * complete, when an earlier stage of this pipe writes it. */
     rs_eval *ev = rs_eval_new();
-    if (predictions) read_file(ev, predictions, rs_eval_read_predictions);
-    else if (optind == argc) read_file(ev, "-", rs_eval_read_recs);
-    else for (int k = optind; k < argc; k++) read_file(ev, argv[k], rs_eval_read_recs);
-    read_file(ev, test, rs_eval_read_test);
-    if (train) read_file(ev, train, rs_eval_read_train);
+    if (predictions) read_file(ev, predictions, rs_eval_read_predictions, out, verbose);
+    else if (optind == argc) read_file(ev, "-", rs_eval_read_recs, out, verbose);
+    else
+        for (int k = optind; k < argc; k++) read_file(ev, argv[k], rs_eval_read_recs, out, verbose);
+    read_file(ev, test, rs_eval_read_test, out, verbose);
+    if (train) read_file(ev, train, rs_eval_read_train, out, verbose);
 
-    rs_err e = { 0 };
     rs_topn_report tr;
     rs_rated_report rr;
-    if (predictions ? rs_eval_rated(ev, &rr, &e) : rs_eval_topn(ev, &o, &tr, &e)) rs_die_err(&e);
+    if (predictions ? rs_eval_rated(ev, &rr, &e) : rs_eval_topn(ev, &o, &tr, &e))
+        rs_cmd_fail(out, &e);
     if (!predictions && tr.repeated)
         rs_warn("items repeated within a user's list: %llu (each counts once)",
                 (unsigned long long)tr.repeated);
@@ -153,16 +194,12 @@ int main(int argc, char **argv)
         rs_warn("test pairs without a prediction: %llu (left out of rmse and mae, "
                 "unranked for ndcg)", (unsigned long long)rr.missing);
 
-    rs_out *out = rs_out_open(output, 0, &e);
-    if (!out) rs_die_err(&e);
     FILE *f = rs_out_file(out);
     if (predictions) rs_rated_write(f, &rr, format);
     else if (o.per_user) rs_topn_write_per_user(f, ev, &tr, format);
     else rs_topn_write(f, ev, &tr, format);
-    if (rs_out_close(out, &e) < 0) {
-        if (e.msg[0]) rs_die_err(&e);
-        return 1;
-    }
+    rs_cmd_close(out);
+    if (verbose) rs_warn("read and evaluated in %.3f s", rs_now() - t0);
     if (!predictions) rs_topn_report_free(&tr);
     rs_eval_free(ev);
     return 0;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "cmdio.h"
 #include "dialect.h"
 #include "err.h"
 #include "filter.h"
@@ -119,7 +120,7 @@ int main(int argc, char **argv)
     const char *out_path = NULL;
     int verbose = 0, c;
     rs_err e = { 0 };
-    while ((c = getopt_long(argc, argv, "f:s:c:o:vhV", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "f:s:c:o:vhV", longopts)) != -1) {
         switch (c) {
         case 'f': if (rs_dialect_set_format(&d, optarg, &e) < 0) rs_usage_error("%s", e.msg); break;
         case 's': if (rs_dialect_set_sep(&d, optarg, &e) < 0) rs_usage_error("%s", e.msg); break;
@@ -155,7 +156,7 @@ int main(int argc, char **argv)
         case 'v': verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
-        default: rs_usage_error("unknown or incomplete option");
+        default: rs_usage_error("unknown option");
         }
     }
     if (fo.min_rating > fo.max_rating)
@@ -171,7 +172,7 @@ int main(int argc, char **argv)
 
     /* Open first, so an unwritable path fails before a long read. */
     rs_out *out = rs_out_open(out_path, 0, &e);
-    if (!out) rs_die_err(&e);
+    if (!out) rs_cmd_fail(NULL, &e);
 
     rs_ratings rt;
     rs_ratings_init(&rt);
@@ -189,8 +190,7 @@ int main(int argc, char **argv)
         rs_in_close(in);
         if (rc < 0) {
             rs_progress_end(&pr);
-            rs_out_abort(out);
-            rs_die_err(&e);
+            rs_cmd_fail(out, &e);
         }
     }
     rs_progress_end(&pr);
@@ -199,17 +199,11 @@ int main(int argc, char **argv)
     free(di);
 
     rs_filter_report rep;
-    if (rs_filter_apply(&rt, &fo, verbose ? &rep : NULL, &e) < 0) {
-        rs_out_abort(out);
-        rs_die_err(&e);
-    }
+    if (rs_filter_apply(&rt, &fo, verbose ? &rep : NULL, &e) < 0) rs_cmd_fail(out, &e);
     if (verbose) say_steps(&rep);
 
     rs_ratings_write_tsv(rs_out_file(out), &rt, NULL, rt.n);
     rs_ratings_free(&rt);
-    if (rs_out_close(out, &e) < 0) {
-        if (e.msg[0]) rs_die_err(&e);
-        exit(RS_EDATA);     /* the reader left the pipe early: say nothing */
-    }
+    rs_cmd_close(out);
     return 0;
 }

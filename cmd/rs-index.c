@@ -1,11 +1,11 @@
 /* rs-index: canonical TSV -> binary sparse user-item matrix with its id maps,
  * and (--decode, --list, --block) any rs binary back into text. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "cmdio.h"
 #include "csr.h"
 #include "decode.h"
 #include "err.h"
@@ -56,22 +56,12 @@ typedef struct opts {
     int zlevel, add_unknown, decode, list, no_ids, verbose;
 } opts;
 
-/* Remove the half-written output, say why (unless the reader just left a
- * pipe, which needs no words) and exit. */
-_Noreturn static void fail(rs_out *o, const rs_err *e)
+/* Put where before e's message ("--ids-from m.rsm: ..."); returns -1. */
+static int in_context(rs_err *e, const char *where)
 {
-    rs_out_abort(o);
-    if (e->msg[0]) rs_die_err(e);
-    exit(e->code ? e->code : RS_EDATA);
-}
-
-static void finish(rs_out *o)
-{
-    rs_err e = { 0 };
-    if (rs_out_close(o, &e) < 0) {
-        if (e.msg[0]) rs_die_err(&e);
-        exit(RS_EDATA);
-    }
+    char msg[sizeof e->msg];
+    snprintf(msg, sizeof msg, "%s", e->msg);
+    return rs_errf(e, e->code ? e->code : RS_EDATA, "%s: %s", where, msg);
 }
 
 /* "'a', 'b', 'c'" for the first few of the ids from..to-1 of m. */
@@ -129,9 +119,9 @@ static int seed_ids(rs_ratings *rt, const rs_bundle *from, const char *path,
     rs_idmap *i = u ? rs_idmap_get(from, "items", e) : NULL;
     if (!i) {
         rs_idmap_free(u);
-        char msg[sizeof e->msg];
-        snprintf(msg, sizeof msg, "%s", e->msg);
-        return rs_errf(e, RS_EDATA, "--ids-from %s: %s", path, msg);
+        char where[512];
+        snprintf(where, sizeof where, "--ids-from %s", path);
+        return in_context(e, where);
     }
     rs_idmap_free(rt->users);
     rs_idmap_free(rt->items);
@@ -146,21 +136,19 @@ static void index_main(const opts *op, char *const *files, int nfiles)
 {
     rs_err e = { 0 };
     rs_out *o = rs_out_open(op->output, 1, &e);
-    if (!o) rs_die_err(&e);
+    if (!o) rs_cmd_fail(NULL, &e);
     rs_ratings rt;
     rs_ratings_init(&rt);
     rs_bundle from = { 0 };
     uint32_t nu0 = 0, ni0 = 0;
     if (op->ids_from) {
-        if (rs_bundle_load(op->ids_from, &from, &e) < 0) {
-            char msg[sizeof e.msg];
-            snprintf(msg, sizeof msg, "%s", e.msg);
-            rs_errf(&e, RS_EDATA, "--ids-from: %s", msg);
-            fail(o, &e);
+        if (rs_bundle_load_expect(op->ids_from, &from, "a matrix or a model", &e) < 0) {
+            in_context(&e, "--ids-from");
+            rs_cmd_fail(o, &e);
         }
-        if (seed_ids(&rt, &from, op->ids_from, &nu0, &ni0, &e) < 0) fail(o, &e);
+        if (seed_ids(&rt, &from, op->ids_from, &nu0, &ni0, &e) < 0) rs_cmd_fail(o, &e);
     }
-    if (rs_ratings_read_paths(files, nfiles, &rt, &e) < 0) fail(o, &e);
+    if (rs_ratings_read_paths(files, nfiles, &rt, &e) < 0) rs_cmd_fail(o, &e);
     size_t nread = rt.n;
     if (op->ids_from) {
         report_unknown(op, "user", rt.users, nu0, rt.u, rt.n);
@@ -169,7 +157,7 @@ static void index_main(const opts *op, char *const *files, int nfiles)
             && (rs_idmap_size(rt.users) > nu0 || rs_idmap_size(rt.items) > ni0)) {
             drop_unknown(&rt, nu0, ni0);
             /* The maps grew while reading; the output keeps FILE's exactly. */
-            if (seed_ids(&rt, &from, op->ids_from, &nu0, &ni0, &e) < 0) fail(o, &e);
+            if (seed_ids(&rt, &from, op->ids_from, &nu0, &ni0, &e) < 0) rs_cmd_fail(o, &e);
         }
         rs_bundle_free(&from);
     }
@@ -187,13 +175,10 @@ static void index_main(const opts *op, char *const *files, int nfiles)
                 (unsigned long long)m.nnz, m.rows, m.cols, m.times ? ", with timestamps" : "");
     rs_ratings_free(&rt);   /* the matrix has it all now: halve peak memory for writing */
     rs_csr_put(&m, &b, 1);
-    if (rs_bundle_write(rs_out_file(o), &b, op->zlevel, &e) < 0) {
-        if (errno == EPIPE) e.msg[0] = '\0';     /* the reader left: as rs_out_close */
-        fail(o, &e);
-    }
+    rs_cmd_write_bundle(o, &b, op->zlevel);
     rs_bundle_free(&b);
     rs_csr_free(&m);
-    finish(o);
+    rs_cmd_close(o);
 }
 
 static void decode_main(const opts *op, char *const *files, int nfiles)
@@ -201,25 +186,23 @@ static void decode_main(const opts *op, char *const *files, int nfiles)
     if (nfiles > 1) rs_usage_error("--decode reads one input, not %d", nfiles);
     rs_err e = { 0 };
     rs_out *o = rs_out_open(op->output, 0, &e);
-    if (!o) rs_die_err(&e);
+    if (!o) rs_cmd_fail(NULL, &e);
     /* A plain file is mapped, not copied: decoding a big matrix reads it once. */
     const char *path = nfiles ? files[0] : "-";
     const char *name = strcmp(path, "-") ? path : "(stdin)";
     rs_bundle b = { 0 };
     int rc = rs_bundle_load(path, &b, &e);
-    if (rc < 0) fail(o, &e);
+    if (rc < 0) rs_cmd_fail(o, &e);
     FILE *f = rs_out_file(o);
     if (op->list) rs_decode_list(f, &b);
     else if (op->block) rc = rs_decode_block(f, &b, op->block, !op->no_ids, &e);
     else rc = rs_decode_matrix(f, &b, &e);
     if (rc < 0) {
-        char msg[sizeof e.msg];
-        snprintf(msg, sizeof msg, "%s", e.msg);
-        rs_errf(&e, RS_EDATA, "%s: %s", name, msg);
-        fail(o, &e);
+        in_context(&e, name);
+        rs_cmd_fail(o, &e);
     }
     rs_bundle_free(&b);
-    finish(o);
+    rs_cmd_close(o);
 }
 
 int main(int argc, char **argv)
@@ -241,7 +224,7 @@ int main(int argc, char **argv)
     };
     opts op = { 0 };
     int c;
-    while ((c = getopt_long(argc, argv, "o:z::dvhV", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "o:z::dvhV", longopts)) != -1) {
         switch (c) {
         case 'o': op.output = optarg; break;
         case 'z': op.zlevel = optarg ? (int)rs_opt_int("--compress", optarg, 1, 19) : 3; break;
@@ -254,9 +237,7 @@ int main(int argc, char **argv)
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
-        default:    /* getopt_long has said what is wrong */
-            fprintf(stderr, "Try '%s --help' for more information.\n", rs_prog());
-            return RS_EUSAGE;
+        default: rs_usage_error("unknown option");
         }
     }
     if (op.list && op.block) rs_usage_error("--list and --block do not go together");

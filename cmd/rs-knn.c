@@ -1,12 +1,12 @@
 /* rs-knn: a neighbour model of the user-item matrix from rs-index: the
  * input bundle plus each user's or item's k nearest neighbours (lib/knn.h),
  * ready for rs-recommend; or, with --neighbors, the neighbours as text. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "cmdio.h"
 #include "csr.h"
 #include "err.h"
 #include "fmt.h"
@@ -73,13 +73,6 @@ typedef struct opts {
     rs_knn_opts knn;
 } opts;
 
-_Noreturn static void fail(rs_out *o, const rs_err *e)
-{
-    rs_out_abort(o);
-    if (e->msg[0]) rs_die_err(e);
-    exit(e->code ? e->code : RS_EDATA);
-}
-
 static void put_num(rs_bundle *b, const char *key, double v)
 {
     char buf[64];
@@ -143,22 +136,22 @@ static void run(opts *op)
     rs_err e = { 0 };
     /* Opened first, so a terminal is refused before any work. */
     rs_out *o = rs_out_open(op->output, !op->text, &e);
-    if (!o) rs_die_err(&e);
+    if (!o) rs_cmd_fail(NULL, &e);
     double t0 = rs_now();
     rs_in *in = rs_in_open(op->input, &e);
-    if (!in) fail(o, &e);
+    if (!in) rs_cmd_fail(o, &e);
     rs_bundle b = { 0 };
     int rc = rs_bundle_read_expect(in, &b, "a matrix from rs-index", &e);
     rs_in_close(in);
-    if (rc < 0) fail(o, &e);
+    if (rc < 0) rs_cmd_fail(o, &e);
     rs_csr m;
-    if (rs_csr_get(&b, &m, &e) < 0) fail(o, &e);
+    if (rs_csr_get(&b, &m, &e) < 0) rs_cmd_fail(o, &e);
     if (op->verbose)
         rs_warn("read %.3f s: %u users x %u items, %llu nonzeros", rs_now() - t0, m.rows, m.cols,
                 (unsigned long long)m.nnz);
     double t1 = rs_now();
     rs_knn_space s;
-    if (rs_knn_space_build(&m, &op->knn, &s, &e) < 0) fail(o, &e);
+    if (rs_knn_space_build(&m, &op->knn, &s, &e) < 0) rs_cmd_fail(o, &e);
     uint32_t n = s.x.rows;
     if (n && op->k > n - 1) op->k = n - 1;
     if (op->verbose)
@@ -173,7 +166,7 @@ static void run(opts *op)
     rc = rs_knn_neighbors(&s, &kr, &nb, &e);
     rs_progress_end(&pr);
     rs_knn_space_free(&s);
-    if (rc < 0) fail(o, &e);
+    if (rc < 0) rs_cmd_fail(o, &e);
     if (op->verbose) {
         uint32_t empty = 0, full = 0;
         for (uint32_t q = 0; q < n; q++) {
@@ -186,21 +179,14 @@ static void run(opts *op)
     }
     double t3 = rs_now();
     if (op->text) {
-        rc = write_text(rs_out_file(o), &b, &nb, op->knn.items, &e);
+        if (write_text(rs_out_file(o), &b, &nb, op->knn.items, &e) < 0) rs_cmd_fail(o, &e);
         rs_csr_free(&nb);
     } else {
         put_model(op, &b, &nb);
-        rc = rs_bundle_write(rs_out_file(o), &b, op->zlevel, &e);
-    }
-    if (rc < 0) {
-        if (errno == EPIPE) e.msg[0] = '\0';     /* the reader left: no words needed */
-        fail(o, &e);
+        rs_cmd_write_bundle(o, &b, op->zlevel);
     }
     rs_bundle_free(&b);
-    if (rs_out_close(o, &e) < 0) {
-        if (e.msg[0]) rs_die_err(&e);
-        exit(RS_EDATA);
-    }
+    rs_cmd_close(o);
     if (op->verbose) rs_warn("write %.3f s", rs_now() - t3);
 }
 
@@ -229,7 +215,7 @@ int main(int argc, char **argv)
     opts op = { .k = 20 };
     rs_knn_defaults(&op.knn);
     int users = 0, items = 0, sim_set = 0, score_set = 0, bm25_set = 0, c;
-    while ((c = getopt_long(argc, argv, "k:j:o:z::vhV", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "k:j:o:z::vhV", longopts)) != -1) {
         switch (c) {
         case OPT_USERS: users = 1; break;
         case OPT_ITEMS: items = 1; break;
@@ -259,9 +245,6 @@ int main(int argc, char **argv)
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
-        default:    /* getopt_long has said what is wrong */
-            fprintf(stderr, "Try '%s --help' for more information.\n", rs_prog());
-            return RS_EUSAGE;
         }
     }
     if (users == items) rs_usage_error("say which neighbours: --users or --items (one of them)");
@@ -275,8 +258,9 @@ int main(int argc, char **argv)
     if (rs_knn_check(&op.knn, &e) < 0) rs_usage_error("%s", e.msg);
     if (argc - optind > 1) rs_usage_error("one input at most, not %d", argc - optind);
     op.input = optind < argc ? argv[optind] : NULL;
+    /* No BLAS here (so no rs_blas_threads, which would load OpenBLAS):
+     * every core is ours. */
     op.threads = op.threads ? op.threads : rs_threads_default();
-    rs_blas_threads(1);     /* no BLAS here: every core is ours */
     run(&op);
     return 0;
 }

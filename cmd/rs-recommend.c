@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "cmdio.h"
 #include "err.h"
 #include "fmt.h"
 #include "idmap.h"
@@ -40,7 +41,7 @@ static const char usage[] =
 "                       is an uncompressed file) instead of stdin\n"
 "      --popular        score by popularity (training users per item)\n"
 "                       whatever model the input holds\n"
-"  -n N                 list length (default 10)\n"
+"  -n, --top N          list length (default 10)\n"
 "      --exclude-seen   leave out the user's own items (default)\n"
 "      --include-seen   keep them\n"
 "\n"
@@ -79,6 +80,7 @@ static const struct option longopts[] = {
     { "predict", no_argument, NULL, OPT_PREDICT },
     { "model", required_argument, NULL, 'm' },
     { "popular", no_argument, NULL, OPT_POPULAR },
+    { "top", required_argument, NULL, 'n' },
     { "exclude-seen", no_argument, NULL, OPT_EXCLUDE },
     { "include-seen", no_argument, NULL, OPT_INCLUDE },
     { "format", required_argument, NULL, 'f' },
@@ -105,34 +107,17 @@ typedef struct opts {
 
 static int is_stdin(const char *path) { return !path || strcmp(path, "-") == 0; }
 
-/* A named file is mapped when it can be; text gets the same hint as stdin. */
-static void load_model(const char *path, rs_bundle *b, rs_err *e)
-{
-    rs_in *in = rs_in_open(path, e);
-    if (!in) rs_die_err(e);
-    int bin = is_stdin(path) ? 0 : rs_in_is_binary(in, e);
-    if (bin < 0) rs_die_err(e);
-    if (bin) {
-        rs_in_close(in);
-        if (rs_bundle_load(path, b, e) < 0) rs_die_err(e);
-        return;
-    }
-    int rc = rs_bundle_read_expect(in, b, MODEL_WHAT, e);
-    rs_in_close(in);
-    if (rc < 0) rs_die_err(e);
-}
-
 static const char **names(const rs_bundle *b, const char *block, uint64_t n, rs_err *e)
 {
     rs_block *blk = rs_bundle_need(b, block, RS_STR, n, 1, e);
-    if (!blk) rs_die_err(e);
+    if (!blk) rs_cmd_fail(NULL, e);
     return rs_block_strs(blk);
 }
 
 static rs_idmap *idmap(const rs_bundle *b, const char *block, rs_err *e)
 {
     rs_idmap *m = rs_idmap_get(b, block, e);
-    if (!m) rs_die_err(e);
+    if (!m) rs_cmd_fail(NULL, e);
     return m;
 }
 
@@ -164,7 +149,7 @@ static void parse(int argc, char **argv, opts *o)
     o->rec.exclude_seen = 1;
     o->users = rs_xcalloc((size_t)argc, sizeof *o->users);
     o->similar = rs_xcalloc((size_t)argc, sizeof *o->similar);
-    while ((c = getopt_long(argc, argv, "u:m:n:f:o:j:vhV", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "u:m:n:f:o:j:vhV", longopts)) != -1) {
         switch (c) {
         case 'u': o->users[o->nusers++] = optarg; break;
         case OPT_SIMILAR: o->similar[o->nsimilar++] = optarg; break;
@@ -174,7 +159,7 @@ static void parse(int argc, char **argv, opts *o)
         case OPT_POPULAR: o->popular = 1; break;
         case OPT_EXCLUDE: o->rec.exclude_seen = 1; break;
         case OPT_INCLUDE: o->rec.exclude_seen = 0; break;
-        case 'n': o->rec.n = (size_t)rs_opt_int("-n", optarg, 1, 1 << 24); break;
+        case 'n': o->rec.n = (size_t)rs_opt_int("--top", optarg, 1, 1 << 24); break;
         case 'f':
             if ((o->format = rs_recwrite_format(optarg)) < 0)
                 rs_usage_error("--format: '%s' is not one of tsv, jsonl, redis", optarg);
@@ -191,7 +176,7 @@ static void parse(int argc, char **argv, opts *o)
         case 'v': o->verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
-        default: rs_usage_error("unknown or incomplete option");
+        default: rs_usage_error("unknown option");
         }
     }
     int modes = (o->nusers > 0) + (o->nsimilar > 0) + (o->history != NULL) + o->predict;
@@ -208,10 +193,19 @@ static void parse(int argc, char **argv, opts *o)
         if (nargs == 1 && o->model) rs_usage_error("model given twice (-m and an argument)");
         if (nargs == 1) o->model = argv[optind];
     }
-    if (o->history && is_stdin(o->history) && is_stdin(o->model))
-        rs_usage_error("--history - reads stdin, so the model must come from -m FILE");
-    if (o->predict && is_stdin(o->model) && nargs == 0)
-        rs_usage_error("-m - and pairs on stdin cannot share it");
+    /* Each input is read to its end in turn: a second reader of stdin
+     * would find it empty. */
+    const char *on_stdin[4];
+    int nstdin = 0;
+    if (is_stdin(o->model)) on_stdin[nstdin++] = "the model";
+    if (o->history && is_stdin(o->history)) on_stdin[nstdin++] = "--history -";
+    if (o->titles && is_stdin(o->titles)) on_stdin[nstdin++] = "--items -";
+    int pairs_stdin = o->predict && nargs == 0;
+    for (int k = optind; o->predict && k < argc; k++) pairs_stdin |= is_stdin(argv[k]);
+    if (pairs_stdin) on_stdin[nstdin++] = "the pairs";
+    if (nstdin > 1)
+        rs_usage_error("%s and %s cannot both read standard input (name a file for one of them)",
+                       on_stdin[0], on_stdin[1]);
 }
 
 int main(int argc, char **argv)
@@ -228,15 +222,17 @@ int main(int argc, char **argv)
      * so no idle BLAS threads spin beside the workers. */
     rs_blas_threads(1);
     rs_bundle b = { 0 };
-    load_model(o.model, &b, &e);
+    /* Mapped when it is a plain file: --user on a big model then reads
+     * only the pages it scores with. */
+    if (rs_bundle_load_expect(o.model, &b, MODEL_WHAT, &e) < 0) rs_cmd_fail(NULL, &e);
     rs_scorer *s = rs_scorer_open_kind(&b, o.popular ? "popular" : NULL, &e);
-    if (!s) rs_die_err(&e);
+    if (!s) rs_cmd_fail(NULL, &e);
     const rs_csr *train = rs_scorer_train(s);
     if (o.nsimilar && !rs_scorer_can_similar(s))
-        rs_die(RS_EUSAGE, "--similar: a %s model has no notion of item similarity",
-               rs_scorer_kind(s));
+        rs_usage_error("--similar: a %s model has no notion of item similarity",
+                       rs_scorer_kind(s));
     if (o.predict && !rs_scorer_can_predict(s))
-        rs_die(RS_EUSAGE, "--predict: a %s model does not predict ratings", rs_scorer_kind(s));
+        rs_usage_error("--predict: a %s model does not predict ratings", rs_scorer_kind(s));
     const char **inames = names(&b, "items", train->cols, &e);
     rs_idmap *imap = NULL, *umap = NULL;
     if (o.titles || o.nsimilar || o.history || o.predict) imap = idmap(&b, "items", &e);
@@ -248,12 +244,12 @@ int main(int argc, char **argv)
     char **titles = NULL;
     if (o.titles) {
         uint32_t matched;
-        if (!(titles = rs_titles_read(o.titles, imap, &matched, &e))) rs_die_err(&e);
+        if (!(titles = rs_titles_read(o.titles, imap, &matched, &e))) rs_cmd_fail(NULL, &e);
         if (o.verbose) rs_warn("%s: titles for %u of %u items", o.titles, matched, train->cols);
     }
 
     rs_out *out = rs_out_open(o.output, 0, &e);
-    if (!out) rs_die_err(&e);
+    if (!out) rs_cmd_fail(NULL, &e);
     FILE *f = rs_out_file(out);
     rs_recwrite w = { .format = o.format, .key = "user", .prefix = o.prefix,
                       .iname = inames, .title = (const char *const *)titles };
@@ -268,10 +264,8 @@ int main(int argc, char **argv)
     if (o.predict) {
         rs_ratings p;
         rs_ratings_init(&p);
-        if (rs_ratings_read_paths(argv + optind, argc - optind, &p, &e) < 0) {
-            rs_out_abort(out);
-            rs_die_err(&e);
-        }
+        if (rs_ratings_read_paths(argv + optind, argc - optind, &p, &e) < 0)
+            rs_cmd_fail(out, &e);
         uint64_t uu, ui;
         rc = rs_recommend_predict(s, umap, imap, &p, f, &uu, &ui, &e);
         nq = p.n;
@@ -284,10 +278,7 @@ int main(int argc, char **argv)
         rs_ratings h;
         rs_ratings_init(&h);
         char *paths[1] = { (char *)o.history };
-        if (rs_ratings_read_paths(paths, 1, &h, &e) < 0) {
-            rs_out_abort(out);
-            rs_die_err(&e);
-        }
+        if (rs_ratings_read_paths(paths, 1, &h, &e) < 0) rs_cmd_fail(out, &e);
         rs_csr hm;
         uint64_t skipped;
         rs_history_matrix(&h, imap, &hm, &skipped);
@@ -324,14 +315,8 @@ int main(int argc, char **argv)
         nq = train->rows;
         rc = rs_recommend_users(s, NULL, 0, &o.rec, rs_recwrite_emit, &w, f, &e);
     }
-    if (rc < 0) {
-        rs_out_abort(out);
-        rs_die_err(&e);
-    }
-    if (rs_out_close(out, &e) < 0) {
-        if (e.msg[0]) rs_die_err(&e);
-        exit(RS_EDATA);     /* the reader left early: nothing to say */
-    }
+    if (rc < 0) rs_cmd_fail(out, &e);
+    rs_cmd_close(out);
     if (o.verbose)
         rs_warn("%zu %s in %.4f s (%d thread%s)", nq, o.predict ? "pairs" : "lists",
                 rs_now() - t1, o.threads, o.threads == 1 ? "" : "s");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "cmdio.h"
 #include "err.h"
 #include "io.h"
 #include "ratings.h"
@@ -64,23 +65,13 @@ static void write_side(FILE *f, const rs_ratings *rt, const unsigned char *test,
         if (test[k] == side) rs_ratings_write_row(f, rt, k);
 }
 
-/* Exit on a failed close; a reader that left the pipe early gets silence. */
-static void close_or_die(rs_out *o, rs_out *other)
-{
-    rs_err e = { 0 };
-    if (rs_out_close(o, &e) == 0) return;
-    rs_out_abort(other);
-    if (e.msg[0]) rs_die_err(&e);
-    exit(RS_EDATA);
-}
-
 int main(int argc, char **argv)
 {
     rs_split_opts so;
     rs_split_opts_init(&so);
     const char *test_path = NULL, *train_path = NULL, *fold_arg = NULL;
     int verbose = 0, c;
-    while ((c = getopt_long(argc, argv, "t:o:vhV", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "t:o:vhV", longopts)) != -1) {
         switch (c) {
         case OPT_LAST: so.last = (uint64_t)rs_opt_int("--last", optarg, 1, INT64_MAX); break;
         case OPT_BY:
@@ -98,7 +89,7 @@ int main(int argc, char **argv)
         case 'v': verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
-        default: rs_usage_error("unknown or incomplete option");
+        default: rs_usage_error("unknown option");
         }
     }
     /* After the loop, so the range names K whatever the option order. */
@@ -113,9 +104,9 @@ int main(int argc, char **argv)
 
     /* Open both first, so an unwritable path fails before a long read. */
     rs_out *test_out = rs_out_open(test_path, 0, &e);
-    if (!test_out) rs_die_err(&e);
+    if (!test_out) rs_cmd_fail(NULL, &e);
     rs_out *train_out = rs_out_open(train_path, 0, &e);
-    if (!train_out) { rs_out_abort(test_out); rs_die_err(&e); }
+    if (!train_out) rs_cmd_fail(test_out, &e);
 
     rs_ratings rt;
     rs_ratings_init(&rt);
@@ -126,8 +117,8 @@ int main(int argc, char **argv)
         rc = rs_split(&rt, &so, test, &e);
     }
     if (rc < 0) {
-        rs_out_abort(test_out); rs_out_abort(train_out);
-        rs_die_err(&e);
+        rs_out_abort(test_out);
+        rs_cmd_fail(train_out, &e);
     }
 
     /* The file side first, and closed (renamed into place) before stdout is
@@ -136,9 +127,9 @@ int main(int argc, char **argv)
     int test_first = !is_stdout(test_path);
     rs_out *first = test_first ? test_out : train_out, *second = test_first ? train_out : test_out;
     write_side(rs_out_file(first), &rt, test, test_first);
-    close_or_die(first, second);
+    if (rs_out_close(first, &e) < 0) rs_cmd_fail(second, &e);
     write_side(rs_out_file(second), &rt, test, !test_first);
-    close_or_die(second, NULL);
+    rs_cmd_close(second);
 
     if (verbose) {
         rs_split_stats s;

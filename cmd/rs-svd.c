@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "cli.h"
 #include "csr.h"
 #include "err.h"
@@ -159,8 +160,8 @@ static int fit_svd(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     if (rc < 0) return -1;
     if (op->verbose) {
         rs_warn("range finder %.3f s", s.t_range);
-        rs_warn("power iterations %.3f s (%d passes over the nonzeros, basis of %d columns)",
-                s.t_power, s.passes, s.basis);
+        rs_warn("power iterations %.3f s (%d passes over the nonzeros in all, basis of %d "
+                "columns)", s.t_power, s.passes, s.basis);
         rs_warn("small svd %.3f s", s.t_small);
         char line[160];
         size_t len = 0;
@@ -177,11 +178,34 @@ static int fit_svd(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     return 0;
 }
 
+/* What -v prints after each epoch or iteration.  The CPU seconds (of all
+ * threads) say what the work cost even when other programs share the
+ * cores and stretch the wall time. */
+typedef struct report {
+    const rs_csr *m;
+    double cpu;             /* process CPU seconds at the last report */
+} report;
+
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double cpu_since(report *r)
+{
+    double now = cpu_now(), d = now - r->cpu;
+    r->cpu = now;
+    return d;
+}
+
 static void funk_epoch(void *ctx, int epoch, double train, double valid, double secs)
 {
-    if (isnan(valid)) rs_warn("epoch %d: train RMSE %.6f (%.3f s)", epoch, train, secs);
-    else rs_warn("epoch %d: train RMSE %.6f, validation RMSE %.6f (%.3f s)", epoch, train, valid, secs);
-    (void)ctx;
+    double cpu = cpu_since(ctx);
+    if (isnan(valid)) rs_warn("epoch %d: train RMSE %.6f (%.3f s, %.3f CPU s)", epoch, train, secs, cpu);
+    else rs_warn("epoch %d: train RMSE %.6f, validation RMSE %.6f (%.3f s, %.3f CPU s)", epoch, train,
+                 valid, secs, cpu);
 }
 
 /* --validate FILE: its ratings, with users and items as the model's dense
@@ -228,7 +252,11 @@ static int fit_funk(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     rs_progress pr;
     rs_mf mf;
     if (op->validate && read_validation(op->validate, b, &fo, e) < 0) return -1;
-    if (op->validate || op->verbose) fo.epoch_done = funk_epoch;
+    report r = { m, cpu_now() };
+    if (op->validate || op->verbose) {
+        fo.epoch_done = funk_epoch;
+        fo.ctx = &r;
+    }
     rs_progress_start(&pr, "funk");
     fo.progress = &pr;
     int rc = rs_funk_fit(m, &fo, &mf, e);
@@ -244,8 +272,7 @@ static int fit_funk(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
 
 static void als_iteration(void *ctx, int it, double secs)
 {
-    rs_warn("iteration %d: %.3f s", it, secs);
-    (void)ctx;
+    rs_warn("iteration %d: %.3f s, %.3f CPU s", it, secs, cpu_since(ctx));
 }
 
 static int fit_als(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
@@ -253,7 +280,11 @@ static int fit_als(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     rs_als_opts ao = op->als;
     rs_progress pr;
     rs_mf mf;
-    if (op->verbose) ao.iteration_done = als_iteration;
+    report r = { m, cpu_now() };
+    if (op->verbose) {
+        ao.iteration_done = als_iteration;
+        ao.ctx = &r;
+    }
     rs_progress_start(&pr, "als");
     ao.progress = &pr;
     int rc = rs_als_fit(m, &ao, &mf, e);
@@ -265,10 +296,11 @@ static int fit_als(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
 
 static void bpr_iteration(void *ctx, int it, double correct, double skipped, double secs)
 {
-    const rs_csr *m = ctx;
-    rs_warn("iteration %d: %.2f%% of samples ranked right, %.2f%% skipped, %.3f s "
-            "(%.1f million samples/s)", it, 100 * correct, 100 * skipped, secs,
-            secs > 0 ? (double)m->nnz / secs / 1e6 : 0.0);
+    report *r = ctx;
+    double cpu = cpu_since(r);
+    rs_warn("iteration %d: %.2f%% of samples ranked right, %.2f%% skipped, %.3f s, %.3f CPU s "
+            "(%.1f million samples per CPU second)", it, 100 * correct, 100 * skipped, secs, cpu,
+            cpu > 0 ? (double)r->m->nnz / cpu / 1e6 : 0.0);
 }
 
 static int fit_bpr(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
@@ -276,9 +308,10 @@ static int fit_bpr(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     rs_bpr_opts bo = op->bpr;
     rs_progress pr;
     rs_mf mf;
+    report r = { m, cpu_now() };
     if (op->verbose) {
         bo.iteration_done = bpr_iteration;
-        bo.ctx = (void *)m;
+        bo.ctx = &r;
     }
     rs_progress_start(&pr, "bpr");
     bo.progress = &pr;

@@ -244,6 +244,12 @@ int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e)
     return 0;
 }
 
+void rs_eval_sizes_get(const rs_eval *ev, rs_eval_sizes *s)
+{
+    *s = (rs_eval_sizes){ .recs = ev->nrec, .predictions = ev->npred, .test = ev->nt,
+                          .train_users = ev->train_users, .train_items = ev->ntrain_items };
+}
+
 /* "on line N", or "in FILE, line N" when the first occurrence was in another input. */
 static void first_at(const rs_eval *ev, uint32_t here, uint32_t src, uint64_t line,
                      char *buf, size_t n)

@@ -31,6 +31,13 @@ int rs_eval_read_test(rs_eval *ev, rs_in *in, rs_err *e);
 /* The training set, canonical TSV: item popularity and the catalogue. */
 int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e);
 
+/* How much has been read so far (for rs-eval -v). */
+typedef struct rs_eval_sizes {
+    size_t recs, predictions, test;     /* lines kept */
+    uint64_t train_users, train_items;
+} rs_eval_sizes;
+void rs_eval_sizes_get(const rs_eval *ev, rs_eval_sizes *s);
+
 /* Top-N evaluation of recommendation lists. */
 typedef struct rs_topn_opts {
     const int64_t *ks;          /* cutoffs, each >= 1 */

@@ -214,14 +214,16 @@ size_t rs_knn_vector(const rs_knn_space *s, uint32_t *idx, float *val, size_t n)
     return w;
 }
 
-/* acc[r] += sum over the query's features f of q_f xt[f][r]: the only hot
- * loop.  Columns are sorted, so the writes sweep acc in order. */
+/* acc[r] += sum over the query's features f of q_f xt[f][r]: the hot loop.
+ * Columns are sorted, so the writes sweep acc in order.  A product of two
+ * floats is exact in double, so a double sum only rounds where it adds:
+ * float sums drift by 1e-5 over the 50,000 terms of a popular item. */
 static void scatter(const rs_csr *xt, const uint32_t *idx, const float *val, size_t nnz,
-                    float *restrict acc)
+                    double *restrict acc)
 {
     for (size_t p = 0; p < nnz; p++) {
         uint32_t f = idx[p];
-        float a = val[p];
+        double a = val[p];
         const uint32_t *ci = xt->indices + xt->indptr[f];
         const float *cv = xt->values + xt->indptr[f];
         size_t len = (size_t)(xt->indptr[f + 1] - xt->indptr[f]);
@@ -229,22 +231,23 @@ static void scatter(const rs_csr *xt, const uint32_t *idx, const float *val, siz
     }
 }
 
-static inline float finish(const rs_knn_space *s, float acc, float qlen, uint32_t r)
+static inline float finish(const rs_knn_space *s, double acc, double qlen, uint32_t r)
 {
-    if (!s->len) return acc;
-    return acc > 0 ? acc / (qlen + s->len[r] - acc) : 0.0f;
+    if (!s->len) return (float)acc;
+    return acc > 0 ? (float)(acc / (qlen + s->len[r] - acc)) : 0.0f;
 }
 
 void rs_knn_similarities(const rs_knn_space *s, const uint32_t *idx, const float *val,
                          size_t nnz, float *out)
 {
     uint32_t n = s->x.rows;
-    memset(out, 0, (size_t)n * sizeof *out);
-    scatter(&s->xt, idx, val, nnz, out);
+    double *acc = rs_xcalloc((size_t)n + 1, sizeof *acc);
+    scatter(&s->xt, idx, val, nnz, acc);
     for (uint32_t r = 0; r < n; r++) {
-        float v = finish(s, out[r], (float)nnz, r);
+        float v = finish(s, acc[r], (double)nnz, r);
         out[r] = v > 0 ? v : NAN;
     }
+    free(acc);
 }
 
 uint64_t rs_knn_work(const rs_knn_space *s)
@@ -293,7 +296,7 @@ typedef struct nb_arg {
 } nb_arg;
 
 typedef struct scratch {
-    float *acc;                 /* n, all 0 between rows */
+    double *acc;                /* n, all 0 between rows */
     uint32_t *list;             /* rows touched (sparse rows) */
     unsigned char *mark;        /* n, all 0 between rows */
     uint64_t *from;             /* maxrow: where each feature's column starts */
@@ -344,34 +347,27 @@ static inline void offer(const nb_job *j, heaps *h, uint32_t q, uint32_t r, floa
 
 /* Offer every acc[r], r in [lo, n), that may enter q's heap or (sym) r's;
  * acc is not finished (no Jaccard here).  Nearly all lose once the heaps
- * are full, so several are tested at a time. */
-static void scan_dense(const nb_job *j, heaps *h, uint32_t q, const float *acc, uint32_t lo,
+ * are full, so 8 are tested at a time, as the floats they round to. */
+static void scan_dense(const nb_job *j, heaps *h, uint32_t q, const double *acc, uint32_t lo,
                        uint32_t n)
 {
     uint32_t r = lo;
 #if defined(__SSE2__)
-    if (j->sym) {
-        for (; r + 8 <= n; r += 8) {
-            __m128 fq = _mm_set1_ps(h->floor[q]);
-            __m128 a0 = _mm_loadu_ps(acc + r), a1 = _mm_loadu_ps(acc + r + 4);
-            __m128 m = _mm_or_ps(_mm_or_ps(_mm_cmpge_ps(a0, fq), _mm_cmpge_ps(a0, _mm_loadu_ps(h->floor + r))),
-                                 _mm_or_ps(_mm_cmpge_ps(a1, fq), _mm_cmpge_ps(a1, _mm_loadu_ps(h->floor + r + 4))));
-            if (!_mm_movemask_ps(m)) continue;
-            for (uint32_t c = r; c < r + 8; c++) offer(j, h, q, c, acc[c]);
-        }
-    } else {
-        for (; r + 16 <= n; r += 16) {
-            __m128 fq = _mm_set1_ps(h->floor[q]);
-            __m128 m = _mm_or_ps(_mm_or_ps(_mm_cmpge_ps(_mm_loadu_ps(acc + r), fq),
-                                           _mm_cmpge_ps(_mm_loadu_ps(acc + r + 4), fq)),
-                                 _mm_or_ps(_mm_cmpge_ps(_mm_loadu_ps(acc + r + 8), fq),
-                                           _mm_cmpge_ps(_mm_loadu_ps(acc + r + 12), fq)));
-            if (!_mm_movemask_ps(m)) continue;
-            for (uint32_t c = r; c < r + 16; c++) offer(j, h, q, c, acc[c]);
-        }
+    for (; r + 8 <= n; r += 8) {
+        __m128 fq = _mm_set1_ps(h->floor[q]);
+        __m128 a0 = _mm_movelh_ps(_mm_cvtpd_ps(_mm_loadu_pd(acc + r)),
+                                  _mm_cvtpd_ps(_mm_loadu_pd(acc + r + 2)));
+        __m128 a1 = _mm_movelh_ps(_mm_cvtpd_ps(_mm_loadu_pd(acc + r + 4)),
+                                  _mm_cvtpd_ps(_mm_loadu_pd(acc + r + 6)));
+        __m128 m = _mm_or_ps(_mm_cmpge_ps(a0, fq), _mm_cmpge_ps(a1, fq));
+        if (j->sym)
+            m = _mm_or_ps(m, _mm_or_ps(_mm_cmpge_ps(a0, _mm_loadu_ps(h->floor + r)),
+                                       _mm_cmpge_ps(a1, _mm_loadu_ps(h->floor + r + 4))));
+        if (!_mm_movemask_ps(m)) continue;
+        for (uint32_t c = r; c < r + 8; c++) offer(j, h, q, c, (float)acc[c]);
     }
 #endif
-    for (; r < n; r++) offer(j, h, q, r, acc[r]);
+    for (; r < n; r++) offer(j, h, q, r, (float)acc[r]);
 }
 
 static void nb_row(const nb_job *j, scratch *sc, heaps *h, uint32_t q)
@@ -383,7 +379,7 @@ static void nb_row(const nb_job *j, scratch *sc, heaps *h, uint32_t q)
     const uint32_t *qi = x->indices + a;
     const float *qv = x->values + a;
     size_t qn = (size_t)(x->indptr[q + 1] - a);
-    float ql = (float)qn, *acc = sc->acc;
+    double ql = (double)qn, *acc = sc->acc;
     for (size_t p = 0; p < qn; p++) {
         uint64_t c0 = xt->indptr[qi[p]], c1 = xt->indptr[qi[p] + 1];
         if (j->sym) {
@@ -400,7 +396,7 @@ static void nb_row(const nb_job *j, scratch *sc, heaps *h, uint32_t q)
     if (work >= (n - lo) / 4) {
         /* Most rows are touched: no bookkeeping, scan them all. */
         for (size_t p = 0; p < qn; p++) {
-            float av = qv[p];
+            double av = qv[p];
             uint64_t c1 = xt->indptr[qi[p] + 1];
             const uint32_t *ci = xt->indices;
             const float *cv = xt->values;
@@ -417,7 +413,7 @@ static void nb_row(const nb_job *j, scratch *sc, heaps *h, uint32_t q)
     } else {
         size_t m = 0;
         for (size_t p = 0; p < qn; p++) {
-            float av = qv[p];
+            double av = qv[p];
             uint64_t c1 = xt->indptr[qi[p] + 1];
             for (uint64_t c = sc->from[p]; c < c1; c++) {
                 uint32_t r = xt->indices[c];

@@ -13,6 +13,9 @@
 #define GATHER 256
 /* Rows per grab from the shared counter. */
 #define CHUNK 16
+/* Entries of a row gathered at a time by the CG solver (a 64-factor block
+ * of 16 MB: rows up to this long, nearly all, are gathered just once). */
+#define CG_BLOCK 65536
 
 void rs_als_defaults(rs_als_opts *o)
 {
@@ -47,35 +50,48 @@ static inline void axpy(float *restrict y, const float *restrict x, float a, int
     for (; f < k; f++) y[f] += a * x[f];
 }
 
-/* The row's factors are gathered into one block first: the four passes
- * over them (the residual, then one per step) then read contiguous memory
- * instead of rows scattered over the other side's factors, and each pass
- * is a BLAS-2 call. */
+/* out += Yg' h(Yg v) over the row's entries, Yg the rows of Y they name:
+ * h(d) = c p - (c - 1) d for the residual, (c - 1) d for a CG step.  The
+ * rows are gathered into one block (at most CG_BLOCK at a time), so that
+ * the two products are BLAS-2 calls over contiguous memory instead of
+ * loops over rows scattered through Y.  A row of up to CG_BLOCK entries is
+ * gathered once for all its passes (gathered != 0). */
+static void pass(const float *Y, int k, const uint32_t *idx, const float *val, uint64_t n,
+                 float alpha, const float *v, float *out, int residual, float *Yg, float *d,
+                 int gathered)
+{
+    for (uint64_t t0 = 0; t0 < n; t0 += CG_BLOCK) {
+        uint64_t m = n - t0 < CG_BLOCK ? n - t0 : CG_BLOCK;
+        if (!gathered)
+            for (uint64_t t = 0; t < m; t++)
+                memcpy(Yg + t * k, Y + (size_t)idx[t0 + t] * k, (size_t)k * sizeof *Yg);
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)m, k, 1.0f, Yg, k, v, 1, 0.0f, d, 1);
+        for (uint64_t t = 0; t < m; t++) {
+            float r = val[t0 + t], c1 = alpha * fabsf(r);
+            d[t] = residual ? (r > 0 ? 1 + c1 : 0) - c1 * d[t] : c1 * d[t];
+        }
+        cblas_sgemv(CblasRowMajor, CblasTrans, (int)m, k, 1.0f, Yg, k, d, 1, 1.0f, out, 1);
+    }
+}
+
 static int solve_cg(const float *Y, int k, const float *G, const uint32_t *idx,
                     const float *val, uint64_t n, float alpha, int steps, float *x, float *s)
 {
-    float *r = s, *p = s + k, *Ap = s + 2 * k, *c1 = s + 3 * k, *d = c1 + n, *Yg = d + n;
-    const int ni = (int)n;
-    for (uint64_t t = 0; t < n; t++) {
-        memcpy(Yg + t * k, Y + (size_t)idx[t] * k, (size_t)k * sizeof *Yg);
-        c1[t] = alpha * fabsf(val[t]);
-    }
+    float *r = s, *p = s + k, *Ap = s + 2 * k, *d = s + 3 * k, *Yg = d + CG_BLOCK;
+    int once = n <= CG_BLOCK;
+    if (once)
+        for (uint64_t t = 0; t < n; t++)
+            memcpy(Yg + t * k, Y + (size_t)idx[t] * k, (size_t)k * sizeof *Yg);
     /* r = b - A x = Yg' (c p - (c - 1) Yg x) - G x */
-    cblas_sgemv(CblasRowMajor, CblasNoTrans, ni, k, 1.0f, Yg, k, x, 1, 0.0f, d, 1);
-    for (uint64_t t = 0; t < n; t++) d[t] = (val[t] > 0 ? 1 + c1[t] : 0) - c1[t] * d[t];
     cblas_ssymv(CblasRowMajor, CblasUpper, k, -1.0f, G, k, x, 1, 0.0f, r, 1);
-    cblas_sgemv(CblasRowMajor, CblasTrans, ni, k, 1.0f, Yg, k, d, 1, 1.0f, r, 1);
+    pass(Y, k, idx, val, n, alpha, x, r, 1, Yg, d, once);
     memcpy(p, r, (size_t)k * sizeof *p);
     float rsold = rs_mf_dot(r, r, k);
     if (rsold < 1e-20f) return 0;
     for (int it = 0; it < steps; it++) {
         /* Ap = G p + Yg' ((c - 1) Yg p) */
         cblas_ssymv(CblasRowMajor, CblasUpper, k, 1.0f, G, k, p, 1, 0.0f, Ap, 1);
-        if (alpha != 0) {
-            cblas_sgemv(CblasRowMajor, CblasNoTrans, ni, k, 1.0f, Yg, k, p, 1, 0.0f, d, 1);
-            for (uint64_t t = 0; t < n; t++) d[t] *= c1[t];
-            cblas_sgemv(CblasRowMajor, CblasTrans, ni, k, 1.0f, Yg, k, d, 1, 1.0f, Ap, 1);
-        }
+        if (alpha != 0) pass(Y, k, idx, val, n, alpha, p, Ap, 0, Yg, d, once);
         float pAp = rs_mf_dot(p, Ap, k);
         if (!(pAp > 0)) break;      /* p = 0 or a singular system: nothing to gain */
         float a = rsold / pAp;
@@ -140,7 +156,8 @@ typedef struct half {
 size_t rs_als_scratch(int k, uint64_t n, int solver)
 {
     if (solver == RS_ALS_CHOLESKY) return (size_t)k * k + (size_t)GATHER * k;
-    return 3 * (size_t)k + (size_t)n * (k + 2);
+    uint64_t m = n < CG_BLOCK ? n : CG_BLOCK;
+    return 3 * (size_t)k + CG_BLOCK + (size_t)m * k;
 }
 
 static void half_worker(void *arg, int t)
@@ -217,8 +234,10 @@ int rs_als_fit(const rs_csr *a, const rs_als_opts *o, rs_mf *m, rs_err *e)
     rs_rng_seed(&rng, o->seed);
     for (size_t x = 0; x < (size_t)a->rows * k; x++) m->P[x] = (float)(0.01 * rs_rng_double(&rng));
     for (size_t x = 0; x < (size_t)a->cols * k; x++) m->Q[x] = (float)(0.01 * rs_rng_double(&rng));
-    rs_csr t;
-    rs_csr_transpose(a, &t);
+    /* The items' side; timestamps would only cost the copy time. */
+    rs_csr view = *a, t;
+    view.times = NULL;
+    rs_csr_transpose(&view, &t);
     float *G = rs_xmalloc((size_t)k * k * sizeof *G);
     int rc = 0;
     for (int it = 1; it <= o->iterations && rc == 0; it++) {

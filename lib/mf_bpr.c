@@ -14,6 +14,10 @@
 #define RING 8                  /* a power of two > AHEAD */
 #define CHUNK 32                /* users per grab from the shared counter */
 
+/* Walker's alias table: column i keeps itself with probability p, else
+ * gives its alias; one entry per item, both halves in one load. */
+typedef struct alias { float p; uint32_t alias; } alias;
+
 typedef struct bpr {
     const rs_bpr_opts *o;
     const uint64_t *indptr;
@@ -24,9 +28,7 @@ typedef struct bpr {
     float *U, *V, *bi;          /* users x stride, items x stride, items */
     size_t stride;
     int k;
-    /* popular negatives: Walker's alias table over the item counts */
-    const double *aprob;
-    const uint32_t *alias;
+    const struct alias *alias;  /* popular negatives, else NULL */
     atomic_size_t next;
     _Atomic uint64_t correct, skipped, used;
 } bpr;
@@ -61,15 +63,19 @@ static inline void prefetch_row(const float *row, size_t bytes)
     for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch((const char *)row + off, 1, 3);
 }
 
-static int has(const uint32_t *indices, uint64_t lo, uint64_t hi, uint32_t j)
+/* Whether the sorted row[0..n) holds j: a binary search whose steps are
+ * conditional moves, not branches (their outcomes are coin flips, and
+ * mispredicting them cost more than the search). */
+static inline int has(const uint32_t *row, uint64_t n, uint32_t j)
 {
-    uint64_t end = hi;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (indices[mid] < j) lo = mid + 1;
-        else hi = mid;
+    if (n == 0) return 0;
+    const uint32_t *b = row;
+    while (n > 1) {
+        uint64_t half = n / 2;
+        b = b[half] <= j ? b + half : b;
+        n -= half;
     }
-    return lo < end && indices[lo] == j;
+    return *b == j;
 }
 
 /* x = pu . (qi - qj) over k columns, in a fixed order (as rs_mf_dot). */
@@ -109,9 +115,10 @@ static inline uint32_t negative(const bpr *B, rs_rng *rng)
     if (!B->alias) return (uint32_t)rs_rng_below(rng, B->items);
     uint64_t x = rs_rng_u64(rng);
     uint32_t col = (uint32_t)(((unsigned __int128)x * B->items) >> 64);
-    /* The low bits left over from the column draw decide the coin. */
-    double coin = (double)(x & 0xffffffffu) * 0x1.0p-32;
-    return coin < B->aprob[col] ? col : B->alias[col];
+    /* The low bits, which the column hardly depends on, make the coin. */
+    float coin = (float)(x & 0xffffffu) * 0x1.0p-24f;
+    alias a = B->alias[col];
+    return coin < a.p ? col : a.alias;
 }
 
 typedef struct sample { uint32_t i, j; } sample;
@@ -151,7 +158,7 @@ static void worker(void *arg, int t)
                 if (s < 0) continue;
                 const sample *d = &ring[s & (RING - 1)];
                 uint32_t i = d->i, j = d->j;
-                if (i == j || (verify && has(row, 0, n, j))) {
+                if (i == j || (verify && has(row, n, j))) {
                     skipped++;
                     continue;
                 }
@@ -172,22 +179,23 @@ static void worker(void *arg, int t)
 }
 
 /* Walker's alias method (Vose's construction) over weights w[0..n). */
-static void alias_table(const uint64_t *w, uint32_t n, double *prob, uint32_t *alias)
+static void alias_table(const uint64_t *w, uint32_t n, alias *t)
 {
     double total = 0;
     for (uint32_t i = 0; i < n; i++) total += (double)w[i];
+    double *prob = rs_xmalloc(((size_t)n + 1) * sizeof *prob);
     uint32_t *small = rs_xmalloc(((size_t)n + 1) * sizeof *small);
     uint32_t *large = rs_xmalloc(((size_t)n + 1) * sizeof *large);
     size_t ns = 0, nl = 0;
     for (uint32_t i = 0; i < n; i++) {
         prob[i] = (double)w[i] * n / total;
-        alias[i] = i;
+        t[i].alias = i;
         if (prob[i] < 1) small[ns++] = i;
         else large[nl++] = i;
     }
     while (ns && nl) {
         uint32_t s = small[--ns], l = large[--nl];
-        alias[s] = l;
+        t[s].alias = l;
         prob[l] -= 1 - prob[s];
         if (prob[l] < 1) small[ns++] = l;
         else large[nl++] = l;
@@ -195,8 +203,20 @@ static void alias_table(const uint64_t *w, uint32_t n, double *prob, uint32_t *a
     /* What is left is 1 up to rounding. */
     while (nl) prob[large[--nl]] = 1;
     while (ns) prob[small[--ns]] = 1;
+    for (uint32_t i = 0; i < n; i++) t[i].p = (float)prob[i];
+    free(prob);
     free(small);
     free(large);
+}
+
+/* Rows already sorted by column (rs-index keeps the input order, and
+ * MovieLens files come sorted) need no sorted copy. */
+static int rows_sorted(const rs_csr *a)
+{
+    for (uint32_t u = 0; u < a->rows; u++)
+        for (uint64_t x = a->indptr[u] + 1; x < a->indptr[u + 1]; x++)
+            if (a->indices[x - 1] > a->indices[x]) return 0;
+    return 1;
 }
 
 static int check(const rs_csr *a, const rs_bpr_opts *o, rs_err *e)
@@ -253,22 +273,26 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         float v = (float)((rs_rng_double(&rng) - 0.5) / k);
         bi[i] = icount[i] ? v : 0;
     }
-    double *aprob = NULL;
-    uint32_t *alias = NULL;
+    alias *table = NULL;
     if (o->negatives == RS_BPR_POPULAR) {
-        aprob = rs_xmalloc(((size_t)a->cols + 1) * sizeof *aprob);
-        alias = rs_xmalloc(((size_t)a->cols + 1) * sizeof *alias);
-        alias_table(icount, a->cols, aprob, alias);
+        table = rs_xmalloc(((size_t)a->cols + 1) * sizeof *table);
+        alias_table(icount, a->cols, table);
     }
     free(icount);
 
-    rs_csr sorted;
-    rs_csr_sorted_copy(a, &sorted);
+    rs_csr copy = { 0 };
+    const rs_csr *sorted = a;
+    if (!rows_sorted(a)) {
+        rs_csr view = *a;
+        view.times = NULL;
+        rs_csr_sorted_copy(&view, &copy);
+        sorted = &copy;
+    }
     uint32_t *perm = rs_xmalloc(((size_t)a->rows + 1) * sizeof *perm);
     for (uint32_t u = 0; u < a->rows; u++) perm[u] = u;
-    bpr B = { .o = o, .indptr = sorted.indptr, .indices = sorted.indices, .users = a->rows,
+    bpr B = { .o = o, .indptr = sorted->indptr, .indices = sorted->indices, .users = a->rows,
               .items = a->cols, .perm = perm, .U = U, .V = V, .bi = bi, .stride = stride,
-              .k = k, .aprob = aprob, .alias = alias };
+              .k = k, .alias = table };
     int rc = 0;
     for (int it = 1; it <= o->iterations && rc == 0; it++) {
         double t0 = rs_now();
@@ -287,9 +311,8 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");
     }
     free(perm);
-    free(aprob);
-    free(alias);
-    rs_csr_free(&sorted);
+    free(table);
+    if (sorted == &copy) rs_csr_free(&copy);
     if (rc == 0) {
         rs_mf_alloc(m, a->rows, a->cols, k, 0, 1);
         for (uint32_t u = 0; u < a->rows; u++)

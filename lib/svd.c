@@ -4,6 +4,7 @@
 #include <string.h>
 #include <cblas.h>
 #include <lapacke.h>
+#include <sys/mman.h>
 #include "rng.h"
 #include "svd.h"
 
@@ -25,25 +26,38 @@
 
 static size_t pad(size_t w) { return (w + LANE - 1) / LANE * LANE; }
 
+/* Zeroed memory for the arrays a pass touches at random, on huge pages
+ * where the system allows: with 4 KiB pages most of those accesses would
+ * miss the TLB as well as the cache. */
+static void *big(size_t n)
+{
+    void *p = NULL;
+    size_t huge = (size_t)2 << 20;
+    if (n < huge || posix_memalign(&p, huge, n) != 0) return rs_xcalloc(n ? n : 1, 1);
+#ifdef MADV_HUGEPAGE
+    madvise(p, n, MADV_HUGEPAGE);
+#endif
+    memset(p, 0, n);
+    return p;
+}
+
 /* The centred matrix seen from its larger side: C = S - beta alpha', with S
  * the CSR whose rows are the larger side (nb rows, ns columns).  The SVD is
  * computed for M = C' (ns x nb), whose row space is the small side.
  *
- * A pass y = M M' x works on slices of LANE columns at a time, so that what
- * it reads and writes at random (a slice of x, of y) stays in a core's
- * cache, and in two phases.  Gather: z = C x, row by row of S, a slice's
- * sums in registers.  Scatter: y = C' z, in chunks of y's rows, from a copy
- * of S's entries grouped by chunk.  Tasks are (slice, rows of S) and
- * (slice, chunk): each writes its own part of z or y, and every sum runs in
- * the same order however tasks fall on threads, so results do not depend
- * on the number of threads.
+ * A pass y = M M' x runs in two phases.  Gather: z = C x, row-parallel over
+ * S's rows, into z (nb rows).  Scatter: y = C' z, parallel over chunks of
+ * columns, each owned by one thread, each from a copy of S's entries
+ * grouped by chunk.  Every sum runs in the same order whatever the number
+ * of threads, so results do not depend on it, and no thread needs a
+ * private copy of y.
  *
- * Precision: x is rounded to float, which halves the memory its random
- * accesses touch; sums are double.  The basis K (orthonormal, in double,
- * for the projections) has a copy Kr rounded to float values, so a pass
- * multiplies exactly Kr, and the Rayleigh-Ritz step is done on Kr:
- * Kr'MM'Kr y = s^2 Kr'Kr y with Kr'Kr computed.  The rounding then costs no
- * accuracy in the singular values. */
+ * Precision: the block a pass reads (x) is float, which halves the memory
+ * its random accesses touch; sums are double.  The basis K (orthonormal, in
+ * double, for the projections) has a copy Kr rounded to float values, so a
+ * pass multiplies exactly Kr, and the Rayleigh-Ritz step is done on Kr:
+ * Kr'MM'Kr y = s^2 Kr'Kr y with Kr'Kr computed.  The rounding then costs
+ * no accuracy in the singular values. */
 typedef struct op {
     const rs_csr *s;
     const double *beta;     /* nb, or NULL when not centred */
@@ -52,85 +66,78 @@ typedef struct op {
     int threads;
     uint32_t *cut;          /* threads + 1 row bounds of S, balanced by work */
     int chunks;
-    uint32_t *bound;        /* chunks + 1 bounds of y's rows */
+    uint32_t *bound;        /* chunks + 1 column bounds */
     uint64_t *gptr;         /* row u, chunk c: gptr[u (chunks+1) + c] .. + 1 */
     const uint32_t *gidx;   /* S's entries, grouped by chunk within each row */
     const float *gval;
     int gown;               /* gidx, gval are a copy (else S's own arrays) */
-    size_t slices;          /* of LANE columns, in the widest pass */
-    float *xs;              /* slice-major: slice s, row r at (s ns + r) LANE */
-    double *ys;             /* likewise, ns rows */
-    double *zs;             /* likewise, nb rows */
+    double *z;              /* nb x wp: C x of the current pass */
     uint64_t seed;
 } op;
 
-enum { TASK_GATHER, TASK_RANGE, TASK_SCATTER };
+enum { PASS_RANGE, PASS_GRAM, PASS_GATHER };
+enum { PHASE_GATHER, PHASE_SCATTER };
 
 typedef struct job {
     const op *o;
-    int kind, t, n;         /* what, which worker, of how many */
-    size_t slices;          /* in this pass */
-    size_t l;               /* TASK_RANGE: columns of the test matrix */
-    const double *w;        /* alpha' x (slices x LANE), when centred */
+    int kind, phase, t, n;  /* what, which worker, of how many */
+    size_t wp;              /* padded width of x, y */
+    size_t l;               /* PASS_RANGE: columns of the test matrix */
+    const float *x;         /* ns x wp input (not for PASS_RANGE) */
+    double *y;              /* PASS_RANGE/GRAM: ns x wp; PASS_GATHER: nb x wp */
+    const double *w;        /* alpha' x (wp), when centred */
+    const double *scale;    /* PASS_GATHER: per-column factor */
 } job;
 
-/* Row u of the Gaussian test matrix, slice s: from its own stream, never
- * stored, the same for any number of threads.  Box-Muller. */
-static void gaussian(uint64_t seed, uint32_t u, size_t s, size_t slices, size_t l,
-                     double *z)
+/* z = row u of S times x, minus beta[u] w. */
+static inline void row_times(const op *o, uint32_t u, const float *restrict x, size_t wp,
+                             const double *restrict w, double *restrict z)
+{
+    const rs_csr *s = o->s;
+    memset(z, 0, wp * sizeof *z);
+    for (uint64_t p = s->indptr[u]; p < s->indptr[u + 1]; p++) {
+        double v = s->values[p];
+        const float *restrict xr = x + (size_t)s->indices[p] * wp;
+        for (size_t c = 0; c < wp; c += LANE)
+            for (int l = 0; l < LANE; l++) z[c + l] += v * xr[c + l];
+    }
+    if (o->beta && w) {
+        double b = o->beta[u];
+        for (size_t c = 0; c < wp; c += LANE)
+            for (int l = 0; l < LANE; l++) z[c + l] -= b * w[c + l];
+    }
+}
+
+/* Row u of the Gaussian test matrix, from its own stream: never stored,
+ * and the same for any number of threads.  Box-Muller, both values used. */
+static void gaussian_row(uint64_t seed, uint32_t u, double *z, size_t l, size_t wp)
 {
     rs_rng r;
-    rs_rng_seed2(&r, seed, (uint64_t)u * slices + s);
-    for (int c = 0; c < LANE; c += 2) {
+    rs_rng_seed2(&r, seed, u);
+    for (size_t c = 0; c < l; c += 2) {
         double u1 = 1.0 - rs_rng_double(&r), u2 = 6.283185307179586 * rs_rng_double(&r);
         double rad = sqrt(-2.0 * log(u1));
-        z[c] = s * LANE + c < l ? rad * cos(u2) : 0.0;
-        z[c + 1] = s * LANE + c + 1 < l ? rad * sin(u2) : 0.0;
+        z[c] = rad * cos(u2);
+        if (c + 1 < l) z[c + 1] = rad * sin(u2);
     }
+    for (size_t c = l; c < wp; c++) z[c] = 0.0;
 }
 
-/* z's slice s, rows [r0, r1) of S: C x (or the test matrix). */
-static inline void gather(const job *j, size_t s, uint32_t r0, uint32_t r1)
+/* y's rows of chunk c = (S' z) restricted to them, rows of S in order. */
+static inline void scatter_chunk(const op *o, int c, const double *restrict z, size_t wp,
+                                 double *restrict y)
 {
-    const op *o = j->o;
-    const rs_csr *m = o->s;
-    const float *restrict xs = o->xs + s * o->ns * LANE;
-    double *restrict zs = o->zs + s * o->nb * LANE;
-    for (uint32_t u = r0; u < r1; u++) {
-        double z[LANE] = { 0 };
-        if (j->kind == TASK_RANGE) {
-            gaussian(o->seed, u, s, j->slices, j->l, z);
-        } else {
-            for (uint64_t p = m->indptr[u]; p < m->indptr[u + 1]; p++) {
-                double v = m->values[p];
-                const float *restrict xr = xs + (size_t)m->indices[p] * LANE;
-                for (int l = 0; l < LANE; l++) z[l] += v * xr[l];
-            }
-            if (o->beta)
-                for (int l = 0; l < LANE; l++) z[l] -= o->beta[u] * j->w[s * LANE + l];
-        }
-        for (int l = 0; l < LANE; l++) zs[(size_t)u * LANE + l] = z[l];
-    }
-}
-
-/* y's slice s, rows of chunk c: C' z. */
-static inline void scatter(const job *j, size_t s, int c)
-{
-    const op *o = j->o;
     size_t stride = (size_t)o->chunks + 1;
-    const double *restrict zs = o->zs + s * o->nb * LANE;
-    double *restrict ys = o->ys + s * o->ns * LANE;
-    memset(ys + (size_t)o->bound[c] * LANE, 0,
-           (size_t)(o->bound[c + 1] - o->bound[c]) * LANE * sizeof *ys);
+    memset(y + (size_t)o->bound[c] * wp, 0,
+           (size_t)(o->bound[c + 1] - o->bound[c]) * wp * sizeof *y);
     for (uint32_t u = 0; u < o->nb; u++) {
         const uint64_t *gp = o->gptr + (size_t)u * stride + c;
-        if (gp[0] == gp[1]) continue;
-        double z[LANE];
-        for (int l = 0; l < LANE; l++) z[l] = zs[(size_t)u * LANE + l];
+        const double *restrict zr = z + (size_t)u * wp;
         for (uint64_t p = gp[0]; p < gp[1]; p++) {
             double v = o->gval[p];
-            double *restrict yr = ys + (size_t)o->gidx[p] * LANE;
-            for (int l = 0; l < LANE; l++) yr[l] += v * z[l];
+            double *restrict yr = y + (size_t)o->gidx[p] * wp;
+            for (size_t k = 0; k < wp; k += LANE)
+                for (int l = 0; l < LANE; l++) yr[k + l] += v * zr[k + l];
         }
     }
 }
@@ -139,22 +146,26 @@ HOT static void *work(void *arg)
 {
     const job *j = arg;
     const op *o = j->o;
-    if (j->kind == TASK_SCATTER) {
-        size_t tasks = j->slices * (size_t)o->chunks;
-        for (size_t k = (size_t)j->t; k < tasks; k += (size_t)j->n)
-            scatter(j, k / (size_t)o->chunks, (int)(k % (size_t)o->chunks));
-    } else {
-        size_t tasks = j->slices * (size_t)o->threads;
-        for (size_t k = (size_t)j->t; k < tasks; k += (size_t)j->n) {
-            size_t r = k % (size_t)o->threads;
-            gather(j, k / (size_t)o->threads, o->cut[r], o->cut[r + 1]);
+    size_t wp = j->wp;
+    if (j->phase == PHASE_SCATTER) {
+        for (int c = j->t; c < o->chunks; c += j->n) scatter_chunk(o, c, o->z, wp, j->y);
+        return NULL;
+    }
+    for (uint32_t u = o->cut[j->t]; u < o->cut[j->t + 1]; u++) {
+        double *z = (j->kind == PASS_GATHER ? j->y : o->z) + (size_t)u * wp;
+        if (j->kind == PASS_RANGE) {
+            gaussian_row(o->seed, u, z, j->l, wp);
+        } else {
+            row_times(o, u, j->x, wp, j->w, z);
+            if (j->kind == PASS_GATHER)
+                for (size_t c = 0; c < wp; c++) z[c] *= j->scale[c];
         }
     }
     return NULL;
 }
 
-/* Run n workers over the tasks of tmpl; the caller's thread is worker 0.
- * Where a thread cannot start, its share runs here: the same result. */
+/* Run n copies of tmpl (t = 0..n-1) on threads; the caller's thread does
+ * t = 0.  Where a thread cannot start its share runs here: same result. */
 static void run(const job *tmpl, int n)
 {
     job *jobs = rs_xmalloc((size_t)n * sizeof *jobs);
@@ -176,83 +187,38 @@ static void run(const job *tmpl, int n)
     free(jobs);
 }
 
-/* xs = columns [off, off + w) of x (ld ldx, ns rows), float, zero padded. */
-static size_t load_slices(op *o, const double *x, size_t ldx, size_t off, size_t w)
-{
-    size_t slices = (w + LANE - 1) / LANE, ns = o->ns;
-    for (size_t s = 0; s < slices; s++) {
-        float *xs = o->xs + s * ns * LANE;
-        for (size_t r = 0; r < ns; r++)
-            for (size_t l = 0; l < LANE; l++) {
-                size_t c = s * LANE + l;
-                xs[r * LANE + l] = c < w ? (float)x[r * ldx + off + c] : 0.0f;
-            }
-    }
-    return slices;
-}
-
-/* w = alpha' x (slices x LANE), or NULL when not centred. */
-static double *alpha_times(const op *o, size_t slices)
+/* w = alpha' x (wp), or NULL when not centred. */
+static double *alpha_times(const op *o, const float *x, size_t wp)
 {
     if (!o->beta) return NULL;
-    double *w = rs_xcalloc(slices * LANE, sizeof *w);
-    for (size_t s = 0; s < slices; s++)
-        for (size_t r = 0; r < o->ns; r++)
-            for (size_t l = 0; l < LANE; l++)
-                w[s * LANE + l] += o->alpha[r] * o->xs[(s * o->ns + r) * LANE + l];
+    double *w = rs_xcalloc(wp, sizeof *w);
+    for (size_t r = 0; r < o->ns; r++)
+        for (size_t c = 0; c < wp; c++) w[c] += o->alpha[r] * x[r * wp + c];
     return w;
 }
 
-/* y (ns x wp, row-major) = M M' x for columns [off, off + w) of x, or, with
- * x NULL, M W for the test matrix W of w columns. */
-static void pass(op *o, const double *x, size_t ldx, size_t off, size_t w, double *y,
-                 size_t wp)
+/* y = M M' x (PASS_GRAM) or M W (PASS_RANGE, W of l columns). */
+static void pass_scatter(const op *o, int kind, const float *x, double *y, size_t wp, size_t l)
 {
-    size_t slices = (w + LANE - 1) / LANE, ns = o->ns;
-    double *wv = NULL;
-    if (x) {
-        load_slices(o, x, ldx, off, w);
-        wv = alpha_times(o, slices);
-    }
-    job j = { .o = o, .kind = x ? TASK_GATHER : TASK_RANGE, .slices = slices, .l = w, .w = wv };
+    double *w = kind == PASS_GRAM ? alpha_times(o, x, wp) : NULL;
+    job j = { .o = o, .kind = kind, .phase = PHASE_GATHER, .wp = wp, .l = l, .x = x, .y = y,
+              .w = w };
     run(&j, o->threads);
-    j.kind = TASK_SCATTER;
-    run(&j, o->threads);
-    for (size_t r = 0; r < ns; r++) {
-        double *yr = y + r * wp;
-        memset(yr, 0, wp * sizeof *yr);
-        for (size_t s = 0; s < slices; s++)
-            for (size_t l = 0; l < LANE && s * LANE + l < w; l++)
-                yr[s * LANE + l] = o->ys[(s * ns + r) * LANE + l];
-    }
+    j.phase = PHASE_SCATTER;
+    run(&j, o->threads < o->chunks ? o->threads : o->chunks);
     if (o->beta) {
         /* M z = S' z - alpha (beta' z): the rank-1 half of the correction. */
         double *tt = rs_xcalloc(wp, sizeof *tt);
-        for (size_t s = 0; s < slices; s++)
-            for (uint32_t u = 0; u < o->nb; u++)
-                for (size_t l = 0; l < LANE && s * LANE + l < w; l++)
-                    tt[s * LANE + l] += o->beta[u] * o->zs[(s * o->nb + u) * LANE + l];
-        cblas_dger(CblasRowMajor, (int)ns, (int)w, -1.0, o->alpha, 1, tt, 1, y, (int)wp);
+        for (uint32_t u = 0; u < o->nb; u++)
+            for (size_t c = 0; c < wp; c++) tt[c] += o->beta[u] * o->z[(size_t)u * wp + c];
+        cblas_dger(CblasRowMajor, (int)o->ns, (int)wp, -1.0, o->alpha, 1, tt, 1, y, (int)wp);
         free(tt);
     }
-    free(wv);
+    free(w);
 }
 
-/* v (nb x k) = C u S^-1, for u (ns x k): the other side's vectors. */
-static void pass_back(op *o, const double *u, size_t k, const double *scale, double *v)
-{
-    size_t slices = load_slices(o, u, k, 0, k);
-    double *wv = alpha_times(o, slices);
-    job j = { .o = o, .kind = TASK_GATHER, .slices = slices, .w = wv };
-    run(&j, o->threads);
-    for (uint32_t r = 0; r < o->nb; r++)
-        for (size_t c = 0; c < k; c++)
-            v[(size_t)r * k + c] = o->zs[((c / LANE) * o->nb + r) * LANE + c % LANE] * scale[c];
-    free(wv);
-}
-
-/* Row bounds for the gather phase, the chunked copy of S for the scatter
- * phase, and the slice buffers for blocks of up to wp columns. */
+/* Row bounds for the gather phase and the chunked copy of S for the
+ * scatter phase, for blocks of width wp. */
 static void prepare(op *o, size_t wp)
 {
     const rs_csr *s = o->s;
@@ -267,7 +233,8 @@ static void prepare(op *o, size_t wp)
     }
     o->cut[o->threads] = s->rows;
 
-    size_t want_chunks = (size_t)o->ns * LANE * sizeof(double) / CHUNK_BYTES + 1;
+    size_t want_chunks = (size_t)o->ns * wp * sizeof(double) / CHUNK_BYTES + 1;
+    if (want_chunks < (size_t)o->threads) want_chunks = (size_t)o->threads;
     if (want_chunks > o->ns) want_chunks = o->ns ? o->ns : 1;
     int nc = (int)want_chunks;
     uint64_t *colnnz = rs_xcalloc((size_t)o->ns + 1, sizeof *colnnz);
@@ -294,8 +261,8 @@ static void prepare(op *o, size_t wp)
     for (uint32_t u = 0; u < o->nb && sorted; u++)
         for (uint64_t p = s->indptr[u] + 1; p < s->indptr[u + 1] && sorted; p++)
             sorted = s->indices[p - 1] <= s->indices[p];
-    uint32_t *gidx = sorted ? NULL : rs_xmalloc((s->nnz + 1) * sizeof *gidx);
-    float *gval = sorted ? NULL : rs_xmalloc((s->nnz + 1) * sizeof *gval);
+    uint32_t *gidx = sorted ? NULL : big((s->nnz + 1) * sizeof *gidx);
+    float *gval = sorted ? NULL : big((s->nnz + 1) * sizeof *gval);
     o->gidx = sorted ? s->indices : gidx;
     o->gval = sorted ? s->values : gval;
     o->gown = !sorted;
@@ -316,10 +283,7 @@ static void prepare(op *o, size_t wp)
     }
     free(next);
     free(chunk_of);
-    o->slices = wp / LANE;
-    o->xs = rs_xmalloc((o->slices * o->ns * LANE + 1) * sizeof *o->xs);
-    o->ys = rs_xmalloc((o->slices * o->ns * LANE + 1) * sizeof *o->ys);
-    o->zs = rs_xmalloc((o->slices * o->nb * LANE + 1) * sizeof *o->zs);
+    o->z = big(((size_t)o->nb * wp + 1) * sizeof *o->z);
 }
 
 static void release(op *o)
@@ -331,9 +295,7 @@ static void release(op *o)
         free((void *)o->gidx);
         free((void *)o->gval);
     }
-    free(o->xs);
-    free(o->ys);
-    free(o->zs);
+    free(o->z);
 }
 
 static int lapack_fail(rs_err *e, const char *what, lapack_int info)
@@ -484,6 +446,16 @@ void rs_svd_free(rs_svd *s)
     memset(s, 0, sizeof *s);
 }
 
+/* x (ns x wp, float) = columns [off, off + w) of k, zero padded. */
+static void load_block(float *x, size_t wp, const double *k, size_t ldk, size_t ns, size_t off,
+                       size_t w)
+{
+    for (size_t r = 0; r < ns; r++) {
+        for (size_t c = 0; c < w; c++) x[r * wp + c] = (float)k[r * ldk + off + c];
+        for (size_t c = w; c < wp; c++) x[r * wp + c] = 0.0f;
+    }
+}
+
 /* Columns [off, off + w) of k and kr (ld ldk) = y's first w columns, and
  * those rounded to float values (see op). */
 static void store_block(double *k, double *kr, size_t ldk, size_t off, const double *y,
@@ -511,16 +483,19 @@ static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *
     double *kb = rs_xcalloc(ns * ldk, sizeof *kb);          /* the basis K */
     double *kr = rs_xcalloc(ns * ldk, sizeof *kr);          /* K rounded: Kr */
     double *g = rs_xcalloc(lmax * lmax, sizeof *g);         /* Kr' M M' Kr, upper */
-    double *y = rs_xcalloc(ns * wp, sizeof *y);
+    float *x = big(ns * wp * sizeof *x);
+    double *y = big(ns * wp * sizeof *y);
     double *c = rs_xcalloc(lmax * wp, sizeof *c);
     double *tau = rs_xcalloc(wp, sizeof *tau);
     lapack_int *jpvt = rs_xcalloc(wp, sizeof *jpvt);
-    double *lam = NULL, *gk = NULL, *bk = NULL, *xk = NULL, *up = NULL, *scale = NULL;
+    double *lam = NULL, *gk = NULL, *bk = NULL, *xk = NULL, *up = NULL, *vp = NULL;
+    double *scale = NULL, *wv = NULL;
+    float *uf = NULL;
     int rc = -1;
     prepare(o, wp);
 
     double t0 = rs_now();
-    pass(o, NULL, 0, 0, l, y, wp);
+    pass_scatter(o, PASS_RANGE, NULL, y, wp, l);
     if (qr_inplace(y, ns, l, wp, tau, e) < 0) goto out;
     store_block(kb, kr, ldk, 0, y, wp, ns, l);
     size_t nk = l, off = 0, w = l;    /* basis columns; current block's offset, width */
@@ -529,7 +504,8 @@ static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *
     double t1 = rs_now();
     s->t_range = t1 - t0;
     for (int it = 0;; it++) {
-        pass(o, kr, ldk, off, w, y, wp);
+        load_block(x, wp, kr, ldk, ns, off, w);
+        pass_scatter(o, PASS_GRAM, x, y, wp, w);
         s->passes++;
         if (opt->progress) rs_progress_update(opt->progress, (uint64_t)s->passes, passes, "passes");
         /* Column block of G: Kr' (M M' Kr_it); also, as Kr is K to float
@@ -579,9 +555,15 @@ static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *
     scale = rs_xcalloc(kp, sizeof *scale);
     for (size_t j = 0; j < k; j++)
         scale[j] = s->sigma[j] > 1e-13 * s->sigma[0] ? 1.0 / s->sigma[j] : 0.0;
-    pass_back(o, up, k, scale, vb);
+    uf = rs_xmalloc(ns * kp * sizeof *uf);
+    load_block(uf, kp, up, k, ns, 0, k);
+    vp = rs_xmalloc(nb * kp * sizeof *vp);
+    wv = alpha_times(o, uf, kp);
+    job j = { .o = o, .kind = PASS_GATHER, .wp = kp, .x = uf, .y = vp, .w = wv, .scale = scale };
+    run(&j, o->threads);
     s->passes++;
     memcpy(us, up, ns * k * sizeof *us);
+    copy_cols(vb, k, vp, kp, nb, k);
     s->basis = (int)nk;
     s->t_small = rs_now() - t2;
     rc = 0;
@@ -591,10 +573,14 @@ out:
     free(bk);
     free(xk);
     free(up);
+    free(uf);
+    free(vp);
+    free(wv);
     free(scale);
     free(kb);
     free(kr);
     free(g);
+    free(x);
     free(y);
     free(c);
     free(tau);

@@ -60,13 +60,18 @@ typedef struct reader {
     int64_t id;                 /* model index of this row's id, or -1 */
 } reader;
 
-static void take(reader *r, const char *id, size_t idlen, const char *title, size_t tlen)
+/* A later row for the same item wins, as a later line would in a join. */
+static void set_title(reader *r, int64_t k, const char *title, size_t tlen)
 {
-    int64_t k = rs_idmap_find(r->items, id, idlen);
-    if (k < 0) return;
     if (!r->titles[k]) r->matched++;
     free(r->titles[k]);
     r->titles[k] = rs_to_utf8(title, tlen);
+}
+
+static void take(reader *r, const char *id, size_t idlen, const char *title, size_t tlen)
+{
+    int64_t k = rs_idmap_find(r->items, id, idlen);
+    if (k >= 0) set_title(r, k, title, tlen);
 }
 
 static void csv_field(void *s, size_t len, void *data)
@@ -74,11 +79,7 @@ static void csv_field(void *s, size_t len, void *data)
     reader *r = data;
     if (!s) s = "";     /* libcsv passes no buffer for an empty first field */
     if (r->field == 0) r->id = rs_idmap_find(r->items, s, len);
-    else if (r->field == 1 && r->id >= 0) {
-        if (!r->titles[r->id]) r->matched++;
-        free(r->titles[r->id]);
-        r->titles[r->id] = rs_to_utf8(s, len);
-    }
+    else if (r->field == 1 && r->id >= 0) set_title(r, r->id, s, len);
     r->field++;
 }
 

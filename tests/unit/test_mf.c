@@ -217,6 +217,46 @@ static void test_als_row(tap *t)
     free(s);
 }
 
+/* A row longer than the CG solver's gather block (65536 entries) is
+ * solved in blocks; the answer is the same. */
+static void test_als_long_row(tap *t)
+{
+    enum { ITEMS = 80000, K = 3 };
+    rs_rng r;
+    rs_rng_seed(&r, 9);
+    float *Y = rs_xmalloc((size_t)ITEMS * K * sizeof *Y), G[K * K];
+    uint32_t *idx = rs_xmalloc(ITEMS * sizeof *idx);
+    float *val = rs_xmalloc(ITEMS * sizeof *val);
+    for (size_t x = 0; x < (size_t)ITEMS * K; x++) Y[x] = (float)(rs_rng_double(&r) - 0.5);
+    for (int a = 0; a < K; a++)
+        for (int b = 0; b < K; b++) {
+            double s = a == b ? 1.0 : 0;
+            for (int i = 0; i < ITEMS; i++) s += (double)Y[i * K + a] * Y[i * K + b];
+            G[a * K + b] = (float)s;
+        }
+    size_t n = 0;
+    for (uint32_t i = 0; i < ITEMS; i++)
+        if (i % 10 != 3) {
+            idx[n] = i;
+            val[n++] = (float)(i % 3);      /* 0 (p = 0, c = 1), 1 or 2 */
+        }
+    double want[K];
+    closed_form(Y, ITEMS, K, idx, val, n, 0.5, 1.0, want);
+    float x[K] = { 0 }, *s = rs_xmalloc(rs_als_scratch(K, n, RS_ALS_CG) * sizeof *s);
+    rs_als_solve_row(Y, K, G, idx, val, n, 0.5, RS_ALS_CG, 3 * K, x, s);
+    double err = 0, norm = 0;
+    for (int a = 0; a < K; a++) {
+        err = fmax(err, fabs(x[a] - want[a]));
+        norm = fmax(norm, fabs(want[a]));
+    }
+    OK(t, n > 65536 && err <= 1e-3 * norm, "CG on a row of %zu entries (in blocks) (max err %g of %g)",
+       n, err, norm);
+    free(s);
+    free(Y);
+    free(idx);
+    free(val);
+}
+
 static void test_als_fit(tap *t)
 {
     rs_csr m;
@@ -406,6 +446,7 @@ int main(void)
     tap t = { 0 };
     test_funk_rank1(&t);
     test_als_row(&t);
+    test_als_long_row(&t);
     test_als_fit(&t);
     test_bpr(&t);
     test_foldin(&t);
