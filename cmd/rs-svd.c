@@ -1,7 +1,8 @@
 /* rs-svd: a factor model of the user-item matrix from rs-index: the input
  * bundle plus the model's blocks (user_factors, item_factors, ...), ready
  * for rs-recommend.  -a picks the algorithm; each one is a library call
- * (lib/svd.h for the truncated SVD). */
+ * (lib/svd.h for the truncated SVD; lib/mf_funk.h, mf_als.h, mf_bpr.h for
+ * the learned models). */
 #include <errno.h>
 #include <math.h>
 #include <getopt.h>
