@@ -48,7 +48,7 @@ run() {
 }
 
 # -v lines: "iteration N: ... W s, C CPU s ...": the wall and CPU seconds.
-times='{ for (f = 2; f <= NF; f++) { if ($f == "s,") w = $(f - 1); if ($f == "CPU") c = $(f - 1) } }'
+times='{ w = c = ""; for (f = 2; f <= NF; f++) { if ($f == "s,") w = $(f - 1); if ($f == "CPU" && c == "") c = $(f - 1) } }'
 
 run als "$bin/rs-svd" -a als -k 64 --iterations 15 -v ratings.rsm
 awk -v cores="$cores" 'NR == FNR { wall = $1; cpu = $2; next }

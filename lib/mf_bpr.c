@@ -10,8 +10,8 @@
  * matrix and her factors stay in cache for all her samples, and only the
  * two item rows of a sample come from further away.  Those are prefetched
  * AHEAD samples before they are needed. */
-#define AHEAD 8
-#define RING 16                /* a power of two > AHEAD */
+#define AHEAD 4
+#define RING 8                 /* a power of two > AHEAD */
 #define CHUNK 32                /* users per grab from the shared counter */
 
 /* Walker's alias table: column i keeps itself with probability p, else

@@ -150,6 +150,16 @@ int rs_funk_fit(const rs_csr *a, const rs_funk_opts *o, rs_mf *m, rs_err *e)
     m->g = sum / (double)a->nnz;
     for (size_t x = 0; x < (size_t)a->rows * k; x++) m->P[x] = (float)(o->init_std * rs_rng_normal(&rng));
     for (size_t x = 0; x < (size_t)a->cols * k; x++) m->Q[x] = (float)(o->init_std * rs_rng_normal(&rng));
+    /* A user or item without ratings (a matrix indexed with more ids than
+     * it has rows for) learns nothing: its random factors would only add
+     * noise to its predictions, which are its biases then. */
+    char *rated = rs_xcalloc((size_t)a->cols + 1, 1);
+    for (uint64_t x = 0; x < a->nnz; x++) rated[a->indices[x]] = 1;
+    for (uint32_t i = 0; i < a->cols; i++)
+        if (!rated[i]) memset(m->Q + (size_t)i * k, 0, (size_t)k * sizeof *m->Q);
+    for (uint32_t u = 0; u < a->rows; u++)
+        if (a->indptr[u] == a->indptr[u + 1]) memset(m->P + (size_t)u * k, 0, (size_t)k * sizeof *m->P);
+    free(rated);
 
     /* Each user's ratings, shuffled once (Fisher-Yates within the row). */
     entry *ent = rs_xmalloc(a->nnz * sizeof *ent);

@@ -9,7 +9,8 @@
  *   bu += lr_bias (err - reg_bias bu),   bi += lr_bias (err - reg_bias bi),
  *   P[u] += lr (err Q[i] - reg P[u]),    Q[i] += lr (err P[u] - reg Q[i])
  * (both factor steps from the old values).  Biases start at 0, factors at
- * N(0, init_std^2).
+ * N(0, init_std^2), but those of users and items without ratings at 0
+ * (they never change, so those predict with their biases alone).
  *
  * Order of the steps: Surprise walks the ratings user by user, in a fixed
  * order (that of its shuffled input).  Here each user's ratings are

@@ -12,8 +12,9 @@
  * multiple of LANE (with zeros), so the inner loops have a fixed trip count
  * the compiler turns into vector code. */
 #define LANE 8
-/* The scatter half of a pass works on column chunks whose accumulator rows
- * take about this much memory, so they stay in a core's cache. */
+/* The scatter half of a pass works on chunks of y's rows of about this
+ * size, which stay in cache while all of S's rows go by (measured: smaller
+ * chunks cost more in rereading z than they save). */
 #define CHUNK_BYTES ((size_t)4 << 20)
 /* The passes are memory-bound loops over the nonzeros: build them for the
  * vector units the machine has, not only for the baseline the rest of the
@@ -26,18 +27,16 @@
 
 static size_t pad(size_t w) { return (w + LANE - 1) / LANE * LANE; }
 
-/* Zeroed memory for the arrays a pass touches at random, on huge pages
- * where the system allows: with 4 KiB pages most of those accesses would
- * miss the TLB as well as the cache. */
+/* Memory (uninitialised) for the arrays a pass touches at random, on huge
+ * pages where the system allows, which spares most of their TLB misses. */
 static void *big(size_t n)
 {
     void *p = NULL;
     size_t huge = (size_t)2 << 20;
-    if (n < huge || posix_memalign(&p, huge, n) != 0) return rs_xcalloc(n ? n : 1, 1);
+    if (n < huge || posix_memalign(&p, huge, n) != 0) return rs_xmalloc(n ? n : 1);
 #ifdef MADV_HUGEPAGE
     madvise(p, n, MADV_HUGEPAGE);
 #endif
-    memset(p, 0, n);
     return p;
 }
 
