@@ -15,7 +15,6 @@
 #define SNIFF_RECS 32           /* records looked at to guess the dialect */
 #define SNIFF_FLD  16           /* fields of records 1 and 2 kept for the header guess */
 #define SNIFF_LEN  64           /* bytes kept of each such field */
-#define IDCACHE    (1u << 24)   /* numeric ids below this skip the hash table */
 
 static const char *const role_name[RS_NROLES] = { "user", "item", "rating", "timestamp" };
 
@@ -243,7 +242,6 @@ static int known_role(const char *s, size_t n)
 
 /* ---- the reader ---------------------------------------------------------- */
 
-typedef struct idcache { uint32_t *map; } idcache;   /* value -> dense id + 1 */
 
 typedef struct reader {
     rs_ratings *rt;
@@ -269,7 +267,6 @@ typedef struct reader {
     /* header names, while header_pending */
     char **hdr;
     size_t nhdr, hdrcap;
-    idcache cache[2];
 } reader;
 
 /* A field's text for a message: at most 40 bytes, control bytes as '?'. */
@@ -311,20 +308,9 @@ static void count_newlines(reader *rd, const char *s, size_t n)
 static int take_id(reader *rd, int k, int role, const char *s, size_t n, uint32_t *out)
 {
     rs_idmap *m = role == RS_COL_USER ? rd->rt->users : rd->rt->items;
-    /* Canonical decimal ids (no sign, no leading zero) are the common case;
-     * a direct table keyed by value skips hashing them on every row. */
-    if (n && n <= 8 && (unsigned)(s[0] - '1') <= 8) {
-        uint32_t v = 0;
-        size_t j = 0;
-        while (j < n && (unsigned)(s[j] - '0') <= 9) v = v * 10 + (uint32_t)(s[j++] - '0');
-        if (j == n && v < IDCACHE) {
-            idcache *c = &rd->cache[role];
-            if (!c->map) c->map = rs_xcalloc(IDCACHE, sizeof *c->map);   /* pages stay untouched until used */
-            if (!c->map[v]) c->map[v] = rs_idmap_intern(m, s, n) + 1;
-            *out = c->map[v] - 1;
-            return 0;
-        }
-    }
+    /* The id map's direct table makes decimal ids cheap (idmap.c). */
+    int64_t known = rs_idmap_find(m, s, n);
+    if (known >= 0) { *out = (uint32_t)known; return 0; }
     if (n == 0) { field_error(rd, k, role, "empty id", s, n); return -1; }
     if (n > RS_ID_MAX) {
         char why[64];
@@ -450,37 +436,6 @@ static void resolve_positions(reader *rd, int nf)
     set_roles(rd);
 }
 
-/* Grow the table by doubling into fresh 2 MiB-aligned blocks advised to use
- * huge pages: at ML-20M size the columns are half a gigabyte, and first-touch
- * faults on 4 KiB pages cost more than parsing the rows.  (realloc would
- * mremap the block to an address of another alignment, which splits huge
- * pages back into small ones, so this copies instead: less than one pass
- * over the final table in all.) */
-static void *grow_col(void *p, size_t used, size_t bytes)
-{
-    if (bytes < (8u << 20)) return rs_xrealloc(p, bytes);
-    size_t align = 2u << 20, size = (bytes + align - 1) & ~(align - 1);
-    void *q = aligned_alloc(align, size);
-    if (!q) return rs_xrealloc(p, bytes);
-    madvise(q, size, MADV_HUGEPAGE);    /* only advice: failure is fine */
-    if (used) memcpy(q, p, used);
-    free(p);
-    return q;
-}
-
-static void reserve(rs_ratings *rt, size_t need)
-{
-    if (need <= rt->cap) return;
-    size_t c = rt->cap * 2 > need ? rt->cap * 2 : need;
-    if (c < 4096) c = 4096;
-    size_t n = rt->n;
-    rt->u = grow_col(rt->u, n * sizeof *rt->u, c * sizeof *rt->u);
-    rt->i = grow_col(rt->i, n * sizeof *rt->i, c * sizeof *rt->i);
-    if (rt->r) rt->r = grow_col(rt->r, n * sizeof *rt->r, c * sizeof *rt->r);
-    if (rt->t) rt->t = grow_col(rt->t, n * sizeof *rt->t, c * sizeof *rt->t);
-    rt->cap = c;
-}
-
 /* The first row fixes the width and which columns the table keeps. */
 static void first_row(reader *rd, int nf)
 {
@@ -503,9 +458,7 @@ static void first_row(reader *rd, int nf)
     has_r |= has_t;
     rs_ratings *rt = rd->rt;
     if (rt->n == 0) {
-        size_t cap = rt->cap ? rt->cap : 1;
-        if (has_r && !rt->r) rt->r = grow_col(NULL, 0, cap * sizeof *rt->r);
-        if (has_t && !rt->t) rt->t = grow_col(NULL, 0, cap * sizeof *rt->t);
+        rs_ratings_keep(rt, has_r, has_t);
     } else if (has_r != !!rt->r || has_t != !!rt->t) {
         int rating = has_r != !!rt->r;
         line_error(rd, "this input %s a %s column, unlike the input before it",
@@ -544,7 +497,7 @@ static void on_row(reader *rd)
         }
         return;
     }
-    if (rd->rt->n == rd->rt->cap) reserve(rd->rt, rd->rt->n + 1);
+    if (rd->rt->n == rd->rt->cap) rs_ratings_reserve(rd->rt, rd->rt->n + 1);
     rs_ratings_add(rd->rt, rd->u, rd->i, rd->fill_r ? 1.0 : rd->r, rd->t);
     rd->rows++;
 }
@@ -781,7 +734,7 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
         for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))); q++) lines++;
         if (lines > 1) {
             double per = (double)n / (double)lines;
-            reserve(rt, rt->n + (size_t)((double)st.st_size / per * 1.05) + 1024);
+            rs_ratings_reserve(rt, rt->n + (size_t)((double)st.st_size / per * 1.05) + 1024);
         }
     }
     rs_dialect dd;
@@ -820,7 +773,5 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
     }
     for (size_t k = 0; k < rd.nhdr; k++) free(rd.hdr[k]);
     free(rd.hdr);
-    free(rd.cache[0].map);
-    free(rd.cache[1].map);
     return rc;
 }

@@ -2,7 +2,11 @@
 #include <string.h>
 #include "idmap.h"
 
+#define NUM_DIRECT (1u << 24)   /* decimal ids below this skip the hash table */
+
 struct rs_idmap {
+    uint32_t *num;          /* value -> id + 1 for canonical decimal ids; calloc'd
+                             * lazily, so untouched pages cost nothing */
     char *arena;            /* strings, each NUL-terminated */
     size_t arena_len, arena_cap;
     uint64_t *off;          /* id -> offset in arena */
@@ -30,9 +34,25 @@ rs_idmap *rs_idmap_new(void)
     return m;
 }
 
+/* MovieLens ids are small decimal numbers: "1".."138493".  For those
+ * (no sign, no leading zero) the value indexes a table directly, which is
+ * several times cheaper than hashing and comparing on every row. */
+static inline int64_t decimal(const char *s, size_t n)
+{
+    if (n == 0 || n > 8 || (unsigned)(s[0] - '1') > 8) return -1;
+    uint32_t v = 0;
+    for (size_t j = 0; j < n; j++) {
+        unsigned d = (unsigned)(s[j] - '0');
+        if (d > 9) return -1;
+        v = v * 10 + d;
+    }
+    return v < NUM_DIRECT ? (int64_t)v : -1;
+}
+
 void rs_idmap_free(rs_idmap *m)
 {
     if (!m) return;
+    free(m->num);
     free(m->arena); free(m->off); free(m->len); free(m->hash); free(m->slot); free(m);
 }
 
@@ -67,11 +87,24 @@ static void rehash(rs_idmap *m)
 
 int64_t rs_idmap_find(const rs_idmap *m, const char *s, size_t len)
 {
+    int64_t d = decimal(s, len);
+    if (d >= 0) return m->num && m->num[d] ? (int64_t)m->num[d] - 1 : -1;
     uint32_t v = m->slot[probe(m, s, len, hash_bytes(s, len))];
     return v ? (int64_t)v - 1 : -1;
 }
 
+static uint32_t intern_hashed(rs_idmap *m, const char *s, size_t len);
+
 uint32_t rs_idmap_intern(rs_idmap *m, const char *s, size_t len)
+{
+    int64_t v = decimal(s, len);
+    if (v < 0) return intern_hashed(m, s, len);
+    if (!m->num) m->num = rs_xcalloc(NUM_DIRECT, sizeof *m->num);
+    if (!m->num[v]) m->num[v] = intern_hashed(m, s, len) + 1;
+    return m->num[v] - 1;
+}
+
+static uint32_t intern_hashed(rs_idmap *m, const char *s, size_t len)
 {
     uint32_t h = hash_bytes(s, len);
     size_t i = probe(m, s, len, h);

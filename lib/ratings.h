@@ -23,6 +23,10 @@ typedef struct rs_ratings {
 
 void rs_ratings_init(rs_ratings *rt);       /* empty, with fresh id maps */
 void rs_ratings_free(rs_ratings *rt);
+/* Start keeping ratings and/or timestamps (on an empty table). */
+void rs_ratings_keep(rs_ratings *rt, int rating, int time);
+/* Make room for need rows in all columns (an estimate is fine). */
+void rs_ratings_reserve(rs_ratings *rt, size_t need);
 /* Append one interaction (rating/time ignored if the table lacks them). */
 void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t);
 

@@ -20,13 +20,11 @@ ic = df.groupby("movieId").size()
 uc = df.groupby("userId").size()
 df = df[df.movieId.isin(ic[ic >= min_iu].index) & df.userId.isin(uc[uc >= min_ui].index)]
 t2 = time.perf_counter()
-# Last N per user by timestamp, ties by input order (stable sort).
+# Last N per user by timestamp, ties by input order: a stable sort by time,
+# then groupby().tail(), the usual idiom and the fastest we found in pandas.
 df = df.reset_index(drop=True)
-df["_pos"] = np.arange(len(df))
-df = df.sort_values(["userId", "timestamp", "_pos"], kind="stable")
-rank_from_end = df.groupby("userId").cumcount(ascending=False)
-test = df[rank_from_end < last]
-train = df[rank_from_end >= last].sort_values("_pos")
+test = df.sort_values("timestamp", kind="stable").groupby("userId", sort=False).tail(last)
+train = df.drop(test.index)
 t3 = time.perf_counter()
 uid, _ = pd.factorize(train.userId)
 iid, _ = pd.factorize(train.movieId)
