@@ -4,8 +4,8 @@
  * (lib/svd.h for the truncated SVD; lib/mf_funk.h, mf_als.h, mf_bpr.h for
  * the learned models). */
 #include <errno.h>
-#include <math.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +29,8 @@ static const char usage[] =
 "FILE, or when FILE is -, standard input) and write the matrix and the model\n"
 "as one rs binary stream, ready for rs-recommend.\n"
 "\n"
-"  -a, --algorithm NAME   svd: truncated SVD (randomized block Krylov, as\n"
-"                         scipy's svds computes it) (default svd)\n"
+"  -a, --algorithm NAME   svd: truncated SVD by randomized block Krylov (what\n"
+"                         the notebooks get from scipy's svds) (default svd)\n"
 "                         funk: biased MF of explicit ratings by SGD\n"
 "                         (FunkSVD, as Surprise's SVD)\n"
 "                         als: implicit-feedback ALS (Hu, Koren, Volinsky)\n"
@@ -42,10 +42,13 @@ static const char usage[] =
 "                         column (missing entries count as 0) from every\n"
 "                         entry before the SVD; the model adds it back as\n"
 "                         biases (default none)\n"
-"      --oversample P     extra columns per block of the range finder, rounded\n"
-"                         up so that K+P is a multiple of 8 (default 6)\n"
-"      --power Q          power iterations; all iterates are kept, so the basis\n"
-"                         has (Q+1)(K+P) columns (default 6)\n"
+"      --block B          columns of the random test matrix, and added to the\n"
+"                         Krylov basis by each power iteration (default 16,\n"
+"                         or K/16 when that is more)\n"
+"      --tol T            stop when the top K singular values change by less\n"
+"                         than T (relative) in an iteration (default 1e-8);\n"
+"                         0: always run --power iterations\n"
+"      --power Q          at most Q power iterations (default 100)\n"
 "      --seed S           seed of the random test matrix, or of the initial\n"
 "                         factors and the sampling (default 42)\n"
 "\n"
@@ -104,7 +107,7 @@ static const char usage[] =
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage (including a K\n"
 "larger than the matrix allows).\n";
 
-enum { OPT_CENTER = 256, OPT_OVERSAMPLE, OPT_POWER, OPT_SEED,
+enum { OPT_CENTER = 256, OPT_BLOCK, OPT_TOL, OPT_POWER, OPT_SEED,
        OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
        OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
        OPT_NO_VERIFY, OPT_END };
@@ -114,7 +117,8 @@ enum { OPT_CENTER = 256, OPT_OVERSAMPLE, OPT_POWER, OPT_SEED,
 enum { A_SVD = 1, A_FUNK = 2, A_ALS = 4, A_BPR = 8 };
 static const struct only { int opt; const char *name; int algos; } only[] = {
     { OPT_CENTER, "--center", A_SVD },
-    { OPT_OVERSAMPLE, "--oversample", A_SVD },
+    { OPT_BLOCK, "--block", A_SVD },
+    { OPT_TOL, "--tol", A_SVD },
     { OPT_POWER, "--power", A_SVD },
     { OPT_EPOCHS, "--epochs", A_FUNK },
     { OPT_ITERATIONS, "--iterations", A_ALS | A_BPR },
@@ -154,6 +158,10 @@ static int fit_svd(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     rs_svd s;
     rs_progress pr;
     rs_svd_opts so = op->svd;
+    /* The passes run on our threads; the dense steps between them are
+     * small, and OpenBLAS's idle threads would spin against the passes'.
+     * One BLAS thread also makes the result the same for any -j. */
+    rs_blas_threads(1);
     rs_progress_start(&pr, "svd");
     so.progress = &pr;
     int rc = rs_svd_compute(m, &so, &s, e);
@@ -161,8 +169,9 @@ static int fit_svd(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     if (rc < 0) return -1;
     if (op->verbose) {
         rs_warn("range finder %.3f s", s.t_range);
-        rs_warn("power iterations %.3f s (%d passes over the nonzeros in all, basis of %d "
-                "columns)", s.t_power, s.passes, s.basis);
+        rs_warn("power iterations %.3f s (%d, %d passes over the nonzeros in all, basis of %d "
+                "columns, last change %.2g)", s.t_power, s.iterations, s.passes, s.basis,
+                s.change);
         rs_warn("small svd %.3f s", s.t_small);
         char line[160];
         size_t len = 0;
@@ -174,6 +183,12 @@ static int fit_svd(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
             }
         }
     }
+    if (!s.converged && isfinite(s.change))
+        rs_warn("warning: the top %d singular values still changed by %.2g (relative) after "
+                "%d power iterations; raise --power or --tol", s.k, s.change, s.iterations);
+    else if (!s.converged)
+        rs_warn("warning: %d power iterations are too few to test convergence; raise --power",
+                s.iterations);
     rs_svd_put(&s, &so, b);
     rs_svd_free(&s);
     return 0;
@@ -431,7 +446,8 @@ int main(int argc, char **argv)
         { "algorithm", required_argument, NULL, 'a' },
         { "factors", required_argument, NULL, 'k' },
         { "center", required_argument, NULL, OPT_CENTER },
-        { "oversample", required_argument, NULL, OPT_OVERSAMPLE },
+        { "block", required_argument, NULL, OPT_BLOCK },
+        { "tol", required_argument, NULL, OPT_TOL },
         { "power", required_argument, NULL, OPT_POWER },
         { "seed", required_argument, NULL, OPT_SEED },
         { "epochs", required_argument, NULL, OPT_EPOCHS },
@@ -472,8 +488,9 @@ int main(int argc, char **argv)
             if ((op.svd.center = rs_svd_center_parse(optarg)) < 0)
                 rs_usage_error("--center: '%s' is not one of none, global, user, item", optarg);
             break;
-        case OPT_OVERSAMPLE: op.svd.oversample = (int)rs_opt_int("--oversample", optarg, 0, 1 << 20); break;
-        case OPT_POWER: op.svd.power = (int)rs_opt_int("--power", optarg, 0, 1000); break;
+        case OPT_BLOCK: op.svd.block = (int)rs_opt_int("--block", optarg, 1, 4096); break;
+        case OPT_TOL: op.svd.tol = rs_opt_double("--tol", optarg, 0, 1); break;
+        case OPT_POWER: op.svd.power = (int)rs_opt_int("--power", optarg, 0, 100000); break;
         case OPT_SEED: op.svd.seed = rs_opt_seed("--seed", optarg); break;
         case OPT_EPOCHS: op.funk.epochs = (int)rs_opt_int("--epochs", optarg, 0, 1 << 24); break;
         case OPT_ITERATIONS:

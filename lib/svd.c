@@ -46,10 +46,10 @@ static void *big(size_t n)
  *
  * A pass y = M M' x runs in two phases.  Gather: z = C x, row-parallel over
  * S's rows, into z (nb rows).  Scatter: y = C' z, parallel over chunks of
- * columns, each owned by one thread, each from a copy of S's entries
- * grouped by chunk.  Every sum runs in the same order whatever the number
- * of threads, so results do not depend on it, and no thread needs a
- * private copy of y.
+ * y's rows, each owned by one thread, from S's entries grouped by chunk (a
+ * copy, unless S's rows are sorted, which groups them already).  Every sum
+ * runs in the same order whatever the number of threads, so results do
+ * not depend on it, and no thread needs a private copy of y.
  *
  * Precision: the block a pass reads (x) is float, which halves the memory
  * its random accesses touch; sums are double.  The basis K (orthonormal, in
@@ -65,7 +65,7 @@ typedef struct op {
     int threads;
     uint32_t *cut;          /* threads + 1 row bounds of S, balanced by work */
     int chunks;
-    uint32_t *bound;        /* chunks + 1 column bounds */
+    uint32_t *bound;        /* chunks + 1 bounds of y's rows (S's columns) */
     uint64_t *gptr;         /* row u, chunk c: gptr[u (chunks+1) + c] .. + 1 */
     const uint32_t *gidx;   /* S's entries, grouped by chunk within each row */
     const float *gval;
@@ -216,8 +216,8 @@ static void pass_scatter(const op *o, int kind, const float *x, double *y, size_
     free(w);
 }
 
-/* Row bounds for the gather phase and the chunked copy of S for the
- * scatter phase, for blocks of width wp. */
+/* Row bounds for the gather phase, chunks and S's entries grouped by them
+ * for the scatter phase, and z, for blocks of width wp. */
 static void prepare(op *o, size_t wp)
 {
     const rs_csr *s = o->s;
@@ -302,72 +302,151 @@ static int lapack_fail(rs_err *e, const char *what, lapack_int info)
     return rs_errf(e, RS_EDATA, "svd: LAPACK %s failed (info %d)", what, (int)info);
 }
 
-/* Householder QR of the w columns at y (ld ldy): they become orthonormal. */
-static int qr_inplace(double *y, size_t ns, size_t w, size_t ldy, double *tau, rs_err *e)
+/* Householder QR of the w columns at y (column-major, ld ns): they become
+ * orthonormal. */
+static int qr_inplace(double *y, size_t ns, size_t w, double *tau, rs_err *e)
 {
     if (!w) return 0;
-    lapack_int info = LAPACKE_dgeqrf(LAPACK_ROW_MAJOR, (lapack_int)ns, (lapack_int)w, y,
-                                     (lapack_int)ldy, tau);
+    lapack_int info = LAPACKE_dgeqrf(LAPACK_COL_MAJOR, (lapack_int)ns, (lapack_int)w, y,
+                                     (lapack_int)ns, tau);
     if (info) return lapack_fail(e, "dgeqrf", info);
-    info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)ns, (lapack_int)w, (lapack_int)w, y,
-                          (lapack_int)ldy, tau);
+    info = LAPACKE_dorgqr(LAPACK_COL_MAJOR, (lapack_int)ns, (lapack_int)w, (lapack_int)w, y,
+                          (lapack_int)ns, tau);
     return info ? lapack_fail(e, "dorgqr", info) : 0;
 }
 
-/* y -= K (K' y) for the w columns at y (ld ldy), K = the first nk columns
- * of k (ld ldk); c: nk x ldy scratch. */
-static void project_out(const double *k, size_t ldk, size_t nk, double *y, size_t ns,
-                        size_t w, size_t ldy, double *c)
+/* y -= K (K' y) for the w columns at y, K = the first nk columns of k (all
+ * column-major, ld ns); c: nk x w scratch. */
+static void project_out(const double *k, size_t nk, double *y, size_t ns, size_t w, double *c)
 {
     if (!nk || !w) return;
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nk, (int)w, (int)ns, 1.0, k,
-                (int)ldk, y, (int)ldy, 0.0, c, (int)ldy);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)w, (int)nk, -1.0, k,
-                (int)ldk, c, (int)ldy, 1.0, y, (int)ldy);
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)nk, (int)w, (int)ns, 1.0, k,
+                (int)ns, y, (int)ns, 0.0, c, (int)nk);
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)w, (int)nk, -1.0, k,
+                (int)ns, c, (int)nk, 1.0, y, (int)ns);
 }
 
-/* The next block of the basis: y (ns x w, ld wp, already projected off K
- * twice) becomes wn orthonormal columns orthogonal to K (nk columns of kb).
- * A pivoted QR keeps the directions that are really new (|R_jj| above
- * rounding level against ynorm, the size of y before projecting); when
- * fewer than wn are (the Krylov space is exhausted, as for a matrix of low
- * rank), random directions, made orthogonal to everything, fill the rest. */
-static int next_block(const double *kb, size_t ldk, size_t nk, double *y, size_t ns, size_t w,
-                      size_t wn, size_t wp, double ynorm, uint64_t seed, int it, double *c,
-                      double *tau, lapack_int *jpvt, rs_err *e)
+/* The next block of the basis: y (ns x w, column-major, already projected
+ * off K twice) becomes wn orthonormal columns orthogonal to K (nk columns
+ * of kb).  A pivoted QR keeps the directions that are really new (|R_jj|
+ * above rounding level against ynorm, the size of y before projecting);
+ * when fewer than wn are (the Krylov space is exhausted, as for a matrix of
+ * low rank), random directions, made orthogonal to everything, fill the
+ * rest. */
+static int next_block(const double *kb, size_t nk, double *y, size_t ns, size_t w, size_t wn,
+                      double ynorm, uint64_t seed, int it, double *c, double *tau,
+                      lapack_int *jpvt, rs_err *e)
 {
     memset(jpvt, 0, w * sizeof *jpvt);
-    lapack_int info = LAPACKE_dgeqp3(LAPACK_ROW_MAJOR, (lapack_int)ns, (lapack_int)w, y,
-                                     (lapack_int)wp, jpvt, tau);
+    lapack_int info = LAPACKE_dgeqp3(LAPACK_COL_MAJOR, (lapack_int)ns, (lapack_int)w, y,
+                                     (lapack_int)ns, jpvt, tau);
     if (info) return lapack_fail(e, "dgeqp3", info);
     size_t r = 0;
-    while (r < wn && fabs(y[r * wp + r]) > 1e-10 * ynorm) r++;
-    double rlast = r ? fabs(y[(r - 1) * wp + (r - 1)]) : 0;
+    while (r < wn && fabs(y[r * ns + r]) > 1e-10 * ynorm) r++;
+    double rlast = r ? fabs(y[(r - 1) * ns + (r - 1)]) : 0;
     if (r) {
-        info = LAPACKE_dorgqr(LAPACK_ROW_MAJOR, (lapack_int)ns, (lapack_int)r, (lapack_int)r, y,
-                              (lapack_int)wp, tau);
+        info = LAPACKE_dorgqr(LAPACK_COL_MAJOR, (lapack_int)ns, (lapack_int)r, (lapack_int)r, y,
+                              (lapack_int)ns, tau);
         if (info) return lapack_fail(e, "dorgqr", info);
         if (rlast < 1e-3 * ynorm) {
             /* Much cancelled in projecting: orthogonality to K is only
              * rounding / |R_jj|; once more restores it. */
-            project_out(kb, ldk, nk, y, ns, r, wp, c);
-            if (qr_inplace(y, ns, r, wp, tau, e) < 0) return -1;
+            project_out(kb, nk, y, ns, r, c);
+            if (qr_inplace(y, ns, r, tau, e) < 0) return -1;
         }
     }
     if (r < wn) {
         rs_rng g;
         rs_rng_seed2(&g, seed, ~(uint64_t)it);
-        for (size_t i = 0; i < ns; i++)
-            for (size_t j = r; j < wn; j++) y[i * wp + j] = rs_rng_normal(&g);
+        double *fill = y + r * ns;
+        for (size_t i = 0; i < (wn - r) * ns; i++) fill[i] = rs_rng_normal(&g);
         for (int pass = 0; pass < 2; pass++) {
-            project_out(kb, ldk, nk, y + r, ns, wn - r, wp, c);
-            project_out(y, wp, r, y + r, ns, wn - r, wp, c);
+            project_out(kb, nk, fill, ns, wn - r, c);
+            project_out(y, r, fill, ns, wn - r, c);
         }
-        if (qr_inplace(y + r, ns, wn - r, wp, tau, e) < 0) return -1;
+        if (qr_inplace(fill, ns, wn - r, tau, e) < 0) return -1;
     }
-    /* Zero the padding and the columns past wn, which later passes read. */
-    for (size_t i = 0; i < ns; i++) memset(y + i * wp + wn, 0, (wp - wn) * sizeof *y);
     return 0;
+}
+
+/* The Krylov basis, column-major (ld ns), growing a block at a time, with
+ * the projected matrices of the Rayleigh-Ritz step. */
+typedef struct basis {
+    size_t ns, n, cap;      /* rows; columns in use; columns allocated */
+    double *k, *kr;         /* K, and K rounded to float values (see op) */
+    double *g, *b;          /* Kr'MM'Kr and Kr'Kr, upper triangles, ld cap */
+} basis;
+
+static void basis_free(basis *B)
+{
+    free(B->k);
+    free(B->kr);
+    free(B->g);
+    free(B->b);
+}
+
+static void basis_reserve(basis *B, size_t need)
+{
+    if (need <= B->cap) return;
+    size_t cap = B->cap ? 2 * B->cap : need;
+    if (cap < need) cap = need;
+    /* Fresh arrays (on huge pages) rather than realloc: growing is rare. */
+    double *k = big(B->ns * cap * sizeof *k), *kr = big(B->ns * cap * sizeof *kr);
+    double *g = rs_xcalloc(cap * cap, sizeof *g), *b = rs_xcalloc(cap * cap, sizeof *b);
+    if (B->n) {
+        memcpy(k, B->k, B->ns * B->n * sizeof *k);
+        memcpy(kr, B->kr, B->ns * B->n * sizeof *kr);
+    }
+    for (size_t c = 0; c < B->n; c++) {
+        memcpy(g + c * cap, B->g + c * B->cap, B->n * sizeof *g);
+        memcpy(b + c * cap, B->b + c * B->cap, B->n * sizeof *b);
+    }
+    basis_free(B);
+    B->k = k;
+    B->kr = kr;
+    B->g = g;
+    B->b = b;
+    B->cap = cap;
+}
+
+/* Append the w columns of y (column-major) to the basis. */
+static void basis_add(basis *B, const double *y, size_t w)
+{
+    basis_reserve(B, B->n + w);
+    size_t ns = B->ns, n = B->n;
+    memcpy(B->k + n * ns, y, w * ns * sizeof *y);
+    for (size_t i = 0; i < w * ns; i++) B->kr[n * ns + i] = (float)y[i];
+    /* Kr'Kr's new columns. */
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)(n + w), (int)w, (int)ns, 1.0,
+                B->kr, (int)ns, B->kr + n * ns, (int)ns, 0.0, B->b + n * B->cap, (int)B->cap);
+    B->n += w;
+}
+
+/* The Ritz values (ascending, in lam) of the current basis and, with vec,
+ * the vectors (column-major, n x n). */
+static int ritz(const basis *B, double *lam, double *vec, rs_err *e)
+{
+    size_t n = B->n;
+    double *g = vec ? vec : rs_xmalloc(n * n * sizeof *g), *b = rs_xmalloc(n * n * sizeof *b);
+    for (size_t c = 0; c < n; c++) {
+        memcpy(g + c * n, B->g + c * B->cap, (c + 1) * sizeof *g);
+        memcpy(b + c * n, B->b + c * B->cap, (c + 1) * sizeof *b);
+    }
+    lapack_int info = LAPACKE_dsygvd(LAPACK_COL_MAJOR, 1, vec ? 'V' : 'N', 'U', (lapack_int)n, g,
+                                     (lapack_int)n, b, (lapack_int)n, lam);
+    if (!vec) free(g);
+    free(b);
+    return info ? lapack_fail(e, "dsygvd", info) : 0;
+}
+
+/* x (ns rows of wp floats) = columns [off, off + w) of k (column-major),
+ * zero padded. */
+static void load_block(float *x, size_t wp, const double *k, size_t ns, size_t off, size_t w)
+{
+    for (size_t r = 0; r < ns; r++) {
+        for (size_t c = 0; c < w; c++) x[r * wp + c] = (float)k[(off + c) * ns + r];
+        for (size_t c = w; c < wp; c++) x[r * wp + c] = 0.0f;
+    }
 }
 
 static void copy_cols(double *dst, size_t ldd, const double *src, size_t lds, size_t rows,
@@ -414,8 +493,9 @@ void rs_svd_defaults(rs_svd_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->k = RS_SVD_K;
-    o->oversample = RS_SVD_OVERSAMPLE;
+    o->block = RS_SVD_BLOCK;
     o->power = RS_SVD_POWER;
+    o->tol = RS_SVD_TOL;
     o->seed = RS_SVD_SEED;
     o->center = RS_CENTER_NONE;
     o->threads = 1;
@@ -445,26 +525,12 @@ void rs_svd_free(rs_svd *s)
     memset(s, 0, sizeof *s);
 }
 
-/* x (ns x wp, float) = columns [off, off + w) of k, zero padded. */
-static void load_block(float *x, size_t wp, const double *k, size_t ldk, size_t ns, size_t off,
-                       size_t w)
+/* Columns per block: small blocks converge fastest for the work, but a
+ * large k wants fewer, wider steps (measured on MovieLens). */
+static size_t block_width(const rs_svd_opts *o)
 {
-    for (size_t r = 0; r < ns; r++) {
-        for (size_t c = 0; c < w; c++) x[r * wp + c] = (float)k[r * ldk + off + c];
-        for (size_t c = w; c < wp; c++) x[r * wp + c] = 0.0f;
-    }
-}
-
-/* Columns [off, off + w) of k and kr (ld ldk) = y's first w columns, and
- * those rounded to float values (see op). */
-static void store_block(double *k, double *kr, size_t ldk, size_t off, const double *y,
-                        size_t wp, size_t ns, size_t w)
-{
-    for (size_t r = 0; r < ns; r++)
-        for (size_t c = 0; c < w; c++) {
-            k[r * ldk + off + c] = y[r * wp + c];
-            kr[r * ldk + off + c] = (float)y[r * wp + c];
-        }
+    size_t b = o->block > 0 ? (size_t)o->block : (size_t)o->k / 16;
+    return pad(o->block > 0 || b > RS_SVD_BLOCK_MIN ? b : RS_SVD_BLOCK_MIN);
 }
 
 /* The Krylov iteration and Rayleigh-Ritz step on o; fills the small-side
@@ -472,118 +538,139 @@ static void store_block(double *k, double *kr, size_t ldk, size_t off, const dou
 static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *vb, rs_err *e)
 {
     size_t ns = o->ns, nb = o->nb, k = (size_t)opt->k;
-    /* Padding columns cost the passes nothing more: use them as oversampling. */
-    size_t l = pad(k + (size_t)opt->oversample);
-    if (l > ns) l = ns;
-    size_t lmax = l * ((size_t)opt->power + 1);
-    if (lmax > ns) lmax = ns;
-    size_t wp = pad(l), ldk = lmax;
-    size_t passes = 2 + (lmax + l - 1) / l;     /* first, one per block, last */
-    double *kb = rs_xcalloc(ns * ldk, sizeof *kb);          /* the basis K */
-    double *kr = rs_xcalloc(ns * ldk, sizeof *kr);          /* K rounded: Kr */
-    double *g = rs_xcalloc(lmax * lmax, sizeof *g);         /* Kr' M M' Kr, upper */
+    size_t bw = block_width(opt), wp = bw;
+    if (bw > ns) bw = ns;
+    /* At most power + 1 blocks, but never fewer columns than k. */
+    size_t maxcols = bw * ((size_t)opt->power + 1);
+    if (maxcols / bw != (size_t)opt->power + 1) maxcols = ns;
+    if (maxcols < k) maxcols = k;
+    if (maxcols > ns) maxcols = ns;
+    uint64_t maxpasses = 2 + (maxcols + bw - 1) / bw;
+    basis B = { .ns = ns };
+    /* Rating matrices converge with a basis of about 5k columns. */
+    basis_reserve(&B, maxcols < 6 * k + 2 * bw ? maxcols : 6 * k + 2 * bw);
     float *x = big(ns * wp * sizeof *x);
-    double *y = big(ns * wp * sizeof *y);
-    double *c = rs_xcalloc(lmax * wp, sizeof *c);
-    double *tau = rs_xcalloc(wp, sizeof *tau);
-    lapack_int *jpvt = rs_xcalloc(wp, sizeof *jpvt);
-    double *lam = NULL, *gk = NULL, *bk = NULL, *xk = NULL, *up = NULL, *vp = NULL;
-    double *scale = NULL, *wv = NULL;
+    double *y = big(ns * wp * sizeof *y);             /* a pass's result, by rows */
+    double *yc = rs_xmalloc(ns * bw * sizeof *yc);    /* the same, by columns */
+    double *c = NULL, *tau = rs_xcalloc(bw, sizeof *tau);
+    double *lam = NULL, *prev = rs_xcalloc(k, sizeof *prev), *vec = NULL, *xk = NULL;
+    double *up = NULL, *scale = NULL, *wv = NULL, *vp = NULL;
     float *uf = NULL;
-    int rc = -1;
+    lapack_int *jpvt = rs_xcalloc(bw, sizeof *jpvt);
+    int rc = -1, have_prev = 0;
     prepare(o, wp);
 
     double t0 = rs_now();
-    pass_scatter(o, PASS_RANGE, NULL, y, wp, l);
-    if (qr_inplace(y, ns, l, wp, tau, e) < 0) goto out;
-    store_block(kb, kr, ldk, 0, y, wp, ns, l);
-    size_t nk = l, off = 0, w = l;    /* basis columns; current block's offset, width */
+    pass_scatter(o, PASS_RANGE, NULL, y, wp, bw);
+    for (size_t r = 0; r < ns; r++)
+        for (size_t j = 0; j < bw; j++) yc[j * ns + r] = y[r * wp + j];
+    if (qr_inplace(yc, ns, bw, tau, e) < 0) goto out;
+    basis_add(&B, yc, bw);
+    size_t off = 0, w = bw;           /* the newest block: offset, width */
     s->passes = 1;
-    if (opt->progress) rs_progress_update(opt->progress, 1, passes, "passes");
+    if (opt->progress) rs_progress_update(opt->progress, 1, maxpasses, "passes");
     double t1 = rs_now();
     s->t_range = t1 - t0;
     for (int it = 0;; it++) {
-        load_block(x, wp, kr, ldk, ns, off, w);
+        load_block(x, wp, B.kr, ns, off, w);
         pass_scatter(o, PASS_GRAM, x, y, wp, w);
         s->passes++;
-        if (opt->progress) rs_progress_update(opt->progress, (uint64_t)s->passes, passes, "passes");
+        if (opt->progress) rs_progress_update(opt->progress, (uint64_t)s->passes, maxpasses, "passes");
+        for (size_t r = 0; r < ns; r++)
+            for (size_t j = 0; j < w; j++) yc[j * ns + r] = y[r * wp + j];
         /* Column block of G: Kr' (M M' Kr_it); also, as Kr is K to float
          * precision, the first projection, which the second one refines. */
-        cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, (int)nk, (int)w, (int)ns, 1.0, kr,
-                    (int)ldk, y, (int)wp, 0.0, g + off, (int)lmax);
-        if (it == opt->power || nk == lmax) break;
+        double *gcol = B.g + off * B.cap;
+        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)B.n, (int)w, (int)ns, 1.0, B.kr,
+                    (int)ns, yc, (int)ns, 0.0, gcol, (int)B.cap);
+        if (B.n == ns) {                  /* the basis spans everything: exact */
+            s->converged = 1;
+            break;
+        }
+        if (opt->tol > 0 && B.n >= k) {
+            lam = rs_xrealloc(lam, B.n * sizeof *lam);
+            if (ritz(&B, lam, NULL, e) < 0) goto out;
+            double top = sqrt(fmax(lam[B.n - 1], 0.0)), change = 0;
+            for (size_t j = 0; j < k; j++) {
+                double sj = sqrt(fmax(lam[B.n - 1 - j], 0.0));
+                change = fmax(change, fabs(sj - prev[j]) / fmax(sj, 1e-12 * top));
+                prev[j] = sj;
+            }
+            s->change = have_prev ? change : INFINITY;
+            if (have_prev && (change < opt->tol || top == 0)) {
+                s->converged = 1;
+                break;
+            }
+            have_prev = 1;
+        }
+        if (B.n >= maxcols) break;
         double norm = 0;
-        for (size_t j = 0; j < w; j++) norm = fmax(norm, cblas_dnrm2((int)ns, y + j, (int)wp));
-        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)w, (int)nk, -1.0,
-                    kb, (int)ldk, g + off, (int)lmax, 1.0, y, (int)wp);
-        project_out(kb, ldk, nk, y, ns, w, wp, c);      /* twice is enough */
-        size_t wn = w < lmax - nk ? w : lmax - nk;
-        if (next_block(kb, ldk, nk, y, ns, w, wn, wp, norm, opt->seed, it, c, tau, jpvt, e) < 0)
+        for (size_t j = 0; j < w; j++) norm = fmax(norm, cblas_dnrm2((int)ns, yc + j * ns, 1));
+        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)w, (int)B.n, -1.0,
+                    B.k, (int)ns, gcol, (int)B.cap, 1.0, yc, (int)ns);
+        c = rs_xrealloc(c, B.n * bw * sizeof *c);
+        project_out(B.k, B.n, yc, ns, w, c);      /* twice is enough */
+        size_t wn = w < maxcols - B.n ? w : maxcols - B.n;
+        if (next_block(B.k, B.n, yc, ns, w, wn, norm, opt->seed, it, c, tau, jpvt, e) < 0)
             goto out;
-        store_block(kb, kr, ldk, nk, y, wp, ns, wn);
-        off = nk;
+        off = B.n;
         w = wn;
-        nk += wn;
+        basis_add(&B, yc, wn);
+        s->iterations = it + 1;
     }
+    if (opt->tol == 0) s->converged = 1;      /* ran as many iterations as asked */
     double t2 = rs_now();
     s->t_power = t2 - t1;
 
     /* Rayleigh-Ritz: Kr'MM'Kr y = s^2 Kr'Kr y; Kr'Kr is I up to the rounding. */
-    lam = rs_xcalloc(nk, sizeof *lam);
-    gk = rs_xcalloc(nk * nk, sizeof *gk);
-    bk = rs_xcalloc(nk * nk, sizeof *bk);
-    copy_cols(gk, nk, g, lmax, nk, nk);
-    cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)nk, (int)ns, 1.0, kr, (int)ldk, 0.0,
-                bk, (int)nk);
-    lapack_int info = LAPACKE_dsygvd(LAPACK_ROW_MAJOR, 1, 'V', 'U', (lapack_int)nk, gk,
-                                     (lapack_int)nk, bk, (lapack_int)nk, lam);
-    if (info) {
-        lapack_fail(e, "dsygvd", info);
-        goto out;
-    }
+    size_t n = B.n;
+    lam = rs_xrealloc(lam, n * sizeof *lam);
+    vec = rs_xmalloc(n * n * sizeof *vec);
+    if (ritz(&B, lam, vec, e) < 0) goto out;
     size_t kp = pad(k);
-    xk = rs_xcalloc(nk * k, sizeof *xk);
-    for (size_t r = 0; r < nk; r++)
-        for (size_t j = 0; j < k; j++) xk[r * k + j] = gk[r * nk + (nk - 1 - j)];
-    for (size_t j = 0; j < k; j++) s->sigma[j] = sqrt(fmax(lam[nk - 1 - j], 0.0));
-    up = rs_xcalloc(ns * k, sizeof *up);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)k, (int)nk, 1.0, kr,
-                (int)ldk, xk, (int)k, 0.0, up, (int)k);
+    xk = rs_xmalloc(n * k * sizeof *xk);      /* column-major, the top k first */
+    for (size_t j = 0; j < k; j++) {
+        memcpy(xk + j * n, vec + (n - 1 - j) * n, n * sizeof *xk);
+        s->sigma[j] = sqrt(fmax(lam[n - 1 - j], 0.0));
+    }
+    up = rs_xmalloc(ns * k * sizeof *up);      /* column-major */
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)k, (int)n, 1.0, B.kr,
+                (int)ns, xk, (int)n, 0.0, up, (int)ns);
     /* Directions with no singular value to speak of get no V (it would be
      * rounding noise divided by nothing); they add nothing to U S V'. */
     scale = rs_xcalloc(kp, sizeof *scale);
     for (size_t j = 0; j < k; j++)
         scale[j] = s->sigma[j] > 1e-13 * s->sigma[0] ? 1.0 / s->sigma[j] : 0.0;
-    uf = rs_xmalloc(ns * kp * sizeof *uf);
-    load_block(uf, kp, up, k, ns, 0, k);
-    vp = rs_xmalloc(nb * kp * sizeof *vp);
+    uf = big(ns * kp * sizeof *uf);
+    load_block(uf, kp, up, ns, 0, k);
+    vp = big(nb * kp * sizeof *vp);
     wv = alpha_times(o, uf, kp);
     job j = { .o = o, .kind = PASS_GATHER, .wp = kp, .x = uf, .y = vp, .w = wv, .scale = scale };
     run(&j, o->threads);
     s->passes++;
-    memcpy(us, up, ns * k * sizeof *us);
+    for (size_t r = 0; r < ns; r++)
+        for (size_t q = 0; q < k; q++) us[r * k + q] = up[q * ns + r];
     copy_cols(vb, k, vp, kp, nb, k);
-    s->basis = (int)nk;
+    s->basis = (int)n;
     s->t_small = rs_now() - t2;
     rc = 0;
 out:
-    free(lam);
-    free(gk);
-    free(bk);
-    free(xk);
-    free(up);
-    free(uf);
-    free(vp);
-    free(wv);
-    free(scale);
-    free(kb);
-    free(kr);
-    free(g);
+    basis_free(&B);
     free(x);
     free(y);
+    free(yc);
     free(c);
     free(tau);
     free(jpvt);
+    free(lam);
+    free(prev);
+    free(vec);
+    free(xk);
+    free(up);
+    free(scale);
+    free(uf);
+    free(wv);
+    free(vp);
     release(o);
     return rc;
 }
@@ -610,7 +697,7 @@ int rs_svd_compute(const rs_csr *a, const rs_svd_opts *opt, rs_svd *s, rs_err *e
     if (opt->k < 1 || (uint32_t)opt->k > small)
         return rs_errf(e, RS_EUSAGE, "-k %d: the matrix (%u x %u) allows 1 to %u factors",
                        opt->k, a->rows, a->cols, small);
-    if (opt->oversample < 0 || opt->power < 0 || opt->threads < 1 ||
+    if (opt->block < 0 || opt->power < 0 || !(opt->tol >= 0) || opt->threads < 1 ||
         opt->center < RS_CENTER_NONE || opt->center > RS_CENTER_ITEM)
         return rs_errf(e, RS_EUSAGE, "svd: bad options");
     s->rows = a->rows;
@@ -663,6 +750,30 @@ static float *to_f32(const double *m, size_t n)
     return f;
 }
 
+/* Keep only the meta entries that describe the matrix (rs-index's kind=
+ * and columns=): those of an earlier model (a funk range=, an als alpha=)
+ * would change how this one is scored. */
+static void keep_matrix_meta(rs_bundle *b)
+{
+    static const char *const matrix_keys[] = { "kind=", "columns=" };
+    rs_block *m = rs_bundle_get(b, "meta");
+    if (!m || m->dtype != RS_STR) return;
+    const char **str = rs_block_strs(m);
+    uint64_t n = m->rows, kept = 0;
+    char **keep = rs_xmalloc((n ? n : 1) * sizeof *keep);
+    for (uint64_t j = 0; j < n; j++)
+        for (size_t q = 0; q < sizeof matrix_keys / sizeof matrix_keys[0]; q++)
+            if (!strncmp(str[j], matrix_keys[q], strlen(matrix_keys[q]))) {
+                keep[kept++] = rs_xstrdup(str[j]);   /* str points into the block */
+                break;
+            }
+    free(str);
+    rs_bundle_remove(b, "meta");
+    if (kept) rs_bundle_put_strs(b, "meta", (const char *const *)keep, kept);
+    for (uint64_t j = 0; j < kept; j++) free(keep[j]);
+    free(keep);
+}
+
 void rs_svd_put(const rs_svd *s, const rs_svd_opts *o, rs_bundle *b)
 {
     /* Another model's parameters must not ride along under model=svd. */
@@ -673,6 +784,7 @@ void rs_svd_put(const rs_svd *s, const rs_svd_opts *o, rs_bundle *b)
         "w2v_in", "w2v_out", "w2v_count",
     };
     for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) rs_bundle_remove(b, stale[i]);
+    keep_matrix_meta(b);
     size_t k = (size_t)s->k;
     rs_bundle_put(b, "user_factors", RS_F32, s->rows, k, scaled(s->u, s->rows, k, s->sigma), 1);
     rs_bundle_put(b, "item_factors", RS_F32, s->cols, k, scaled(s->v, s->cols, k, s->sigma), 1);
@@ -686,10 +798,12 @@ void rs_svd_put(const rs_svd *s, const rs_svd_opts *o, rs_bundle *b)
     rs_meta_set(b, "center", rs_svd_center_name(o->center));
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->seed);
     rs_meta_set(b, "seed", buf);
-    snprintf(buf, sizeof buf, "%d", o->oversample);
-    rs_meta_set(b, "oversample", buf);
+    snprintf(buf, sizeof buf, "%zu", block_width(o));
+    rs_meta_set(b, "block", buf);
     snprintf(buf, sizeof buf, "%d", o->power);
     rs_meta_set(b, "power", buf);
+    snprintf(buf, sizeof buf, "%g", o->tol);
+    rs_meta_set(b, "tol", buf);
     snprintf(buf, sizeof buf, "%.17g", s->global_bias);
     rs_meta_set(b, "global_bias", buf);
 }

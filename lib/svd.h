@@ -3,19 +3,19 @@
  * Method: the randomized range finder of Halko, Martinsson and Tropp with
  * power iterations, keeping every iterate: a randomized block Krylov method
  * (block Lanczos with full re-orthogonalization).  On M, the orientation of
- * A whose rows are the smaller side, with blocks of l = k + oversample
- * columns (rounded up to a multiple of 8):
+ * A whose rows are the smaller side, with blocks of b columns:
  *
- *   Q0 = qr(M W), W a seeded Gaussian test matrix;  for i = 1..power:
+ *   Q0 = qr(M W), W a seeded Gaussian test matrix (b columns);
  *   Qi = qr((I - K K') M M' Q(i-1)), K = [Q0 .. Q(i-1)], projected twice;
- *   then Rayleigh-Ritz on K = [Q0 .. Qpower]: the eigenpairs (s^2, y) of
- *   K'MM'K give S and U_M = K y, and V_M = M' U_M S^-1.
+ *   after each step, Rayleigh-Ritz on K = [Q0 .. Qi]: the eigenpairs
+ *   (s^2, y) of K'MM'K; stop when the top k values s change by less than
+ *   tol (relative), or after `power` steps; then U_M = K y, V_M = M'U_M/s.
  *
- * Keeping all iterates is what makes the top values converge in a few
- * passes on rating data (about 1e-7 with the defaults on MovieLens and the
- * test data) where the last iterate alone needs tens.  Each power step is
- * one pass over the nonzeros, threaded, and the output does not depend on
- * the number of threads.  Dense work is OpenBLAS and LAPACKE in double.
+ * Small blocks and many steps converge fastest for the work (each step is
+ * one pass over the nonzeros, whose cost grows with b): for k = 50, b = 16
+ * reaches 1e-9 in 13 to 16 steps on MovieLens-like matrices.  The passes
+ * are threaded and their result does not depend on the number of threads.
+ * Dense work is OpenBLAS (one thread) and LAPACKE in double precision.
  *
  * Centring subtracts a rank-1 matrix c d' from A without ever forming the
  * dense result: (A - c d') X = A X - c (d' X) inside each product.  Means
@@ -41,18 +41,23 @@ enum rs_svd_center { RS_CENTER_NONE, RS_CENTER_GLOBAL, RS_CENTER_USER, RS_CENTER
 
 typedef struct rs_svd_opts {
     int k;                  /* triplets wanted, 1..min(rows, cols) */
-    int oversample;         /* extra columns per block, >= 0 (rounded up so
-                               that k + oversample is a multiple of 8) */
-    int power;              /* power iterations, >= 0 (blocks = power + 1) */
+    int block;              /* columns per block (rounded up to a multiple
+                               of 8); 0: 16, or k/16 when that is more */
+    int power;              /* at most this many power iterations, >= 0 */
+    double tol;             /* converged when the top k singular values change
+                               by less than this, relative; 0: run `power` */
     uint64_t seed;
     int center;             /* enum rs_svd_center */
-    int threads;            /* >= 1; the caller sets rs_blas_threads(threads) */
+    int threads;            /* >= 1, for the passes; the caller sets
+                               rs_blas_threads(1) (see svd.c) */
     rs_progress *progress;  /* or NULL */
 } rs_svd_opts;
 
 #define RS_SVD_K 50
-#define RS_SVD_OVERSAMPLE 6
-#define RS_SVD_POWER 6
+#define RS_SVD_BLOCK 0
+#define RS_SVD_BLOCK_MIN 16
+#define RS_SVD_POWER 100
+#define RS_SVD_TOL 1e-8
 #define RS_SVD_SEED 42
 
 typedef struct rs_svd {
@@ -66,6 +71,11 @@ typedef struct rs_svd {
     double *item_bias;      /* cols, or NULL */
     int basis;              /* columns of the Krylov basis */
     int passes;             /* passes over the nonzeros */
+    int iterations;         /* power iterations done */
+    int converged;          /* 0: stopped by `power` before the test of tol
+                               was met (never with tol 0, nor when the basis
+                               spans the smaller side: exact) */
+    double change;          /* the last relative change of the top k */
     double t_range, t_power, t_small;   /* seconds: first pass + QR, the
                                            power steps, eigenproblem + U, V */
 } rs_svd;
@@ -82,8 +92,9 @@ void rs_svd_free(rs_svd *s);
 
 /* Store s as an rs-svd model in b (scorer.h): user_factors = U sqrt(S),
  * item_factors = V sqrt(S) (F32), sigma, the biases of the centring, and
- * meta model=svd, k, center, seed, oversample, power, global_bias.  Blocks
- * of an earlier model in b are removed. */
+ * meta model=svd, k, center, seed, block, power, tol, global_bias.  The
+ * blocks and meta entries of an earlier model in b are removed (meta keeps
+ * only the matrix's kind= and columns=). */
 void rs_svd_put(const rs_svd *s, const rs_svd_opts *o, rs_bundle *b);
 
 #endif

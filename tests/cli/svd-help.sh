@@ -1,4 +1,4 @@
 rs-svd --help | grep -q '^Usage: rs-svd'
 rs-svd --help | grep -q -- '--center MODE'
-rs-svd --help | grep -q -- '--oversample P'
+rs-svd --help | grep -q -- '--block B'
 rs-svd --version | grep -q '^rs-svd '

@@ -155,8 +155,8 @@ static double orth_err(const double *u, size_t rows, size_t k, const double *sig
     return m;
 }
 
-/* Beyond the planted rank the spectrum is a flat noise bulk, which takes
- * more iterations than rating data (where the defaults reach 1e-7). */
+/* Beyond the planted rank the spectrum is a flat noise bulk: the hard case
+ * for any Krylov method, which the convergence test must carry through. */
 static void check(tap *t, uint32_t rows, uint32_t cols, int k, int center, int threads, int holes)
 {
     rs_csr m;
@@ -168,7 +168,6 @@ static void check(tap *t, uint32_t rows, uint32_t cols, int k, int center, int t
     o.k = k;
     o.center = center;
     o.threads = threads;
-    o.power = 12;
     rs_svd s;
     rs_err e = { 0 };
     int rc = rs_svd_compute(&m, &o, &s, &e);
@@ -294,11 +293,10 @@ int main(void)
 
     /* Determinism: same seed, same bits; another seed, the same answer. */
     rs_csr m;
-    make(&m, 350, 250, 6, 0.2, 1, 0, 99);
+    make(&m, 350, 250, 6, 0.2, 1, 1, 99);      /* unsorted rows: S's entries copied */
     rs_svd_opts o;
     rs_svd_defaults(&o);
     o.k = 12;
-    o.power = 12;
     rs_svd a, b, c;
     rs_err e = { 0 };
     int ok = rs_svd_compute(&m, &o, &a, &e) == 0 && rs_svd_compute(&m, &o, &b, &e) == 0;
@@ -317,7 +315,7 @@ int main(void)
         rs_svd_free(&d);
         double du = 0;
         for (size_t i = 0; i < 350 * 12; i++) du = fmax(du, fabs(a.u[i] - c.u[i]));
-        OK(&t, max_rel(c.sigma, a.sigma, 12) < 1e-9 && du < 1e-6,
+        OK(&t, max_rel(c.sigma, a.sigma, 12) < 1e-9 && du < 1e-4,
            "other seed and threads: same values (%.1e) and, with fixed signs, vectors (%.1e)",
            max_rel(c.sigma, a.sigma, 12), du);
         int pos = 1;
@@ -332,6 +330,36 @@ int main(void)
         rs_svd_free(&b);
         rs_svd_free(&c);
     }
+
+    /* The stopping rules: --tol 0 runs exactly --power iterations; the
+     * basis always holds k columns; too few iterations are reported. */
+    rs_svd_defaults(&o);
+    o.k = 12;
+    o.tol = 0;
+    o.power = 2;
+    ok = rs_svd_compute(&m, &o, &a, &e) == 0;
+    OK(&t, ok && a.iterations == 2 && a.basis == 48 && a.passes == 5,
+       "tol 0, power 2: 2 iterations, basis 48, 5 passes (%d, %d, %d)", a.iterations, a.basis,
+       a.passes);
+    if (ok) rs_svd_free(&a);
+    o.k = 40;
+    o.power = 0;
+    ok = rs_svd_compute(&m, &o, &a, &e) == 0;
+    OK(&t, ok && a.basis >= 40, "power 0, k 40: the basis still holds k columns (%d)", a.basis);
+    if (ok) rs_svd_free(&a);
+    o.k = 12;
+    o.power = 1;
+    o.tol = 1e-12;
+    ok = rs_svd_compute(&m, &o, &a, &e) == 0;
+    OK(&t, ok && !a.converged && a.change > 1e-12, "power 1: not converged to 1e-12 (change %.1e)",
+       a.change);
+    if (ok) rs_svd_free(&a);
+    rs_svd_defaults(&o);
+    o.k = 12;
+    ok = rs_svd_compute(&m, &o, &a, &e) == 0;
+    OK(&t, ok && a.converged && a.change < 1e-8, "defaults: converged (change %.1e after %d "
+       "iterations)", a.change, a.iterations);
+    if (ok) rs_svd_free(&a);
 
     /* Bad k is a usage error naming the limit. */
     o.k = 251;
