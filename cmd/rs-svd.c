@@ -3,7 +3,6 @@
  * for rs-recommend.  -a picks the algorithm; each one is a library call
  * (lib/svd.h for the truncated SVD; lib/mf_funk.h, mf_als.h, mf_bpr.h for
  * the learned models). */
-#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 #include "cli.h"
+#include "cmdio.h"
 #include "csr.h"
 #include "err.h"
 #include "fmt.h"
@@ -384,34 +384,6 @@ static const algo *find_algo(const char *name)
     return NULL;
 }
 
-_Noreturn static void fail(rs_out *o, const rs_err *e)
-{
-    rs_out_abort(o);
-    if (e->msg[0]) rs_die_err(e);
-    exit(e->code ? e->code : RS_EDATA);
-}
-
-/* A named rs file is mapped, not copied (the matrix is most of it);
- * anything else (standard input, a pipe, .zst, text) is read, with a hint
- * when it is not an rs binary stream. */
-static int load(const char *path, rs_bundle *b, rs_err *e)
-{
-    rs_in *in = rs_in_open(path, e);
-    if (!in) return -1;
-    int binary = path && strcmp(path, "-") != 0 ? rs_in_is_binary(in, e) : 0;
-    if (binary < 0) {
-        rs_in_close(in);
-        return -1;
-    }
-    if (binary) {
-        rs_in_close(in);
-        return rs_bundle_load(path, b, e);
-    }
-    int rc = rs_bundle_read_expect(in, b, "a matrix from rs-index", e);
-    rs_in_close(in);
-    return rc;
-}
-
 static void run(const opts *op, const algo *a)
 {
     rs_err e = { 0 };
@@ -420,23 +392,18 @@ static void run(const opts *op, const algo *a)
     if (!o) rs_die_err(&e);
     double t0 = rs_now();
     rs_bundle b = { 0 };
-    if (load(op->input, &b, &e) < 0) fail(o, &e);
+    /* A named rs file is mapped, not copied (the matrix is most of it). */
+    if (rs_bundle_load_expect(op->input, &b, "a matrix from rs-index", &e) < 0) rs_cmd_fail(o, &e);
     rs_csr m;
-    if (rs_csr_get(&b, &m, &e) < 0) fail(o, &e);
+    if (rs_csr_get(&b, &m, &e) < 0) rs_cmd_fail(o, &e);
     if (op->verbose)
         rs_warn("read %.3f s: %u users x %u items, %llu nonzeros", rs_now() - t0, m.rows, m.cols,
                 (unsigned long long)m.nnz);
-    if (a->fit(op, &m, &b, &e) < 0) fail(o, &e);
+    if (a->fit(op, &m, &b, &e) < 0) rs_cmd_fail(o, &e);
     double t1 = rs_now();
-    if (rs_bundle_write(rs_out_file(o), &b, op->zlevel, &e) < 0) {
-        if (errno == EPIPE) e.msg[0] = '\0';     /* the reader left: no words needed */
-        fail(o, &e);
-    }
+    rs_cmd_write_bundle(o, &b, op->zlevel);
     rs_bundle_free(&b);
-    if (rs_out_close(o, &e) < 0) {
-        if (e.msg[0]) rs_die_err(&e);
-        exit(RS_EDATA);
-    }
+    rs_cmd_close(o);
     if (op->verbose) rs_warn("write %.3f s", rs_now() - t1);
 }
 
@@ -479,7 +446,7 @@ int main(int argc, char **argv)
     rs_bpr_defaults(&op.bpr);
     const char *aname = "svd";
     int c, given[OPT_END] = { 0 }, lr_bias = 0, reg_bias = 0;
-    while ((c = getopt_long(argc, argv, "a:k:j:o:z::vhV", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "a:k:j:o:z::vhV", longopts)) != -1) {
         if (c >= OPT_CENTER && c < OPT_END) given[c] = 1;
         switch (c) {
         case 'a': aname = optarg; break;
@@ -520,8 +487,7 @@ int main(int argc, char **argv)
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
-        default:    /* getopt_long has said what is wrong */
-            fprintf(stderr, "Try '%s --help' for more information.\n", rs_prog());
+        default:    /* rs_getopt has reported anything unknown */
             return RS_EUSAGE;
         }
     }

@@ -63,7 +63,7 @@ void rs_mf_meta_u64(rs_bundle *b, const char *key, uint64_t v)
  * earlier one must not inherit them (a stale range= would clamp, a stale
  * alpha= would change the fold-in). */
 static const char *const model_keys[] = {
-    "model", "k", "center", "seed", "oversample", "power", "global_bias", "range",
+    "model", "k", "center", "seed", "block", "tol", "power", "global_bias", "range",
     "sim", "weight", "binary", "bm25_k1", "bm25_b", "score",
     "epochs", "iterations", "lr", "lr_bias", "reg", "reg_bias", "init_std", "alpha",
     "solver", "cg_steps", "negatives", "verify_negatives",
