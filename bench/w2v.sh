@@ -11,7 +11,7 @@
 # same way, from their training items.
 # Usage: bench/w2v.sh BIN_DIR RATINGS.csv
 set -e
-bin=$1; data=$2
+bin=$(cd "$1" && pwd); data=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 py=/usr/bin/python3
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
@@ -45,6 +45,6 @@ echo "gensim workers=2: trained in $g_s s: $g_ips items/s"
 awk -v r="$rs_ips" -v g="$g_ips" 'BEGIN { printf "rs-w2v is %.1fx gensim'"'"'s items/s (target >= 2x)\n", r / g }'
 # rs-eval --format tsv: k users hitrate precision recall map ...
 for t in rs g; do
-    awk -F '\t' -v t="$t" 'NR == 2 { printf "%s: MAP@10 %.4f, HitRate@10 %.4f over %d sampled test users\n",
+    awk -F '\t' -v t="$t" 'NR == 2 { printf "%s: MAP@10 %.5f, HitRate@10 %.5f over %d sampled test users\n",
         t == "rs" ? "rs-w2v" : "gensim", $6, $3, $2 }' "$t-eval.tsv"
 done

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "cmdio.h"
 #include "csr.h"
 #include "err.h"
 #include "fmt.h"
@@ -81,31 +82,24 @@ typedef struct opts {
     rs_w2v_opts w;
 } opts;
 
-_Noreturn static void fail(rs_out *o, const rs_err *e)
-{
-    rs_out_abort(o);
-    if (e->msg[0]) rs_die_err(e);
-    exit(e->code ? e->code : RS_EDATA);
-}
-
 /* The training matrix in b, from one rs-index matrix or from TSV. */
 static void read_input(const opts *op, rs_out *o, rs_bundle *b, rs_err *e)
 {
     const char *first = op->ninputs ? op->inputs[0] : "-";
     rs_in *in = rs_in_open(first, e);
-    if (!in) fail(o, e);
+    if (!in) rs_cmd_fail(o, e);
     int bin = rs_in_is_binary(in, e);
-    if (bin < 0) fail(o, e);
+    if (bin < 0) rs_cmd_fail(o, e);
     if (bin) {
         if (op->ninputs > 1) {
             rs_in_close(in);
             rs_errf(e, RS_EUSAGE, "a matrix from rs-index comes alone, not with %d other inputs",
                     op->ninputs - 1);
-            fail(o, e);
+            rs_cmd_fail(o, e);
         }
         int rc = rs_bundle_read(in, b, e);
         rs_in_close(in);
-        if (rc < 0) fail(o, e);
+        if (rc < 0) rs_cmd_fail(o, e);
         return;
     }
     rs_ratings rt;
@@ -113,15 +107,15 @@ static void read_input(const opts *op, rs_out *o, rs_bundle *b, rs_err *e)
     int rc = rs_ratings_read_tsv(in, &rt, 1, e);
     rs_in_close(in);
     for (int k = 1; rc == 0 && k < op->ninputs; k++) {
-        if (!(in = rs_in_open(op->inputs[k], e))) fail(o, e);
+        if (!(in = rs_in_open(op->inputs[k], e))) rs_cmd_fail(o, e);
         rc = rs_ratings_read_tsv(in, &rt, 1, e);
         rs_in_close(in);
     }
-    if (rc < 0) fail(o, e);
+    if (rc < 0) rs_cmd_fail(o, e);
     if (rt.n == 0) {
         rs_errf(e, RS_EDATA, "%s: no interactions in input",
                 op->ninputs > 1 ? "all inputs" : strcmp(first, "-") ? first : "(stdin)");
-        fail(o, e);
+        rs_cmd_fail(o, e);
     }
     /* The same bundle as rs-index would write, so the model holds what
      * rs-recommend needs whichever way it came. */
@@ -145,13 +139,13 @@ static void run(opts *op)
     rs_bundle b = { 0 };
     read_input(op, o, &b, &e);
     rs_csr m;
-    if (rs_csr_get(&b, &m, &e) < 0) fail(o, &e);
+    if (rs_csr_get(&b, &m, &e) < 0) rs_cmd_fail(o, &e);
     rs_csr sorted = { 0 };
     const rs_csr *seq = &m;
     if (op->time_order) {
         if (!m.times) {
             rs_errf(&e, RS_EDATA, "--order time: the input has no timestamps");
-            fail(o, &e);
+            rs_cmd_fail(o, &e);
         }
         rs_w2v_time_order(&m, &sorted);
         seq = &sorted;
@@ -166,7 +160,7 @@ static void run(opts *op)
     int rc = rs_w2v_train(seq, &op->w, &pr, &w, &e);
     rs_progress_end(&pr);
     if (op->time_order) rs_csr_free(&sorted);
-    if (rc < 0) fail(o, &e);
+    if (rc < 0) rs_cmd_fail(o, &e);
     double el = rs_now() - t1;
     if (op->verbose)
         rs_warn("trained %.3f s (%d threads, %s): vocabulary %u of %u items, %llu items x %u "
@@ -177,7 +171,7 @@ static void run(opts *op)
     double t2 = rs_now();
     if (op->export) {
         rs_block *ib = rs_bundle_need(&b, "items", RS_STR, m.cols, 1, &e);
-        if (!ib) fail(o, &e);
+        if (!ib) rs_cmd_fail(o, &e);
         const char **ids = rs_block_strs(ib);
         rc = rs_w2v_write_text(rs_out_file(o), &w, ids, &e);
         free(ids);
@@ -188,13 +182,10 @@ static void run(opts *op)
     }
     if (rc < 0) {
         if (errno == EPIPE) e.msg[0] = '\0';     /* the reader left: no words needed */
-        fail(o, &e);
+        rs_cmd_fail(o, &e);
     }
     rs_bundle_free(&b);
-    if (rs_out_close(o, &e) < 0) {
-        if (e.msg[0]) rs_die_err(&e);
-        exit(RS_EDATA);
-    }
+    rs_cmd_close(o);
     if (op->verbose) rs_warn("write %.3f s", rs_now() - t2);
 }
 
@@ -229,7 +220,7 @@ int main(int argc, char **argv)
     rs_w2v_defaults(&op.w);
     op.w.threads = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "k:j:o:z::vhV", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "k:j:o:z::vhV", longopts)) != -1) {
         switch (c) {
         case OPT_SG: op.w.sg = 1; break;
         case OPT_CBOW: op.w.sg = 0; break;
@@ -265,8 +256,7 @@ int main(int argc, char **argv)
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
-        default:    /* getopt_long has said what is wrong */
-            fprintf(stderr, "Try '%s --help' for more information.\n", rs_prog());
+        default:    /* rs_getopt has reported anything unknown */
             return RS_EUSAGE;
         }
     }
