@@ -227,7 +227,7 @@ int main(int argc, char **argv)
     while ((c = rs_getopt(argc, argv, "o:z::dvhV", longopts)) != -1) {
         switch (c) {
         case 'o': op.output = optarg; break;
-        case 'z': op.zlevel = optarg ? (int)rs_opt_int("--compress", optarg, 1, 19) : 3; break;
+        case 'z': op.zlevel = rs_opt_zlevel(optarg); break;
         case OPT_IDS_FROM: op.ids_from = optarg; break;
         case OPT_ADD_UNKNOWN: op.add_unknown = 1; break;
         case 'd': op.decode = 1; break;

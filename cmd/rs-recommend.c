@@ -167,11 +167,7 @@ static void parse(int argc, char **argv, opts *o)
         case OPT_PREFIX: o->prefix = optarg; break;
         case OPT_ITEMS: o->titles = optarg; break;
         case 'o': o->output = optarg; break;
-        case 'j': {
-            int j = (int)rs_opt_int("--jobs", optarg, 0, 1024);
-            o->threads = j ? j : rs_threads_default();
-            break;
-        }
+        case 'j': o->threads = rs_opt_jobs(optarg); break;
         case OPT_BATCH: o->rec.block = (size_t)rs_opt_int("--batch", optarg, 1, 1 << 20); break;
         case 'v': o->verbose = 1; break;
         case 'h': rs_help(usage);

@@ -481,9 +481,9 @@ int main(int argc, char **argv)
                 rs_usage_error("--negatives: '%s' is not one of uniform, popular", optarg);
             break;
         case OPT_NO_VERIFY: op.bpr.verify = 0; break;
-        case 'j': op.threads = (int)rs_opt_int("-j", optarg, 0, 1024); break;
+        case 'j': op.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
-        case 'z': op.zlevel = optarg ? (int)rs_opt_int("--compress", optarg, 1, 19) : 3; break;
+        case 'z': op.zlevel = rs_opt_zlevel(optarg); break;
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();

@@ -250,9 +250,9 @@ int main(int argc, char **argv)
                 rs_usage_error("--simd: '%s' is not one of auto, sse", optarg);
             op.w.simd = !strcmp(optarg, "sse");
             break;
-        case 'j': op.w.threads = (int)rs_opt_int("-j", optarg, 0, 1024); break;
+        case 'j': op.w.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
-        case 'z': op.zlevel = optarg ? (int)rs_opt_int("--compress", optarg, 1, 19) : 3; break;
+        case 'z': op.zlevel = rs_opt_zlevel(optarg); break;
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();

@@ -81,6 +81,17 @@ int rs_threads_default(void)
     return n < 1 ? 1 : n > 1024 ? 1024 : (int)n;
 }
 
+int rs_opt_jobs(const char *arg)
+{
+    int j = (int)rs_opt_int("--jobs", arg, 0, 1024);
+    return j ? j : rs_threads_default();
+}
+
+int rs_opt_zlevel(const char *arg)
+{
+    return arg ? (int)rs_opt_int("--compress", arg, 1, 19) : 3;
+}
+
 void rs_help(const char *text)
 {
     fputs(text, stdout);

@@ -15,8 +15,12 @@ uint64_t rs_opt_seed(const char *opt, const char *arg);
 int rs_opt_int_list(const char *opt, const char *arg, int64_t lo, int64_t hi,
                     int64_t *out, int max);
 
-/* -j N: N in 1..1024, or 0/absent for all online cores. */
+/* All online cores: what -j means when it is absent or 0. */
 int rs_threads_default(void);
+/* -j/--jobs N: 1..1024 threads, 0 for all cores; exits 2 on anything else. */
+int rs_opt_jobs(const char *arg);
+/* -z[LEVEL]/--compress[=LEVEL]: a zstd level 1..19, 3 when arg is NULL. */
+int rs_opt_zlevel(const char *arg);
 /* Fix the thread budget: our own threads and OpenBLAS's never add up to
  * more than the cores.  Call with blas_threads = 1 around code that runs
  * its own threads over BLAS calls, = n for code that calls BLAS alone. */

@@ -52,29 +52,13 @@ int rs_knn_check(const rs_knn_opts *o, rs_err *e)
     return 0;
 }
 
-/* Rows of t come out sorted by column, since m's rows are visited in order;
- * the times are left behind (the space never needs them). */
+/* rs_csr_transpose, whose rows come out sorted by column; the times are
+ * left behind (the space never needs them, and they would double the copy). */
 static void transpose(const rs_csr *m, rs_csr *t)
 {
-    memset(t, 0, sizeof *t);
-    t->rows = m->cols;
-    t->cols = m->rows;
-    t->nnz = m->nnz;
-    t->owned = 1;
-    t->indptr = rs_xcalloc((size_t)t->rows + 1, sizeof *t->indptr);
-    t->indices = rs_xmalloc((m->nnz ? m->nnz : 1) * sizeof *t->indices);
-    t->values = rs_xmalloc((m->nnz ? m->nnz : 1) * sizeof *t->values);
-    for (uint64_t p = 0; p < m->nnz; p++) t->indptr[m->indices[p] + 1]++;
-    for (uint32_t r = 0; r < t->rows; r++) t->indptr[r + 1] += t->indptr[r];
-    uint64_t *next = rs_xmalloc(((size_t)t->rows + 1) * sizeof *next);
-    memcpy(next, t->indptr, ((size_t)t->rows + 1) * sizeof *next);
-    for (uint32_t r = 0; r < m->rows; r++)
-        for (uint64_t p = m->indptr[r]; p < m->indptr[r + 1]; p++) {
-            uint64_t q = next[m->indices[p]]++;
-            t->indices[q] = r;
-            t->values[q] = m->values[p];
-        }
-    free(next);
+    rs_csr view = *m;
+    view.times = NULL;
+    rs_csr_transpose(&view, t);
 }
 
 /* Sum repeated entries, which sit side by side in a sorted row. */
