@@ -26,6 +26,8 @@ static const char usage[] =
 "      --no-header        the first line is data\n"
 "  -c, --columns LIST     user,item[,rating[,timestamp]] as header names or\n"
 "                         1-based numbers, e.g. userId,movieId or 2,1,,4\n"
+"  -j, --jobs N           threads reading a big uncompressed file (default:\n"
+"                         all cores); the output is the same for every N\n"
 "\n"
 "Filters, in this order (see rs-filter(1) for the exact SQL semantics):\n"
 "      --min-rating R     keep rows with rating >= R (before any counting)\n"
@@ -63,6 +65,7 @@ static const struct option longopts[] = {
     { "header", no_argument, NULL, OPT_HEADER },
     { "no-header", no_argument, NULL, OPT_NO_HEADER },
     { "columns", required_argument, NULL, 'c' },
+    { "jobs", required_argument, NULL, 'j' },
     { "min-rating", required_argument, NULL, OPT_MIN_RATING },
     { "max-rating", required_argument, NULL, OPT_MAX_RATING },
     { "min-item-users", required_argument, NULL, OPT_MIN_ITEM_USERS },
@@ -92,9 +95,10 @@ static void say_dialect(const char *name, const rs_dialect_info *di)
         if (di->col[r] > 0)
             len += (size_t)snprintf(cols + len, sizeof cols - len, "%s%s=%d", len ? " " : "",
                                     role[r], di->col[r]);
-    rs_warn("%s: %s, %s separated, %s, %d columns (%s): %llu rows", name,
+    rs_warn("%s: %s, %s separated, %s, %d columns (%s): %llu rows (%d thread%s)", name,
             rs_dialect_format_name(di->format), sep, di->header ? "header" : "no header",
-            di->ncols, cols, (unsigned long long)di->rows);
+            di->ncols, cols, (unsigned long long)di->rows, di->threads,
+            di->threads == 1 ? "" : "s");
 }
 
 static void say_steps(const rs_filter_report *rep)
@@ -115,16 +119,18 @@ int main(int argc, char **argv)
 {
     rs_dialect d;
     rs_dialect_init(&d);
+    d.jobs = rs_threads_default();
     rs_filter_opts fo;
     rs_filter_opts_init(&fo);
     const char *out_path = NULL;
     int verbose = 0, c;
     rs_err e = { 0 };
-    while ((c = rs_getopt(argc, argv, "f:s:c:o:vhV", longopts)) != -1) {
+    while ((c = rs_getopt(argc, argv, "f:s:c:j:o:vhV", longopts)) != -1) {
         switch (c) {
         case 'f': if (rs_dialect_set_format(&d, optarg, &e) < 0) rs_usage_error("%s", e.msg); break;
         case 's': if (rs_dialect_set_sep(&d, optarg, &e) < 0) rs_usage_error("%s", e.msg); break;
         case 'c': if (rs_dialect_set_columns(&d, optarg, &e) < 0) rs_usage_error("%s", e.msg); break;
+        case 'j': d.jobs = rs_opt_jobs(optarg); break;
         case OPT_HEADER: d.header = 1; break;
         case OPT_NO_HEADER: d.header = 0; break;
         case OPT_MIN_RATING:
@@ -202,7 +208,7 @@ int main(int argc, char **argv)
     if (rs_filter_apply(&rt, &fo, verbose ? &rep : NULL, &e) < 0) rs_cmd_fail(out, &e);
     if (verbose) say_steps(&rep);
 
-    rs_ratings_write_tsv(rs_out_file(out), &rt, NULL, rt.n);
+    rs_ratings_write_tsv(rs_out_file(out), &rt, NULL, 0);
     rs_ratings_free(&rt);
     rs_cmd_close(out);
     return 0;

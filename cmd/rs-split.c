@@ -59,12 +59,6 @@ static const struct option longopts[] = {
 
 static int is_stdout(const char *path) { return !path || strcmp(path, "-") == 0; }
 
-static void write_side(FILE *f, const rs_ratings *rt, const unsigned char *test, int side)
-{
-    for (size_t k = 0; k < rt->n; k++)
-        if (test[k] == side) rs_ratings_write_row(f, rt, k);
-}
-
 int main(int argc, char **argv)
 {
     rs_split_opts so;
@@ -126,9 +120,9 @@ int main(int argc, char **argv)
      * may open t.tsv as soon as our first byte reaches it. */
     int test_first = !is_stdout(test_path);
     rs_out *first = test_first ? test_out : train_out, *second = test_first ? train_out : test_out;
-    write_side(rs_out_file(first), &rt, test, test_first);
+    rs_ratings_write_tsv(rs_out_file(first), &rt, test, test_first);
     if (rs_out_close(first, &e) < 0) rs_cmd_fail(second, &e);
-    write_side(rs_out_file(second), &rt, test, !test_first);
+    rs_ratings_write_tsv(rs_out_file(second), &rt, test, !test_first);
     rs_cmd_close(second);
 
     if (verbose) {

@@ -4,12 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
+#include "csvpar.h"
 #include "dialect.h"
 #include "fmt.h"
 
 #define CHUNK      (1u << 20)   /* bytes handed to csv_parse at a time */
+#define PAR_SPAN   (8u << 20)   /* the least a thread of a parallel reading gets */
+/* Strict: a stray quote is an error, not a field that swallows the rest of
+ * the file.  REPALL_NL: a callback for every line end, to count lines. */
+#define CSV_OPTS   (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
 #define MAXCOL     1024         /* columns that can hold a role */
 #define SNIFF_MAX  (64u << 10)  /* bytes looked at to guess the dialect */
 #define SNIFF_RECS 32           /* records looked at to guess the dialect */
@@ -264,6 +267,7 @@ typedef struct reader {
     uint64_t row_line;          /* line the current row starts on */
     uint64_t rows;
     rs_progress *progress;
+    unsigned spans;             /* threads reading the file: progress scale */
     /* header names, while header_pending */
     char **hdr;
     size_t nhdr, hdrcap;
@@ -514,9 +518,7 @@ static void cb_row(int c, void *data)
 static int read_csv(reader *rd, rs_in *in, int sep)
 {
     struct csv_parser p;
-    /* Strict: a stray quote is an error, not a field that swallows the rest
-     * of the file.  REPALL_NL: a callback for every line end, to count lines. */
-    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL);
+    csv_init(&p, CSV_OPTS);
     csv_set_delim(&p, (unsigned char)sep);
     char *buf = rs_xmalloc(CHUNK);
     int rc = 0;
@@ -549,6 +551,108 @@ static int read_csv(reader *rd, rs_in *in, int sep)
     csv_free(&p);
     free(buf);
     return rc;
+}
+
+static void reader_start(reader *rd, rs_ratings *rt, const rs_dialect *d, const rs_dialect *dd,
+                         rs_err *e, const char *name, rs_progress *progress, size_t expect)
+{
+    memset(rd, 0, sizeof *rd);
+    rd->rt = rt;
+    rd->d = d;
+    rd->e = e;
+    rd->name = name;
+    rd->progress = progress;
+    rd->spans = 1;
+    rd->header_pending = dd->header;
+    for (int r = 0; r < RS_NROLES; r++) rd->col[r] = -1;
+    memset(rd->role_of, -1, sizeof rd->role_of);
+    /* Without a header the roles are known before the first row. */
+    if (!dd->header) resolve_positions(rd, RS_NROLES);
+    if (expect) rs_ratings_reserve(rt, rt->n + expect);
+}
+
+static void reader_free(reader *rd)
+{
+    for (size_t k = 0; k < rd->nhdr; k++) free(rd->hdr[k]);
+    free(rd->hdr);
+    rd->hdr = NULL;
+    rd->nhdr = rd->hdrcap = 0;
+}
+
+static int cb_failed(void *data) { return ((reader *)data)->failed; }
+
+static void cb_tick(void *data)
+{
+    reader *rd = data;      /* this thread's rows times the threads: an estimate */
+    if (rd->progress) rs_progress_update(rd->progress, rd->rt->n * rd->spans, 0, "rows");
+}
+
+/* A big plain file is read by d->jobs threads (csvpar.h): a first piece on
+ * this thread settles the header and the columns, then the rest is cut into
+ * spans, one per thread, each read into a table of its own by a copy of the
+ * reader; the tables are appended in file order, which keeps the ids in
+ * first-seen order, so the result is that of one thread.  Returns 1 when
+ * that worked.  Returns 0 when the file must be read sequentially instead
+ * (not such a file; a cut inside a quoted field; bad data, whose exact
+ * line the sequential reading reports), with rd's table emptied again. */
+static int read_csv_parallel(reader *rd, rs_in *in, int sep)
+{
+    int fd;
+    off_t from, to;
+    int jobs = rd->d->jobs;
+    off_t span = rd->d->span_min ? (off_t)rd->d->span_min : (off_t)PAR_SPAN;
+    if (jobs < 2 || rd->rt->n != 0 || !rs_in_region(in, &fd, &from, &to) || to - from < 2 * span)
+        return 0;
+    rs_csvpar cfg = { fd, CSV_OPTS, (unsigned char)sep, cb_field, cb_row, cb_failed, cb_tick };
+    /* The first piece: the sniffed bytes, or less when spans are small. */
+    off_t head[2] = { from, rs_csvpar_line_end(fd, from + (span < SNIFF_MAX ? span : SNIFF_MAX), to) };
+    void *self[1] = { rd };
+    int ok = head[1] > from && rs_csvpar_run(&cfg, 1, head, self, head[1] == to) == 0 &&
+             rd->ncols > 0 && !rd->header_pending;
+    off_t *cuts = rs_xcalloc((size_t)jobs + 1, sizeof *cuts);
+    int k = ok && head[1] < to ? rs_csvpar_cut(fd, head[1], to, jobs, span, cuts) : 0;
+    if (k < 0) ok = 0;
+    reader *part = rs_xcalloc((size_t)(k > 1 ? k : 1), sizeof *part);
+    rs_ratings *tab = rs_xcalloc((size_t)(k > 1 ? k : 1), sizeof *tab);
+    rs_err *err = rs_xcalloc((size_t)(k > 1 ? k : 1), sizeof *err);
+    void **ctx = rs_xcalloc((size_t)(k > 1 ? k : 1), sizeof *ctx);
+    if (ok && k > 0) {
+        double per_row = (double)(head[1] - from) / (double)(rd->lines ? rd->lines : 1);
+        ctx[0] = rd;
+        rd->spans = (unsigned)k;
+        for (int j = 1; j < k; j++) {
+            rs_ratings_init(&tab[j]);
+            rs_ratings_keep(&tab[j], rd->rt->r != NULL, rd->rt->t != NULL);
+            rs_ratings_reserve(&tab[j], (size_t)((double)(cuts[j + 1] - cuts[j]) / per_row * 1.05));
+            part[j] = *rd;
+            part[j].rt = &tab[j];
+            part[j].e = &err[j];
+            part[j].progress = NULL;
+            part[j].lines = part[j].rows = 0;
+            part[j].hdr = NULL;
+            part[j].nhdr = part[j].hdrcap = 0;
+            ctx[j] = &part[j];
+        }
+        ok = rs_csvpar_run(&cfg, k, cuts, ctx, 1) == 0;
+        for (int j = 1; j < k; j++) {
+            if (ok) {
+                rs_ratings_append(rd->rt, &tab[j]);
+                rd->rows += part[j].rows;
+                rd->lines += part[j].lines;
+            }
+            rs_ratings_free(&tab[j]);
+        }
+    }
+    free(ctx);
+    free(err);
+    free(tab);
+    free(part);
+    free(cuts);
+    if (!ok) {
+        rs_ratings_free(rd->rt);
+        rs_ratings_init(rd->rt);
+    }
+    return ok;
 }
 
 static int read_dat(reader *rd, rs_in *in)
@@ -727,15 +831,13 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
     }
     /* A plain file's size over the sniffed bytes per line says how many rows
      * are coming: reserving them at once saves the copies of doubling. */
-    struct stat st;
-    if (strcmp(name, "(stdin)") != 0 && stat(name, &st) == 0 && S_ISREG(st.st_mode) &&
-        !(strlen(name) > 4 && strcmp(name + strlen(name) - 4, ".zst") == 0)) {
+    size_t expect = 0;
+    int fd;
+    off_t from, to;
+    if (rs_in_region(in, &fd, &from, &to)) {
         size_t lines = 0;
         for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))); q++) lines++;
-        if (lines > 1) {
-            double per = (double)n / (double)lines;
-            rs_ratings_reserve(rt, rt->n + (size_t)((double)st.st_size / per * 1.05) + 1024);
-        }
+        if (lines > 1) expect = (size_t)((double)(to - from) / ((double)n / (double)lines) * 1.05) + 1024;
     }
     rs_dialect dd;
     rs_dialect_sniff((const char *)p, (size_t)n, n < (ssize_t)SNIFF_MAX, d, &dd);
@@ -744,18 +846,15 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
                        "no header line to find them in", name);
 
     reader rd;
-    memset(&rd, 0, sizeof rd);
-    rd.rt = rt;
-    rd.d = d;
-    rd.e = e;
-    rd.name = name;
-    rd.progress = progress;
-    rd.header_pending = dd.header;
-    for (int r = 0; r < RS_NROLES; r++) rd.col[r] = -1;
-    memset(rd.role_of, -1, sizeof rd.role_of);
-    /* Without a header the roles are known before the first row. */
-    if (!dd.header) resolve_positions(&rd, RS_NROLES);
-    int rc = dd.format == RS_FMT_DAT ? read_dat(&rd, in) : read_csv(&rd, in, dd.sep);
+    reader_start(&rd, rt, d, &dd, e, name, progress, expect);
+    int rc = 0;
+    if (dd.format == RS_FMT_DAT) {
+        rc = read_dat(&rd, in);
+    } else if (!read_csv_parallel(&rd, in, dd.sep)) {
+        reader_free(&rd);       /* start again: a parallel reading may have begun */
+        reader_start(&rd, rt, d, &dd, e, name, progress, expect);
+        rc = read_csv(&rd, in, dd.sep);
+    }
     if (rc == 0 && rd.rows == 0) {
         if (rd.header_seen)
             rc = rs_errf(e, RS_EDATA, "%s: line 1: header only, no data rows", name);
@@ -770,8 +869,8 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
         info->ncols = rd.ncols;
         info->rows = rd.rows;
         info->lines = rd.lines;
+        info->threads = (int)rd.spans;
     }
-    for (size_t k = 0; k < rd.nhdr; k++) free(rd.hdr[k]);
-    free(rd.hdr);
+    reader_free(&rd);
     return rc;
 }

@@ -12,6 +12,9 @@
  * parsed by libcsv in strict mode (RFC 4180 quoting: "Toy Story, The" is one
  * field); '::' cannot be a libcsv delimiter, so those lines are split here.
  *
+ * A big plain file is read by several threads (csvpar.h) when d->jobs
+ * says so; pipes and zstd streams are read by one.
+ *
  * Lines whose first field starts with '#' are comments; blank lines are
  * skipped.  Errors name the input, the line and the field:
  *   ratings.csv: line 3, field 3 (rating): not a number: 'abc' */
@@ -39,6 +42,11 @@ typedef struct rs_dialect {
     int columns_given;
     int colnum[RS_NROLES];
     char colname[RS_NROLES][RS_COLNAME_MAX + 1];
+    /* Threads for one big uncompressed CSV/TSV file (named, or on stdin
+     * redirected from a file); 0 or 1 reads with one.  The result is the
+     * same either way. */
+    int jobs;
+    size_t span_min;    /* the least bytes a thread takes on; 0 = 8 MiB */
 } rs_dialect;
 
 /* What was decided for one input (for -v). */
@@ -47,6 +55,7 @@ typedef struct rs_dialect_info {
     int col[RS_NROLES];     /* 1-based column of each role, 0 = absent */
     int ncols;              /* fields per line */
     uint64_t rows, lines;   /* data rows appended, lines read */
+    int threads;            /* threads that read it */
 } rs_dialect_info;
 
 void rs_dialect_init(rs_dialect *d);     /* everything on auto */

@@ -157,6 +157,18 @@ void rs_in_close(rs_in *in)
 }
 
 const char *rs_in_name(const rs_in *in) { return in->name; }
+
+int rs_in_region(const rs_in *in, int *fd, off_t *from, off_t *to)
+{
+    struct stat st;
+    if (in->zs || fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+    off_t cur = lseek(in->fd, 0, SEEK_CUR);
+    if (cur < 0) return 0;
+    *fd = in->fd;
+    *from = cur - (off_t)(in->end - in->pos);   /* read from the file, not yet consumed */
+    *to = st.st_size;
+    return *from >= 0 && *from <= *to;
+}
 uint64_t rs_in_lineno(const rs_in *in) { return in->lineno; }
 
 ssize_t rs_in_peek(rs_in *in, const unsigned char **p, size_t n, rs_err *e)

@@ -34,6 +34,11 @@ ssize_t rs_in_read(rs_in *in, void *buf, size_t n, rs_err *e);
 int rs_in_getline(rs_in *in, char **line, size_t *len, rs_err *e);
 /* Number of the line last returned by rs_in_getline (1-based). */
 uint64_t rs_in_lineno(const rs_in *in);
+/* When in is an uncompressed regular file (named, or stdin redirected from
+ * one): 1, with its descriptor and the file offsets of the next unread byte
+ * and of the end, so that threads can pread() parts of the rest themselves.
+ * 0 for pipes, terminals and zstd streams.  in itself is not advanced. */
+int rs_in_region(const rs_in *in, int *fd, off_t *from, off_t *to);
 /* 1 if the stream starts with the rs binary magic, 0 if not, -1 on error. */
 int rs_in_is_binary(rs_in *in, rs_err *e);
 

@@ -71,6 +71,30 @@ void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t)
     rt->n++;
 }
 
+static uint32_t *translate(rs_idmap *to, const rs_idmap *from)
+{
+    uint32_t n = rs_idmap_size(from);
+    uint32_t *map = rs_xmalloc(((size_t)n + 1) * sizeof *map);
+    for (uint32_t k = 0; k < n; k++)
+        map[k] = rs_idmap_intern(to, rs_idmap_str(from, k), rs_idmap_len(from, k));
+    return map;
+}
+
+void rs_ratings_append(rs_ratings *dst, const rs_ratings *src)
+{
+    uint32_t *um = translate(dst->users, src->users), *im = translate(dst->items, src->items);
+    rs_ratings_reserve(dst, dst->n + src->n);
+    for (size_t k = 0, at = dst->n; k < src->n; k++, at++) {
+        dst->u[at] = um[src->u[k]];
+        dst->i[at] = im[src->i[k]];
+    }
+    if (dst->r && src->r) memcpy(dst->r + dst->n, src->r, src->n * sizeof *src->r);
+    if (dst->t && src->t) memcpy(dst->t + dst->n, src->t, src->n * sizeof *src->t);
+    dst->n += src->n;
+    free(um);
+    free(im);
+}
+
 /* Ratings are nearly always short decimals ("4", "3.5", "4.0"): the value
  * (digits as an integer) / 10^decimals is one correctly rounded division of
  * exact numbers, hence bit-identical to strtod, at a fraction of its cost. */
@@ -142,17 +166,21 @@ static int read_lines(rs_in *in, rs_ratings *rt, rs_progress *prog, rs_err *e)
         if ((ln & 0xfffff) == 0) rs_progress_update(prog, ln, 0, "lines");
         if (line[0] == '#') continue;
         char *f[4];
+        size_t fl[4];
         int nf = 0;
-        char *p = line, *end = line + len;
-        for (;;) {
-            char *tab = memchr(p, '\t', (size_t)(end - p));
+        /* Fields are a few bytes long: a plain scan beats a memchr call per
+         * field, and the line ends in a NUL (rs_in_getline refuses NULs in
+         * the text). */
+        for (char *p = line;;) {
             if (nf == 4)
                 return rs_errf(e, RS_EDATA, "%s: line %llu: more than 4 fields "
                                "(expected user, item, rating, timestamp)", name, ln);
-            f[nf++] = p;
-            if (!tab) break;
-            *tab = '\0';
-            p = tab + 1;
+            char *s = p;
+            while (*p != '\t' && *p) p++;
+            f[nf] = s;
+            fl[nf++] = (size_t)(p - s);
+            if (!*p) break;
+            *p++ = '\0';
         }
         if (nf < 2)
             return rs_errf(e, RS_EDATA, "%s: line %llu: %s (expected user<TAB>item"
@@ -167,7 +195,7 @@ static int read_lines(rs_in *in, rs_ratings *rt, rs_progress *prog, rs_err *e)
                            name, ln, nf, ncols);
         }
         for (int k = 0; k < 2; k++) {
-            size_t l = strlen(f[k]);
+            size_t l = fl[k];
             if (l == 0)
                 return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): empty id",
                                name, ln, k + 1, field_name[k]);
@@ -185,7 +213,7 @@ static int read_lines(rs_in *in, rs_ratings *rt, rs_progress *prog, rs_err *e)
             return rs_errf(e, RS_EDATA, "%s: line %llu, field 4 (timestamp): %s: '%.40s'",
                            name, ln, why, f[3]);
         /* Inputs are mostly grouped by user: skip the hash for a repeat. */
-        size_t ulen = strlen(f[0]);
+        size_t ulen = fl[0];
         uint32_t u;
         if (have_last && ulen == last_len && memcmp(f[0], last_user, ulen) == 0) u = last_u;
         else {
@@ -195,7 +223,7 @@ static int read_lines(rs_in *in, rs_ratings *rt, rs_progress *prog, rs_err *e)
             last_u = u;
             have_last = 1;
         }
-        uint32_t i = rs_idmap_intern(rt->items, f[1], strlen(f[1]));
+        uint32_t i = rs_idmap_intern(rt->items, f[1], fl[1]);
         rs_ratings_add(rt, u, i, r, t);
     }
     return rc;
@@ -272,15 +300,14 @@ static char *fmt_g(char *p, double v)
     return p + snprintf(p, 32, "%.6g", v);
 }
 
-void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const size_t *idx, size_t n)
+void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value)
 {
     enum { ROOM = 2 * ID_MAX + 80 };
-    if (!idx) n = rt->n;
     /* Big outputs in blocks of 1 MiB, which stdio passes straight to write(). */
-    size_t cap = n < 4096 ? 4 * ROOM : 1u << 20;
+    size_t cap = rt->n < 4096 ? 4 * ROOM : 1u << 20;
     char *buf = rs_xmalloc(cap), *p = buf;
-    for (size_t j = 0; j < n; j++) {
-        size_t k = idx ? idx[j] : j;
+    for (size_t k = 0; k < rt->n; k++) {
+        if (sel && sel[k] != value) continue;
         size_t lu = rs_idmap_len(rt->users, rt->u[k]), li = rs_idmap_len(rt->items, rt->i[k]);
         if (lu + li > 2 * ID_MAX) {     /* ids from elsewhere may be longer */
             fwrite_unlocked(buf, 1, (size_t)(p - buf), f);

@@ -30,6 +30,9 @@ void rs_ratings_reserve(rs_ratings *rt, size_t need);
 /* Append one interaction (rating/time ignored if the table lacks them). */
 void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t);
 
+/* Append src's rows to dst, translating src's ids into dst's id maps (new
+ * ones in src's first-seen order).  Both tables keep the same columns. */
+void rs_ratings_append(rs_ratings *dst, const rs_ratings *src);
 /* Read canonical TSV, appending.  Errors name file, line and field.  Every
  * line must have the same number of columns (2, 3 or 4).  An empty input
  * is an error unless allow_empty. */
@@ -37,8 +40,8 @@ int rs_ratings_read_tsv(rs_in *in, rs_ratings *rt, int allow_empty, rs_err *e);
 /* Read canonical TSV from each path in turn (NULL/"-" = stdin). */
 int rs_ratings_read_paths(char *const *paths, int npaths, rs_ratings *rt, rs_err *e);
 
-/* Write rows (all when idx NULL, else the n rows listed in idx). */
-void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const size_t *idx, size_t n);
+/* Write the rows k with sel[k] == value, or all rows when sel is NULL. */
+void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value);
 void rs_ratings_write_row(FILE *f, const rs_ratings *rt, size_t row);
 
 /* Field parsers shared with other readers: strict, with overflow checks.

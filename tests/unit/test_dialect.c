@@ -37,6 +37,81 @@ static int fails_with(const char *text, const char *needle, rs_err *e)
     return 0;
 }
 
+/* Read text with jobs threads taking spans of at least span_min bytes. */
+static int read_jobs(const char *text, int jobs, size_t span_min, rs_ratings *rt,
+                     rs_dialect_info *info, rs_err *e)
+{
+    char path[] = "/tmp/rs-test-dialect-XXXXXX";
+    int fd = mkstemp(path);
+    if (write(fd, text, strlen(text)) < 0) return -2;
+    close(fd);
+    rs_dialect d;
+    rs_dialect_init(&d);
+    d.jobs = jobs;
+    d.span_min = span_min;
+    rs_ratings_init(rt);
+    rs_in *in = rs_in_open(path, e);
+    int rc = rs_dialect_read(in, &d, rt, info, NULL, e);
+    rs_in_close(in);
+    unlink(path);
+    return rc;
+}
+
+static int same_table(const rs_ratings *a, const rs_ratings *b)
+{
+    if (a->n != b->n || !a->r != !b->r || !a->t != !b->t) return 0;
+    if (rs_idmap_size(a->users) != rs_idmap_size(b->users) ||
+        rs_idmap_size(a->items) != rs_idmap_size(b->items))
+        return 0;
+    for (uint32_t k = 0; k < rs_idmap_size(a->users); k++)
+        if (strcmp(rs_idmap_str(a->users, k), rs_idmap_str(b->users, k))) return 0;
+    for (uint32_t k = 0; k < rs_idmap_size(a->items); k++)
+        if (strcmp(rs_idmap_str(a->items, k), rs_idmap_str(b->items, k))) return 0;
+    for (size_t k = 0; k < a->n; k++)
+        if (a->u[k] != b->u[k] || a->i[k] != b->i[k] || (a->r && a->r[k] != b->r[k]) ||
+            (a->t && a->t[k] != b->t[k]))
+            return 0;
+    return 1;
+}
+
+/* One thread and eight must give the same table (or the same error);
+ * returns the threads the eight-thread reading used, or -1. */
+static int par_same(const char *text, rs_err *e)
+{
+    rs_ratings one, many;
+    rs_dialect_info i1, i8;
+    rs_err e1 = { 0 };
+    int rc1 = read_jobs(text, 1, 64, &one, &i1, &e1);
+    int rc8 = read_jobs(text, 8, 64, &many, &i8, e);
+    /* Messages start with the temporary file's name, which differs. */
+    int ok = rc1 == rc8 && (rc1 < 0 ? strcmp(strchr(e1.msg, ':'), strchr(e->msg, ':')) == 0
+                                   : same_table(&one, &many) && i1.lines == i8.lines &&
+                                     i1.rows == i8.rows);
+    if (!ok) printf("#   rc %d/%d: '%s' / '%s'\n", rc1, rc8, rc1 ? e1.msg : "", rc8 ? e->msg : "");
+    rs_ratings_free(&one);
+    rs_ratings_free(&many);
+    return ok ? (rc8 < 0 ? 0 : i8.threads) : -1;
+}
+
+/* A CSV of n rows with string and number ids, a quoted title field and
+ * comments and blank lines here and there; eol "\n" or "\r\n". */
+static char *make_csv(int n, const char *eol, unsigned seed)
+{
+    size_t cap = (size_t)n * 80 + 256, len = 0;
+    char *s = malloc(cap);
+    rs_rng rng;
+    rs_rng_seed(&rng, seed);
+    len += (size_t)sprintf(s + len, "userId,movieId,title,rating,timestamp%s", eol);
+    for (int k = 0; k < n; k++) {
+        unsigned u = (unsigned)rs_rng_below(&rng, 50), i = (unsigned)rs_rng_below(&rng, 300);
+        if (k % 97 == 5) len += (size_t)sprintf(s + len, "# a comment, k=%d%s", k, eol);
+        if (k % 89 == 7) len += (size_t)sprintf(s + len, "%s", eol);
+        len += (size_t)sprintf(s + len, "%s%u,%u,\"Title, %u\",%u.5,%u%s", u % 2 ? "u" : "",
+                               u, i, i, (unsigned)rs_rng_below(&rng, 5), 1000000 + k, eol);
+    }
+    return s;
+}
+
 int main(void)
 {
     tap t = { 0 };
@@ -161,5 +236,49 @@ int main(void)
     OK(&t, fails_with("", "empty input", &e), "empty input");
     OK(&t, fails_with("\n\n# only a comment\n", "no data rows", &e), "only blank and comment lines");
     OK(&t, fails_with("1\n", "line 1: missing column: no field 2 (the item)", &e), "one column");
+
+    /* Parallel reading (d.jobs): the same table as one thread, ids in the
+     * same first-seen order; a cut inside a quoted field or bad data make it
+     * fall back to one thread, with the error of one thread. */
+    char *csv = make_csv(3000, "\n", 7);
+    OK(&t, par_same(csv, &e) == 8, "CSV with header, comments, blank lines: 8 threads, same table");
+    free(csv);
+    csv = make_csv(3000, "\r\n", 8);
+    OK(&t, par_same(csv, &e) == 8, "CRLF line ends: 8 threads, same table");
+    csv[strlen(csv) - 2] = '\0';
+    OK(&t, par_same(csv, &e) == 8, "no line end after the last row: same table");
+    free(csv);
+    {
+        char *tsv = malloc(3000 * 40), *p = tsv;
+        for (int k = 0; k < 3000; k++) p += sprintf(p, "%d\t%d\t%d\t%d\n", k % 71, k % 313, k % 5 + 1, k);
+        OK(&t, par_same(tsv, &e) == 8, "u.data-style TSV without header: 8 threads, same table");
+        free(tsv);
+    }
+    {
+        /* A title holding many line breaks: some cut falls inside it. */
+        char *big = make_csv(3000, "\n", 9);
+        size_t half = strlen(big) / 2;
+        while (big[half] != '\n') half++;
+        size_t nl = 4000;
+        char *q = malloc(strlen(big) + nl + 64), *p = q;
+        memcpy(p, big, half + 1);
+        p += half + 1;
+        p += sprintf(p, "7,7,\"");
+        memset(p, '\n', nl);
+        p += nl;
+        p += sprintf(p, "\",3,5\n");
+        strcpy(p, big + half + 1);
+        OK(&t, par_same(q, &e) == 1, "a cut inside a quoted field: read again by 1 thread, same table");
+        free(q);
+        free(big);
+    }
+    {
+        char *late = make_csv(3000, "\n", 10);
+        char *at = strstr(late + strlen(late) * 3 / 4, ".5,");
+        at[1] = 'x';
+        OK(&t, par_same(late, &e) == 0 && strstr(e.msg, "field 4 (rating)"),
+           "bad data late in the file: the one-thread error, line and field: %s", e.msg);
+        free(late);
+    }
     return tap_done(&t);
 }

@@ -86,5 +86,26 @@ int main(void)
     strcpy(big + 10000, "\ti\t1\n");
     OK(&t, fails_with(big, "field 1 (user): id of 10000 bytes", &e), "10000-byte id: %.60s", e.msg);
     free(big);
+
+    /* Appending a table translates its ids; new ones keep their order. */
+    {
+        rs_ratings a, c;
+        rs_ratings_init(&a);
+        rs_ratings_init(&c);
+        rs_ratings_keep(&a, 1, 1);
+        rs_ratings_keep(&c, 1, 1);
+        rs_ratings_add(&a, rs_idmap_intern(a.users, "x", 1), rs_idmap_intern(a.items, "i1", 2), 1, 10);
+        rs_ratings_add(&c, rs_idmap_intern(c.users, "y", 1), rs_idmap_intern(c.items, "i2", 2), 2, 20);
+        rs_ratings_add(&c, rs_idmap_intern(c.users, "x", 1), rs_idmap_intern(c.items, "i1", 2), 3, 30);
+        rs_ratings_append(&a, &c);
+        OK(&t, a.n == 3 && rs_idmap_size(a.users) == 2 && rs_idmap_size(a.items) == 2,
+           "append: 3 rows, 2 users, 2 items");
+        OK(&t, a.u[1] == 1 && a.i[1] == 1 && a.u[2] == 0 && a.i[2] == 0 &&
+           strcmp(rs_idmap_str(a.users, 1), "y") == 0,
+           "append: a known id maps to its old index, a new one to the next");
+        OK(&t, a.r[2] == 3 && a.t[1] == 20, "append: ratings and timestamps come along");
+        rs_ratings_free(&a);
+        rs_ratings_free(&c);
+    }
     return tap_done(&t);
 }
