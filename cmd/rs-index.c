@@ -98,16 +98,10 @@ static void report_unknown(const opts *op, const char *what, const rs_idmap *m, 
 /* Keep only the rows whose user and item --ids-from knew. */
 static void drop_unknown(rs_ratings *rt, uint32_t nu, uint32_t ni)
 {
-    size_t w = 0;
-    for (size_t k = 0; k < rt->n; k++) {
-        if (rt->u[k] >= nu || rt->i[k] >= ni) continue;
-        rt->u[w] = rt->u[k];
-        rt->i[w] = rt->i[k];
-        if (rt->r) rt->r[w] = rt->r[k];
-        if (rt->t) rt->t[w] = rt->t[k];
-        w++;
-    }
-    rt->n = w;
+    unsigned char *known = rs_xmalloc(rt->n + 1);
+    for (size_t k = 0; k < rt->n; k++) known[k] = rt->u[k] < nu && rt->i[k] < ni;
+    rs_ratings_select(rt, known);
+    free(known);
 }
 
 /* Swap the table's id maps for those of the bundle at path.  Returns the

@@ -46,20 +46,6 @@ int rs_id_cmp(const char *a, size_t na, const char *b, size_t nb)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void compact(rs_ratings *rt, const unsigned char *keep)
-{
-    size_t w = 0, n = rt->n;
-    for (size_t k = 0; k < n; k++) {
-        if (!keep[k]) continue;
-        rt->u[w] = rt->u[k];
-        rt->i[w] = rt->i[k];
-        if (rt->r) rt->r[w] = rt->r[k];
-        if (rt->t) rt->t[w] = rt->t[k];
-        w++;
-    }
-    rt->n = w;
-}
-
 static void note(rs_filter_report *rep, const rs_ratings *rt, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void note(rs_filter_report *rep, const rs_ratings *rt, const char *fmt, ...)
@@ -175,7 +161,7 @@ static size_t dedup(rs_ratings *rt, int mode, unsigned char *keep)
     if (extra)
         for (size_t k = 0; k < n; k++)
             if (extra[k]) r[k] /= (double)extra[k] + 1;
-    if (dups) compact(rt, keep);
+    if (dups) rs_ratings_select(rt, keep);
     free(extra);
     free(at);
     free(mark);
@@ -263,7 +249,7 @@ int rs_filter_apply(rs_ratings *rt, const rs_filter_opts *o, rs_filter_report *r
     if (o->rating_set) {
         for (size_t k = 0; k < rt->n; k++)
             keep[k] = rt->r[k] >= o->min_rating && rt->r[k] <= o->max_rating;
-        compact(rt, keep);
+        rs_ratings_select(rt, keep);
         if (o->min_rating > -HUGE_VAL && o->max_rating < HUGE_VAL)
             note(rep, rt, "--min-rating %g --max-rating %g", o->min_rating, o->max_rating);
         else if (o->min_rating > -HUGE_VAL)
@@ -282,7 +268,7 @@ int rs_filter_apply(rs_ratings *rt, const rs_filter_opts *o, rs_filter_report *r
         count_rows(rt, uc, ic);
         if (item_f) {
             for (size_t k = 0; k < rt->n; k++) keep[k] = ic[rt->i[k]] >= o->min_item_users;
-            compact(rt, keep);
+            rs_ratings_select(rt, keep);
             note(rep, rt, "--min-item-users %llu", (unsigned long long)o->min_item_users);
         }
         if (user_f) {
@@ -290,7 +276,7 @@ int rs_filter_apply(rs_ratings *rt, const rs_filter_opts *o, rs_filter_report *r
                 uint32_t c = uc[rt->u[k]];
                 keep[k] = c >= o->min_user_items && c <= o->max_user_items;
             }
-            compact(rt, keep);
+            rs_ratings_select(rt, keep);
             if (o->max_user_items == UINT64_MAX)
                 note(rep, rt, "--min-user-items %llu", (unsigned long long)o->min_user_items);
             else
@@ -317,7 +303,7 @@ int rs_filter_apply(rs_ratings *rt, const rs_filter_opts *o, rs_filter_report *r
             size_t before = rt->n;
             for (size_t k = 0; k < rt->n; k++)
                 keep[k] = uc[rt->u[k]] >= o->core && ic[rt->i[k]] >= o->core;
-            compact(rt, keep);
+            rs_ratings_select(rt, keep);
             if (rt->n == before) break;
         }
         if (rep) rep->core_passes = passes;

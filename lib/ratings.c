@@ -71,6 +71,20 @@ void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t)
     rt->n++;
 }
 
+void rs_ratings_select(rs_ratings *rt, const unsigned char *keep)
+{
+    size_t w = 0, n = rt->n;
+    for (size_t k = 0; k < n; k++) {
+        if (!keep[k]) continue;
+        rt->u[w] = rt->u[k];
+        rt->i[w] = rt->i[k];
+        if (rt->r) rt->r[w] = rt->r[k];
+        if (rt->t) rt->t[w] = rt->t[k];
+        w++;
+    }
+    rt->n = w;
+}
+
 static uint32_t *translate(rs_idmap *to, const rs_idmap *from)
 {
     uint32_t n = rs_idmap_size(from);

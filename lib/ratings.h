@@ -30,6 +30,8 @@ void rs_ratings_reserve(rs_ratings *rt, size_t need);
 /* Append one interaction (rating/time ignored if the table lacks them). */
 void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t);
 
+/* Keep only the rows k with keep[k] != 0, in their order. */
+void rs_ratings_select(rs_ratings *rt, const unsigned char *keep);
 /* Append src's rows to dst, translating src's ids into dst's id maps (new
  * ones in src's first-seen order).  Both tables keep the same columns. */
 void rs_ratings_append(rs_ratings *dst, const rs_ratings *src);
