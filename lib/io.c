@@ -240,6 +240,7 @@ int rs_in_is_binary(rs_in *in, rs_err *e)
 struct rs_out {
     FILE *f;
     char *path, *tmp;
+    int direct;     /* path is not a regular file: written in place, closed by us */
 };
 
 rs_out *rs_out_open(const char *path, int binary, rs_err *e)
@@ -258,6 +259,25 @@ rs_out *rs_out_open(const char *path, int binary, rs_err *e)
         return o;
     }
     o->path = rs_xstrdup(path);
+    /* A device or FIFO (-o /dev/null, -o /dev/stderr, a named pipe) is
+     * written in place: renaming a temporary file over it would replace
+     * the device with a plain file. */
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        int fd = S_ISDIR(st.st_mode) ? -1 : open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || (binary && isatty(fd))) {
+            if (fd < 0) rs_errf(e, RS_EDATA, "%s: cannot write: %s", path,
+                                S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
+            else rs_errf(e, RS_EUSAGE, "%s: refusing to write binary data to a terminal", path);
+            if (fd >= 0) close(fd);
+            free(o->path); free(o);
+            return NULL;
+        }
+        o->f = fdopen(fd, "w");
+        o->direct = 1;
+        setvbuf(o->f, NULL, _IOFBF, 1u << 20);
+        return o;
+    }
     size_t n = strlen(path);
     o->tmp = rs_xmalloc(n + 16);
     memcpy(o->tmp, path, n);
@@ -287,9 +307,11 @@ int rs_out_close(rs_out *o, rs_err *e)
         else rs_errf(e, RS_EDATA, "%s: write error: %s", name, strerror(errno));
         rc = -1;
     }
-    if (o->tmp) {
+    if (o->tmp || o->direct) {
         if (fclose(o->f) != 0 && rc == 0)
             rc = rs_errf(e, RS_EDATA, "%s: write error: %s", name, strerror(errno));
+    }
+    if (o->tmp) {
         if (rc == 0 && rename(o->tmp, o->path) != 0)
             rc = rs_errf(e, RS_EDATA, "%s: cannot rename into place: %s", name, strerror(errno));
         if (rc != 0) unlink(o->tmp);
@@ -302,6 +324,7 @@ void rs_out_abort(rs_out *o)
 {
     if (!o) return;
     if (o->tmp) { fclose(o->f); unlink(o->tmp); }
+    else if (o->direct) fclose(o->f);
     else fflush(o->f);
     free(o->tmp); free(o->path); free(o);
 }

@@ -7,7 +7,8 @@
  *
  * rs_out writes stdout or -o FILE.  A named file is written to a temporary
  * file beside it and renamed only by a successful rs_out_close, so a failed
- * run never leaves half a file under the real name.  Binary output to a
+ * run never leaves half a file under the real name.  A path that is a
+ * device or FIFO (/dev/null, a named pipe) is written in place instead.  Binary output to a
  * terminal is refused. */
 #ifndef RS_IO_H
 #define RS_IO_H
