@@ -52,13 +52,13 @@ static const char usage[] =
 "      --seed S           seed of the random test matrix, or of the initial\n"
 "                         factors and the sampling (default 42)\n"
 "\n"
-"-a funk (defaults: Surprise's):\n"
+"-a funk (defaults: Surprise's, but for --init-std):\n"
 "      --epochs N         passes over the ratings (default 20)\n"
 "      --lr X             learning rate of the factors (default 0.005)\n"
 "      --reg X            L2 weight of the factors (default 0.02)\n"
 "      --lr-bias X        learning rate of the biases (default: --lr)\n"
 "      --reg-bias X       L2 weight of the biases (default: --reg)\n"
-"      --init-std X       initial factors ~ N(0, X^2) (default 0.1)\n"
+"      --init-std X       initial factors ~ N(0, X^2) (default 0.05)\n"
 "      --range LO,HI      clamp predicted ratings to LO..HI (the model keeps it)\n"
 "      --validate FILE    after each epoch print the RMSE on the training\n"
 "                         ratings and on FILE's (canonical TSV with ratings)\n"
@@ -71,13 +71,14 @@ static const char usage[] =
 "                         implicit does; cholesky: exact solve (default cg)\n"
 "      --cg-steps N       conjugate gradient steps per row (default 3)\n"
 "\n"
-"-a bpr (defaults: implicit's):\n"
+"-a bpr (defaults: implicit's, but for --ns-exponent):\n"
 "      --iterations N     passes of nnz samples each (default 100)\n"
 "      --lr X             learning rate (default 0.01)\n"
 "      --reg X            L2 weight (default 0.01)\n"
-"      --negatives NAME   popular: negatives drawn in proportion to their\n"
-"                         popularity, as implicit does (default); uniform:\n"
-"                         drawn from all items alike\n"
+"      --ns-exponent X    negatives drawn in proportion to count^X, count an\n"
+"                         item's training entries (default 0.75; 1 is\n"
+"                         implicit's sampler, 0 uniform over all items)\n"
+"      --negatives NAME   popular (--ns-exponent 1) or uniform (0)\n"
 "      --no-verify        keep negatives the user has (implicit's\n"
 "                         verify_negative_samples=False)\n"
 "\n"
@@ -110,7 +111,7 @@ static const char usage[] =
 enum { OPT_CENTER = 256, OPT_BLOCK, OPT_TOL, OPT_POWER, OPT_SEED,
        OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
        OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
-       OPT_NO_VERIFY, OPT_END };
+       OPT_NS_EXP, OPT_NO_VERIFY, OPT_END };
 
 /* Options that only some algorithms take (a bit per algos[] entry, in its
  * order); -a NAME refuses the others. */
@@ -133,6 +134,7 @@ static const struct only { int opt; const char *name; int algos; } only[] = {
     { OPT_SOLVER, "--solver", A_ALS },
     { OPT_CG_STEPS, "--cg-steps", A_ALS },
     { OPT_NEGATIVES, "--negatives", A_BPR },
+    { OPT_NS_EXP, "--ns-exponent", A_BPR },
     { OPT_NO_VERIFY, "--no-verify", A_BPR },
 };
 
@@ -430,6 +432,7 @@ int main(int argc, char **argv)
         { "solver", required_argument, NULL, OPT_SOLVER },
         { "cg-steps", required_argument, NULL, OPT_CG_STEPS },
         { "negatives", required_argument, NULL, OPT_NEGATIVES },
+        { "ns-exponent", required_argument, NULL, OPT_NS_EXP },
         { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
         { "jobs", required_argument, NULL, 'j' },
         { "output", required_argument, NULL, 'o' },
@@ -477,9 +480,11 @@ int main(int argc, char **argv)
             break;
         case OPT_CG_STEPS: op.als.cg_steps = (int)rs_opt_int("--cg-steps", optarg, 1, 1000); break;
         case OPT_NEGATIVES:
-            if ((op.bpr.negatives = rs_bpr_negatives_parse(optarg)) < 0)
-                rs_usage_error("--negatives: '%s' is not one of uniform, popular", optarg);
+            if (!strcmp(optarg, "popular")) op.bpr.ns_exponent = 1;
+            else if (!strcmp(optarg, "uniform")) op.bpr.ns_exponent = 0;
+            else rs_usage_error("--negatives: '%s' is not one of uniform, popular", optarg);
             break;
+        case OPT_NS_EXP: op.bpr.ns_exponent = rs_opt_double("--ns-exponent", optarg, -100, 100); break;
         case OPT_NO_VERIFY: op.bpr.verify = 0; break;
         case 'j': op.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;

@@ -1,4 +1,5 @@
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ static const char *const model_keys[] = {
     "model", "k", "center", "seed", "block", "tol", "power", "global_bias", "range",
     "sim", "weight", "binary", "bm25_k1", "bm25_b", "score",
     "epochs", "iterations", "lr", "lr_bias", "reg", "reg_bias", "init_std", "alpha",
-    "solver", "cg_steps", "negatives", "verify_negatives",
+    "solver", "cg_steps", "negatives", "ns_exponent", "verify_negatives",
 };
 
 static int is_model_key(const char *entry)
@@ -158,4 +159,55 @@ int rs_mf_parallel(int n, void (*fn)(void *ctx, int t), void *ctx, rs_err *e)
     free(th);
     free(w);
     return rc;
+}
+
+/* Walker's alias method (Vose's construction) over weights w[0..n). */
+static void alias_table(const double *w, uint32_t n, rs_mf_alias *t)
+{
+    double total = 0;
+    for (uint32_t i = 0; i < n; i++) total += w[i];
+    double *prob = rs_xmalloc(((size_t)n + 1) * sizeof *prob);
+    uint32_t *small = rs_xmalloc(((size_t)n + 1) * sizeof *small);
+    uint32_t *large = rs_xmalloc(((size_t)n + 1) * sizeof *large);
+    size_t ns = 0, nl = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        prob[i] = w[i] * n / total;
+        t[i].alias = i;
+        if (prob[i] < 1) small[ns++] = i;
+        else large[nl++] = i;
+    }
+    while (ns && nl) {
+        uint32_t s = small[--ns], l = large[--nl];
+        t[s].alias = l;
+        prob[l] -= 1 - prob[s];
+        if (prob[l] < 1) small[ns++] = l;
+        else large[nl++] = l;
+    }
+    /* What is left is 1 up to rounding. */
+    while (nl) prob[large[--nl]] = 1;
+    while (ns) prob[small[--ns]] = 1;
+    for (uint32_t i = 0; i < n; i++) t[i].p = (float)prob[i];
+    free(prob);
+    free(small);
+    free(large);
+}
+
+rs_mf_alias *rs_mf_noise(const rs_csr *a, double exponent)
+{
+    if (exponent == 0 || a->nnz == 0 || a->cols == 0) return NULL;
+    double *w = rs_xcalloc((size_t)a->cols + 1, sizeof *w);
+    for (uint64_t x = 0; x < a->nnz; x++) w[a->indices[x]] += 1;
+    if (exponent != 1) {
+        /* In logarithms, scaled by the largest weight: count^exponent
+         * overflows for large exponents, either way round. */
+        double top = -HUGE_VAL;
+        for (uint32_t i = 0; i < a->cols; i++)
+            if (w[i] > 0 && exponent * log(w[i]) > top) top = exponent * log(w[i]);
+        for (uint32_t i = 0; i < a->cols; i++)
+            w[i] = w[i] > 0 ? exp(exponent * log(w[i]) - top) : 0;
+    }
+    rs_mf_alias *t = rs_xmalloc(((size_t)a->cols + 1) * sizeof *t);
+    alias_table(w, a->cols, t);
+    free(w);
+    return t;
 }

@@ -46,6 +46,27 @@ void rs_mf_meta_u64(rs_bundle *b, const char *key, uint64_t v);
  * when a thread cannot be started. */
 int rs_mf_parallel(int n, void (*fn)(void *ctx, int t), void *ctx, rs_err *e);
 
+/* Negative sampling (BPR's training and fold-in): item i drawn with
+ * probability proportional to count_i^exponent, count_i its training
+ * entries (items without any are never drawn), by Walker's alias method:
+ * one draw is one 64-bit random number and one table entry. */
+typedef struct rs_mf_alias { float p; uint32_t alias; } rs_mf_alias;
+
+/* The table (cols entries) for a's columns, or NULL when exponent is 0:
+ * then the negatives are uniform over all a->cols items (as before there
+ * was an exponent), or when a has no entries. */
+rs_mf_alias *rs_mf_noise(const rs_csr *a, double exponent);
+
+/* The item for the random number x. */
+static inline uint32_t rs_mf_alias_draw(const rs_mf_alias *t, uint32_t n, uint64_t x)
+{
+    uint32_t col = (uint32_t)(((unsigned __int128)x * n) >> 64);
+    /* The low bits, which the column hardly depends on, make the coin. */
+    float coin = (float)(x & 0xffffffu) * 0x1.0p-24f;
+    rs_mf_alias a = t[col];
+    return coin < a.p ? col : a.alias;
+}
+
 /* The hot loops work on 8 floats at a time, as two 4-float vectors of
  * GCC's vector extension, so they vectorize at -O2 on any x86-64 with a
  * fixed operation order. */

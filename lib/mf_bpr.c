@@ -14,10 +14,6 @@
 #define RING 8                 /* a power of two > AHEAD */
 #define CHUNK 32                /* users per grab from the shared counter */
 
-/* Walker's alias table: column i keeps itself with probability p, else
- * gives its alias; one entry per item, both halves in one load. */
-typedef struct alias { float p; uint32_t alias; } alias;
-
 typedef struct bpr {
     const rs_bpr_opts *o;
     const uint64_t *indptr;
@@ -28,7 +24,7 @@ typedef struct bpr {
     float *U, *V, *bi;          /* users x stride, items x stride, items */
     size_t stride;
     int k;
-    const struct alias *alias;  /* popular negatives, else NULL */
+    const rs_mf_alias *noise;   /* the negatives' distribution, or NULL: uniform */
     atomic_size_t next;
     _Atomic uint64_t correct, skipped, used;
 } bpr;
@@ -40,22 +36,10 @@ void rs_bpr_defaults(rs_bpr_opts *o)
     o->iterations = RS_BPR_ITERATIONS;
     o->lr = RS_BPR_LR;
     o->reg = RS_BPR_REG;
-    o->negatives = RS_BPR_POPULAR;
+    o->ns_exponent = RS_BPR_NS_EXPONENT;
     o->verify = 1;
     o->seed = 42;
     o->threads = 1;
-}
-
-int rs_bpr_negatives_parse(const char *s)
-{
-    if (!strcmp(s, "uniform")) return RS_BPR_UNIFORM;
-    if (!strcmp(s, "popular")) return RS_BPR_POPULAR;
-    return -1;
-}
-
-const char *rs_bpr_negatives_name(int negatives)
-{
-    return negatives == RS_BPR_POPULAR ? "popular" : "uniform";
 }
 
 static inline void prefetch_row(const float *row, size_t bytes)
@@ -112,13 +96,8 @@ static inline void update(float *restrict pu, float *restrict qi, float *restric
 
 static inline uint32_t negative(const bpr *B, rs_rng *rng)
 {
-    if (!B->alias) return (uint32_t)rs_rng_below(rng, B->items);
-    uint64_t x = rs_rng_u64(rng);
-    uint32_t col = (uint32_t)(((unsigned __int128)x * B->items) >> 64);
-    /* The low bits, which the column hardly depends on, make the coin. */
-    float coin = (float)(x & 0xffffffu) * 0x1.0p-24f;
-    alias a = B->alias[col];
-    return coin < a.p ? col : a.alias;
+    if (!B->noise) return (uint32_t)rs_rng_below(rng, B->items);
+    return rs_mf_alias_draw(B->noise, B->items, rs_rng_u64(rng));
 }
 
 typedef struct sample { uint32_t i, j; } sample;
@@ -178,37 +157,6 @@ static void worker(void *arg, int t)
     (void)t;
 }
 
-/* Walker's alias method (Vose's construction) over weights w[0..n). */
-static void alias_table(const uint64_t *w, uint32_t n, alias *t)
-{
-    double total = 0;
-    for (uint32_t i = 0; i < n; i++) total += (double)w[i];
-    double *prob = rs_xmalloc(((size_t)n + 1) * sizeof *prob);
-    uint32_t *small = rs_xmalloc(((size_t)n + 1) * sizeof *small);
-    uint32_t *large = rs_xmalloc(((size_t)n + 1) * sizeof *large);
-    size_t ns = 0, nl = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        prob[i] = (double)w[i] * n / total;
-        t[i].alias = i;
-        if (prob[i] < 1) small[ns++] = i;
-        else large[nl++] = i;
-    }
-    while (ns && nl) {
-        uint32_t s = small[--ns], l = large[--nl];
-        t[s].alias = l;
-        prob[l] -= 1 - prob[s];
-        if (prob[l] < 1) small[ns++] = l;
-        else large[nl++] = l;
-    }
-    /* What is left is 1 up to rounding. */
-    while (nl) prob[large[--nl]] = 1;
-    while (ns) prob[small[--ns]] = 1;
-    for (uint32_t i = 0; i < n; i++) t[i].p = (float)prob[i];
-    free(prob);
-    free(small);
-    free(large);
-}
-
 /* Rows already sorted by column (rs-index keeps the input order, and
  * MovieLens files come sorted) need no sorted copy. */
 static int rows_sorted(const rs_csr *a)
@@ -224,8 +172,8 @@ static int check(const rs_csr *a, const rs_bpr_opts *o, rs_err *e)
     if (o->iterations < 0) return rs_errf(e, RS_EUSAGE, "--iterations must be >= 0");
     if (!(o->lr > 0) || !isfinite(o->lr)) return rs_errf(e, RS_EUSAGE, "--lr must be > 0");
     if (!(o->reg >= 0) || !isfinite(o->reg)) return rs_errf(e, RS_EUSAGE, "--reg must be >= 0");
-    if (o->negatives != RS_BPR_UNIFORM && o->negatives != RS_BPR_POPULAR)
-        return rs_errf(e, RS_EUSAGE, "--negatives must be uniform or popular");
+    if (!isfinite(o->ns_exponent) || fabs(o->ns_exponent) > 100)
+        return rs_errf(e, RS_EUSAGE, "--ns-exponent must be in -100..100");
     if (o->threads < 1) return rs_errf(e, RS_EUSAGE, "threads must be >= 1");
     return rs_mf_check(a, o->k, e);
 }
@@ -273,12 +221,8 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         float v = (float)((rs_rng_double(&rng) - 0.5) / k);
         bi[i] = icount[i] ? v : 0;
     }
-    alias *table = NULL;
-    if (o->negatives == RS_BPR_POPULAR) {
-        table = rs_xmalloc(((size_t)a->cols + 1) * sizeof *table);
-        alias_table(icount, a->cols, table);
-    }
     free(icount);
+    rs_mf_alias *noise = rs_mf_noise(a, o->ns_exponent);
 
     rs_csr copy = { 0 };
     const rs_csr *sorted = a;
@@ -292,7 +236,7 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     for (uint32_t u = 0; u < a->rows; u++) perm[u] = u;
     bpr B = { .o = o, .indptr = sorted->indptr, .indices = sorted->indices, .users = a->rows,
               .items = a->cols, .perm = perm, .U = U, .V = V, .bi = bi, .stride = stride,
-              .k = k, .alias = table };
+              .k = k, .noise = noise };
     int rc = 0;
     for (int it = 1; it <= o->iterations && rc == 0; it++) {
         double t0 = rs_now();
@@ -311,7 +255,7 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");
     }
     free(perm);
-    free(table);
+    free(noise);
     if (sorted == &copy) rs_csr_free(&copy);
     if (rc == 0) {
         rs_mf_alloc(m, a->rows, a->cols, k, 0, 1);
@@ -335,6 +279,6 @@ void rs_bpr_put(rs_mf *m, const rs_bpr_opts *o, rs_bundle *b)
     rs_mf_meta_double(b, "reg", o->reg);
     rs_mf_meta_u64(b, "iterations", (uint64_t)o->iterations);
     rs_mf_meta_u64(b, "seed", o->seed);
-    rs_meta_set(b, "negatives", rs_bpr_negatives_name(o->negatives));
+    rs_mf_meta_double(b, "ns_exponent", o->ns_exponent);
     rs_meta_set(b, "verify_negatives", o->verify ? "1" : "0");
 }

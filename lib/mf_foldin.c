@@ -17,7 +17,8 @@ struct rs_foldin {
     double g;
     double reg, reg_bias, alpha, lr;
     uint64_t iterations, seed;
-    int popular, verify;
+    int verify;
+    rs_mf_alias *noise;     /* bpr: the negatives' distribution, or NULL */
     double *gram;           /* als: Q'Q + reg I, k x k */
 };
 
@@ -64,10 +65,13 @@ int rs_foldin_open(const rs_bundle *b, const rs_csr *train, const float *Q, cons
     if (rc == 0 && kind == FOLD_ALS) rc = meta_double(b, "alpha", &f->alpha, e);
     if (rc == 0 && kind == FOLD_BPR) {
         const char *neg = rs_meta_get(b, "negatives"), *ver = rs_meta_get(b, "verify_negatives");
+        double x = neg && !strcmp(neg, "popular");  /* models from before ns_exponent */
         rc = meta_double(b, "lr", &f->lr, e);
         if (rc == 0) rc = meta_u64(b, "iterations", &f->iterations, e);
         if (rc == 0) rc = meta_u64(b, "seed", &f->seed, e);
-        f->popular = neg && !strcmp(neg, "popular");
+        if (rc == 0 && rs_meta_get(b, "ns_exponent")) rc = meta_double(b, "ns_exponent", &x, e);
+        if (rc == 0 && !(fabs(x) <= 100)) rc = rs_errf(e, RS_EDATA, "model: bad ns_exponent");
+        if (rc == 0) f->noise = rs_mf_noise(train, x);
         f->verify = !ver || strcmp(ver, "0") != 0;
     }
     if (rc == 0 && kind == FOLD_ALS) {
@@ -93,6 +97,7 @@ void rs_foldin_close(rs_foldin *f)
 {
     if (!f) return;
     free(f->gram);
+    free(f->noise);
     free(f);
 }
 
@@ -176,7 +181,7 @@ static void fold_bpr(const rs_foldin *f, const uint32_t *items, size_t n, float 
     uint64_t steps = f->iterations * (uint64_t)n;
     for (uint64_t s = 0; s < steps; s++) {
         uint32_t i = mine[rs_rng_below(&rng, n)], j;
-        if (f->popular && f->train->nnz) j = f->train->indices[rs_rng_below(&rng, f->train->nnz)];
+        if (f->noise) j = rs_mf_alias_draw(f->noise, nitems, rs_rng_u64(&rng));
         else j = (uint32_t)rs_rng_below(&rng, nitems);
         if (i == j || (f->verify && bsearch(&j, mine, n, sizeof *mine, cmp_u32))) continue;
         const float *qi = f->Q + (size_t)i * k, *qj = f->Q + (size_t)j * k;

@@ -12,6 +12,16 @@
  * N(0, init_std^2), but those of users and items without ratings at 0
  * (they never change, so those predict with their biases alone).
  *
+ * The default init_std is 0.05, not Surprise's 0.1: the steps hardly
+ * shrink the factors of a user or item with few ratings, so what they
+ * start with stays in her predictions as noise, and a smaller start
+ * helps.  Rating-level 5-fold RMSE, -k 100 --epochs 20 --lr 0.005
+ * --reg 0.02, mean of 3 splits x 4 seeds: ml-100k 0.9359 at 0.1 (what
+ * Surprise's own loop gives), 0.9270 at 0.05; ml-latest-small 0.874 and
+ * 0.865.  (Order of the steps, by contrast, does not matter: a fresh
+ * order of all ratings each epoch, or Surprise's fixed user-by-user
+ * order, give the same 0.936 at 0.1.)
+ *
  * Order of the steps: Surprise walks the ratings user by user, in a fixed
  * order (that of its shuffled input).  Here each user's ratings are
  * shuffled once, and the order of the users is reshuffled every epoch; a
@@ -56,11 +66,12 @@ typedef struct rs_funk_opts {
     size_t vn;
 } rs_funk_opts;
 
-/* Surprise's defaults: k 100 there, 50 here like every rs-svd model. */
+/* Surprise's defaults, but for k (100 there, 50 here like every rs-svd
+ * model) and init_std (0.1 there, see above). */
 #define RS_FUNK_EPOCHS 20
 #define RS_FUNK_LR 0.005
 #define RS_FUNK_REG 0.02
-#define RS_FUNK_INIT_STD 0.1
+#define RS_FUNK_INIT_STD 0.05
 
 void rs_funk_defaults(rs_funk_opts *o);
 /* Fit on a's ratings (values; duplicates are separate ratings).  Bad

@@ -3,10 +3,13 @@
 # absent or under RS_TEST_QUICK=1), one fold each, against bounds a little
 # looser than the measured figures (see man/rs-svd.1):
 #  - FunkSVD, fold 1 of the rating-level 5-fold: RMSE with Surprise's
-#    defaults (0.941 measured; Surprise's published 5-fold mean is 0.934)
-#    and with the tuned setting (0.913 measured);
+#    defaults (0.931 measured, 5-fold mean 0.927; Surprise's published
+#    5-fold mean is 0.934; 0.941 on this fold with Surprise's --init-std
+#    0.1) and with the tuned setting (0.910 measured, 5-fold mean 0.907);
 #  - ALS and BPR on ratings >= 4, last 5 held out: NDCG@10 at `implicit`'s
-#    settings (implicit 0.7.2 measured 0.106/0.109 for ALS, 0.090 for BPR).
+#    settings (implicit 0.7.2 measured 0.106/0.109 for ALS, 0.090 for BPR);
+#    BPR with the default negatives 0.099 measured (16 seeds: 0.095 to
+#    0.099), with implicit's (--ns-exponent 1) 0.088.
 top=${RS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 PATH=${RS_BIN:-$top/build/bin}:$PATH
 data=$top/../shared/data/ml-100k/u.data.zst
@@ -27,9 +30,9 @@ rmse() {    # rs-svd options: the fold's RMSE
     rs-eval --predictions pred.tsv -t test.tsv | awk -F'\t' 'NR == 2 { print $3 }'
 }
 r=$(rmse -k 100 --epochs 20 --lr 0.005 --reg 0.02)
-below "$r" 0.95; ok $? "FunkSVD, Surprise's defaults: fold 1 RMSE $r <= 0.95"
+below "$r" 0.94; ok $? "FunkSVD, Surprise's defaults: fold 1 RMSE $r <= 0.94"
 r=$(rmse -k 100 --epochs 80 --lr 0.005 --reg 0.1)
-below "$r" 0.925; ok $? "FunkSVD, --reg 0.1 --epochs 80: fold 1 RMSE $r <= 0.925"
+below "$r" 0.918; ok $? "FunkSVD, --reg 0.1 --epochs 80: fold 1 RMSE $r <= 0.918"
 
 rs-filter --min-rating 4 --binary "$data" | rs-split --last 5 -t itest.tsv | rs-index > itrain.rsm
 ndcg() {    # rs-svd options: NDCG@10
@@ -41,6 +44,8 @@ below 0.106 "$v"; ok $? "ALS k=64 reg 0.01: NDCG@10 $v >= 0.106 (implicit 0.7.2)
 v=$(ndcg -a als -k 64 --iterations 15 --alpha 1 --reg 1)
 below 0.109 "$v"; ok $? "ALS k=64 reg 1: NDCG@10 $v >= 0.109 (implicit 0.7.2)"
 v=$(ndcg -a bpr -k 64 --iterations 100 -j 1)
-below 0.085 "$v"; ok $? "BPR k=64, 100 iterations: NDCG@10 $v >= 0.085 (implicit 0.7.2: 0.090)"
+below 0.093 "$v"; ok $? "BPR k=64, 100 iterations: NDCG@10 $v >= 0.093 (implicit 0.7.2: 0.090)"
+v=$(ndcg -a bpr -k 64 --iterations 100 -j 1 --ns-exponent 1)
+below 0.085 "$v"; ok $? "BPR with implicit's negatives: NDCG@10 $v >= 0.085 (implicit 0.7.2: 0.090)"
 echo "1..$n"
 [ "$fail" = 0 ]

@@ -2,6 +2,7 @@
  * against a closed form computed here, determinism, and the fold-in of
  * each model through the scorer. */
 #include <lapacke.h>
+#include <math.h>
 #include <stdint.h>
 #include "csr.h"
 #include "fmt.h"
@@ -345,7 +346,7 @@ static void test_bpr(tap *t)
     }
     auc /= m.rows;
     OK(t, auc > 0.85, "BPR ranks users' items above the others (training AUC %.3f)", auc);
-    o.negatives = RS_BPR_UNIFORM;
+    o.ns_exponent = 0;
     o.verify = 0;
     OK(t, rs_bpr_fit(&m, &o, &b, &e) == 0 && !same_floats(a.P, b.P, (size_t)m.rows * 8),
        "uniform negatives, no verify: another model");
@@ -441,9 +442,56 @@ static void test_foldin(tap *t)
     rs_csr_free(&m);
 }
 
+/* The negatives' distribution: item i has i + 1 entries (item 4 none), so
+ * the draws of count^X follow (i + 1)^X and item 4 never comes. */
+static void test_noise(tap *t)
+{
+    const uint32_t cols = 6;
+    double a[8 * 6];
+    int mask[8 * 6];
+    for (uint32_t u = 0; u < 8; u++)
+        for (uint32_t i = 0; i < cols; i++) {
+            a[u * cols + i] = 1;
+            mask[u * cols + i] = i != 4 && u <= i;
+        }
+    rs_csr m;
+    from_dense(&m, 8, cols, a, mask);
+    OK(t, rs_mf_noise(&m, 0) == NULL, "exponent 0: no table (uniform over all items)");
+    const double xs[] = { 1, 0.75, -1 };
+    for (size_t c = 0; c < 3; c++) {
+        rs_mf_alias *tab = rs_mf_noise(&m, xs[c]);
+        rs_rng rng;
+        rs_rng_seed(&rng, 3);
+        const int draws = 600000;
+        int hits[6] = { 0 };
+        for (int d = 0; d < draws; d++) hits[rs_mf_alias_draw(tab, cols, rs_rng_u64(&rng))]++;
+        double total = 0, worst = 0;
+        for (uint32_t i = 0; i < cols; i++) total += i == 4 ? 0 : pow(i + 1, xs[c]);
+        for (uint32_t i = 0; i < cols; i++) {
+            double want = (i == 4 ? 0 : pow(i + 1, xs[c])) / total;
+            double err = fabs((double)hits[i] / draws - want);
+            worst = err > worst ? err : worst;
+        }
+        OK(t, hits[4] == 0 && worst < 0.003, "exponent %g: draws follow count^X (worst error %.4f)",
+           xs[c], worst);
+        free(tab);
+    }
+    /* An extreme exponent: the most popular item takes all but (5/6)^100
+     * of the draws. */
+    rs_mf_alias *tab = rs_mf_noise(&m, 100);
+    rs_rng rng;
+    rs_rng_seed(&rng, 4);
+    int top = 0;
+    for (int d = 0; d < 1000; d++) top += rs_mf_alias_draw(tab, cols, rs_rng_u64(&rng)) == 5;
+    OK(t, top >= 999, "exponent 100: the most popular item (%d of 1000)", top);
+    free(tab);
+    rs_csr_free(&m);
+}
+
 int main(void)
 {
     tap t = { 0 };
+    test_noise(&t);
     test_funk_rank1(&t);
     test_als_row(&t);
     test_als_long_row(&t);
