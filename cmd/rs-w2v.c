@@ -33,6 +33,8 @@ static const char usage[] =
 "  -k, --vector-size D    dimensions of the vectors (default 100)\n"
 "      --window W         items on each side of the centre, before the\n"
 "                         random shrinking (default 5)\n"
+"      --shrink-windows 0|1  1: shrink each window by a random 0..W-1\n"
+"                         (default), 0: use whole windows\n"
 "      --min-count C      ignore items seen fewer than C times (default 5)\n"
 "      --negative K       negative samples per prediction (default 5)\n"
 "      --ns-exponent X    noise distribution: count^X (default 0.75; may be\n"
@@ -72,7 +74,7 @@ static const char usage[] =
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
 enum { OPT_SG = 256, OPT_CBOW, OPT_WINDOW, OPT_MIN_COUNT, OPT_NEGATIVE, OPT_NS_EXP, OPT_SAMPLE,
-       OPT_ALPHA, OPT_MIN_ALPHA, OPT_EPOCHS, OPT_CBOW_MEAN, OPT_SEED, OPT_ORDER, OPT_EXPORT,
+       OPT_ALPHA, OPT_MIN_ALPHA, OPT_EPOCHS, OPT_CBOW_MEAN, OPT_SHRINK, OPT_SEED, OPT_ORDER, OPT_EXPORT,
        OPT_SIMD };
 
 typedef struct opts {
@@ -204,6 +206,7 @@ int main(int argc, char **argv)
         { "min-alpha", required_argument, NULL, OPT_MIN_ALPHA },
         { "epochs", required_argument, NULL, OPT_EPOCHS },
         { "cbow-mean", required_argument, NULL, OPT_CBOW_MEAN },
+        { "shrink-windows", required_argument, NULL, OPT_SHRINK },
         { "seed", required_argument, NULL, OPT_SEED },
         { "order", required_argument, NULL, OPT_ORDER },
         { "export", required_argument, NULL, OPT_EXPORT },
@@ -234,6 +237,9 @@ int main(int argc, char **argv)
         case OPT_MIN_ALPHA: op.w.min_alpha = rs_opt_double("--min-alpha", optarg, 0, 10); break;
         case OPT_EPOCHS: op.w.epochs = (uint32_t)rs_opt_int("--epochs", optarg, 1, 1000000); break;
         case OPT_CBOW_MEAN: op.w.cbow_mean = (int)rs_opt_int("--cbow-mean", optarg, 0, 1); break;
+        case OPT_SHRINK:
+            op.w.shrink_windows = (int)rs_opt_int("--shrink-windows", optarg, 0, 1);
+            break;
         case OPT_SEED: op.w.seed = rs_opt_seed("--seed", optarg); break;
         case OPT_ORDER:
             if (strcmp(optarg, "input") && strcmp(optarg, "time"))

@@ -59,6 +59,7 @@ void rs_w2v_defaults(rs_w2v_opts *o)
     o->alpha = 0.025;
     o->min_alpha = 0.0001;
     o->cbow_mean = 1;
+    o->shrink_windows = 1;
     o->seed = 1;
     o->threads = 1;
 }
@@ -170,6 +171,7 @@ AI void predict(const train *t, const float *l1, uint32_t center, const uint32_t
 
 AI uint32_t shrink(const train *t, rs_rng *r)
 {
+    if (!t->o->shrink_windows) return 0;
     return (uint32_t)(((rs_rng_u64(r) >> 32) * t->o->window) >> 32);
 }
 
@@ -603,6 +605,7 @@ void rs_w2v_put(rs_w2v *m, const rs_w2v_opts *o, const char *order, rs_bundle *b
     meta_num(b, "min_alpha", o->min_alpha);
     meta_num(b, "epochs", o->epochs);
     rs_meta_set(b, "cbow_mean", o->cbow_mean ? "1" : "0");
+    rs_meta_set(b, "shrink_windows", o->shrink_windows ? "1" : "0");
     char buf[32];
     snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->seed);
     rs_meta_set(b, "seed", buf);

@@ -12,7 +12,9 @@
  *                 before windows are taken; sample 0 keeps everything.
  *   windows       for each position a b uniform in 0..window-1 shrinks the
  *                 window to window - b items on each side (word2vec.c's
- *                 reduced windows).
+ *                 reduced windows), unless shrink_windows is 0 (gensim's
+ *                 shrink_windows=False: every window is whole, and no
+ *                 random number is drawn for it).
  *   noise         negatives are drawn with probability proportional to
  *                 c^ns_exponent over the vocabulary (any exponent: a
  *                 negative one favours rare items); a draw equal to the
@@ -58,6 +60,7 @@ typedef struct rs_w2v_opts {
     double alpha, min_alpha;
     int sg;                 /* 1 skip-gram, 0 CBOW */
     int cbow_mean;          /* 1 mean, 0 sum (also how rs-recommend combines) */
+    int shrink_windows;     /* 1: reduced windows (default), 0: whole windows */
     uint64_t seed;
     int threads;            /* >= 1 */
     int simd;               /* 0: best the CPU has; 1: the baseline SSE path */

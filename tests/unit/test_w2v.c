@@ -133,8 +133,19 @@ static void test_training(tap *t)
     rs_w2v_free(&a);
     /* CBOW by sum takes big steps: gensim needs a small alpha for it too
      * (on this corpus it gets 0.01 at 0.025 and 0.12 at 0.005). */
-    o.cbow_mean = 0;
+    /* Whole windows (shrink_windows 0): other vectors, still clusters. */
     o.sample = 0;
+    rs_w2v whole = { 0 };
+    OK(t, rs_w2v_train(&m, &o, NULL, &a, &e) == 0, "cbow, shrunk windows");
+    o.shrink_windows = 0;
+    int wrc = rs_w2v_train(&m, &o, NULL, &whole, &e);
+    double wsep = wrc == 0 ? separation(&whole, k) : 0;
+    OK(t, wrc == 0 && !same(&a, &whole) && wsep > 0.3,
+       "whole windows: other vectors, clusters apart (%.3f)", wsep);
+    o.shrink_windows = 1;
+    rs_w2v_free(&a);
+    rs_w2v_free(&whole);
+    o.cbow_mean = 0;
     o.alpha = 0.005;
     OK(t, rs_w2v_train(&m, &o, NULL, &a, &e) == 0, "cbow by sum");
     OK(t, separation(&a, k) > 0.06, "clusters apart (%.3f)", separation(&a, k));
