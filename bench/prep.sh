@@ -7,17 +7,34 @@ here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 args="--min-rating 4 --min-item-users 5 --min-user-items 10"
 t() { /usr/bin/time -f "%e %M" -o "$work/time" "$@"; read -r s kb < "$work/time"; }
+# This kind of machine has slow spells of seconds: the pipes are timed
+# three times and pandas twice, and each side keeps its best.
+best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'; }
 
 t sh -c "'$bin/rs-filter' $args '$data' > '$work/f.tsv'"; filt=$s; filt_mb=$((kb / 1024))
 t sh -c "'$bin/rs-split' --last 5 -t '$work/test.tsv' < '$work/f.tsv' > '$work/train.tsv'"; split=$s; split_mb=$((kb / 1024))
 t sh -c "'$bin/rs-index' < '$work/train.tsv' > '$work/train.rs'"; index=$s; index_mb=$((kb / 1024))
-t sh -c "'$bin/rs-filter' $args '$data' | '$bin/rs-split' --last 5 -t '$work/test2.tsv' > '$work/train2.tsv'"; pipe2=$s
-t sh -c "'$bin/rs-filter' $args '$data' | '$bin/rs-split' --last 5 -t '$work/test2.tsv' | '$bin/rs-index' > '$work/train2.rs'"; pipe=$s
+pipe2= pipe=
+for run in 1 2 3; do
+    t sh -c "'$bin/rs-filter' $args '$data' | '$bin/rs-split' --last 5 -t '$work/test2.tsv' > '$work/train2.tsv'"
+    pipe2=$(best "$s" "$pipe2")
+    t sh -c "'$bin/rs-filter' $args '$data' | '$bin/rs-split' --last 5 -t '$work/test2.tsv' | '$bin/rs-index' > '$work/train2.rs'"
+    pipe=$(best "$s" "$pipe")
+done
 echo "rs-filter $filt s (peak ${filt_mb} MB), rs-split $split s (${split_mb} MB), rs-index $index s (${index_mb} MB)"
 echo "rs as one pipe: filter | split $pipe2 s; filter | split | index $pipe s"
 echo "rows: train $(wc -l < "$work/train.tsv"), test $(wc -l < "$work/test.tsv")"
 if /usr/bin/python3 -c 'import pandas' 2>/dev/null; then
-    t /usr/bin/python3 "$here/peers/prep_pandas.py" "$data" 4 5 10 5 > "$work/pd"
+    for run in 1 2; do
+        t /usr/bin/python3 "$here/peers/prep_pandas.py" "$data" 4 5 10 5 > "$work/pd$run"
+    done
+    # The run whose read + filter + split was faster.
+    sum() { awk '/^(read|filter|split)\t/ { s += $2 } END { print s }' "$1"; }
+    if awk -v a="$(sum "$work/pd1")" -v b="$(sum "$work/pd2")" 'BEGIN { exit !(a < b) }'; then
+        mv "$work/pd1" "$work/pd"
+    else
+        mv "$work/pd2" "$work/pd"
+    fi
     pd_mb=$((kb / 1024))
     cat "$work/pd" | sed 's/^/pandas: /'
     awk -v f="$filt" -v s="$split" -v i="$index" -v p="$pipe" -v p2="$pipe2" '
