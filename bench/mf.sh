@@ -60,9 +60,13 @@ awk -v cores="$cores" 'NR == FNR { wall = $1; cpu = $2; next }
 run funk "$bin/rs-svd" -a funk -k 40 --epochs 120 ratings.rsm
 awk -v cores="$cores" '{ printf "FunkSVD k=40, 120 epochs: command %.1f s wall (%.2f s/epoch), %.1f CPU s (%.1f s on %d cores of our own) (target < 180 s; LensKit: 1185 s on ML-20M)\n", $1, $1 / 120, $2, $2 / cores, cores }' funk.time
 
-run bpr "$bin/rs-svd" -a bpr -k 64 --iterations 6 -v ratings.rsm
-# The first iteration's CPU seconds include the setup: left out.
-awk -v nnz="$nnz" -v cores="$cores" 'NR == FNR { next }
-     / iteration [0-9]+: / '"$times"' / iteration [0-9]+: / { if (++n > 1) { ws += w; cs += c; m++ } }
-     END { printf "BPR k=64: %.1f million samples per CPU second, %.1f million samples/s per core by wall time (iterations 2-%d, %.2f s each) (target >= 10)\n",
-               nnz * m / cs / 1e6, nnz * m / ws / cores / 1e6, n, ws / m }' bpr.time bpr.log
+# BPR on all cores, then on one, to show what the threads add (each takes
+# its own block of items; see lib/mf_bpr.h).
+for j in "$cores" 1; do
+    run bpr "$bin/rs-svd" -a bpr -k 64 --iterations 6 -j "$j" -v ratings.rsm
+    # The first iteration's CPU seconds include the setup: left out.
+    awk -v nnz="$nnz" -v j="$j" 'NR == FNR { next }
+         / iteration [0-9]+: / '"$times"' / iteration [0-9]+: / { if (++n > 1) { ws += w; cs += c; m++ } }
+         END { printf "BPR k=64, -j %d: %.1f million samples per CPU second, %.1f million samples/s per thread by wall time (iterations 2-%d, %.2f s each) (target >= 10 per core)\n",
+                   j, nnz * m / cs / 1e6, nnz * m / ws / j / 1e6, n, ws / m }' bpr.time bpr.log
+done

@@ -192,10 +192,13 @@ static void alias_table(const double *w, uint32_t n, rs_mf_alias *t)
     free(large);
 }
 
-rs_mf_alias *rs_mf_noise(const rs_csr *a, double exponent)
+double *rs_mf_noise_weights(const rs_csr *a, double exponent)
 {
-    if (exponent == 0 || a->nnz == 0 || a->cols == 0) return NULL;
     double *w = rs_xcalloc((size_t)a->cols + 1, sizeof *w);
+    if (exponent == 0) {
+        for (uint32_t i = 0; i < a->cols; i++) w[i] = 1;
+        return w;
+    }
     for (uint64_t x = 0; x < a->nnz; x++) w[a->indices[x]] += 1;
     if (exponent != 1) {
         /* In logarithms, scaled by the largest weight: count^exponent
@@ -206,8 +209,21 @@ rs_mf_alias *rs_mf_noise(const rs_csr *a, double exponent)
         for (uint32_t i = 0; i < a->cols; i++)
             w[i] = w[i] > 0 ? exp(exponent * log(w[i]) - top) : 0;
     }
-    rs_mf_alias *t = rs_xmalloc(((size_t)a->cols + 1) * sizeof *t);
-    alias_table(w, a->cols, t);
+    return w;
+}
+
+rs_mf_alias *rs_mf_alias_new(const double *w, uint32_t n)
+{
+    rs_mf_alias *t = rs_xmalloc(((size_t)n + 1) * sizeof *t);
+    alias_table(w, n, t);
+    return t;
+}
+
+rs_mf_alias *rs_mf_noise(const rs_csr *a, double exponent)
+{
+    if (exponent == 0 || a->nnz == 0 || a->cols == 0) return NULL;
+    double *w = rs_mf_noise_weights(a, exponent);
+    rs_mf_alias *t = rs_mf_alias_new(w, a->cols);
     free(w);
     return t;
 }

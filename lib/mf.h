@@ -57,6 +57,12 @@ typedef struct rs_mf_alias { float p; uint32_t alias; } rs_mf_alias;
  * was an exponent), or when a has no entries. */
 rs_mf_alias *rs_mf_noise(const rs_csr *a, double exponent);
 
+/* The weights behind it: count_i^exponent (scaled), or 1 for every item
+ * when exponent is 0 (a->cols + 1 entries, to free). */
+double *rs_mf_noise_weights(const rs_csr *a, double exponent);
+/* An alias table for the weights w[0..n) (not all 0). */
+rs_mf_alias *rs_mf_alias_new(const double *w, uint32_t n);
+
 /* The item for the random number x. */
 static inline uint32_t rs_mf_alias_draw(const rs_mf_alias *t, uint32_t n, uint64_t x)
 {

@@ -21,10 +21,16 @@ typedef struct bpr {
     uint32_t users, items;
     const uint32_t *perm;       /* this iteration's order of the users */
     uint64_t iteration;
-    float *U, *V, *bi;          /* users x stride, items x stride, items */
-    size_t stride;
+    float *U, *V;               /* users x ustride; items x vstride, bias at [k] */
+    size_t ustride, vstride;
     int k;
     const rs_mf_alias *noise;   /* the negatives' distribution, or NULL: uniform */
+    /* Threads > 1: this iteration's item block of each item, each block's
+     * items and noise, and the sub-epoch being run (see strata_worker). */
+    const unsigned char *block;
+    const struct stratum *stratum;
+    int strata, sub;
+    uint32_t maxrow;            /* longest user row */
     atomic_size_t next;
     _Atomic uint64_t correct, skipped, used;
 } bpr;
@@ -102,59 +108,121 @@ static inline uint32_t negative(const bpr *B, rs_rng *rng)
 
 typedef struct sample { uint32_t i, j; } sample;
 
+/* One block of items: its members and the noise over them. */
+typedef struct stratum { uint32_t *items, n; rs_mf_alias *noise; } stratum;
+
+typedef struct tally { uint64_t correct, skipped, used; } tally;
+
+/* One sample (u, i, j): skipped or one SGD step. */
+static inline void step(const bpr *B, const uint32_t *row, uint64_t n, float *pu, sample d,
+                        tally *c)
+{
+    const int k = B->k;
+    const float lr = (float)B->o->lr, reg = (float)B->o->reg;
+    uint32_t i = d.i, j = d.j;
+    if (i == j || (B->o->verify && has(row, n, j))) {
+        c->skipped++;
+        return;
+    }
+    float *qi = B->V + (size_t)i * B->vstride, *qj = B->V + (size_t)j * B->vstride;
+    float z = 1.0f / (1.0f + expf(diff_dot(pu, qi, qj, k) + (qi[k] - qj[k])));
+    c->correct += z < 0.5f;
+    c->used++;
+    update(pu, qi, qj, k, z, lr, reg);
+    qi[k] += lr * (z - reg * qi[k]);
+    qj[k] += lr * (-z - reg * qj[k]);
+}
+
+static void add_tally(bpr *B, const tally *c)
+{
+    atomic_fetch_add(&B->correct, c->correct);
+    atomic_fetch_add(&B->skipped, c->skipped);
+    atomic_fetch_add(&B->used, c->used);
+}
+
+/* One thread: every user, in chunks of the random order, each with
+ * samples from all her entries and the whole catalogue. */
 static void worker(void *arg, int t)
 {
     bpr *B = arg;
-    const rs_bpr_opts *o = B->o;
-    const int k = B->k, verify = o->verify;
-    const float lr = (float)o->lr, reg = (float)o->reg;
-    const size_t rowbytes = (size_t)k * sizeof(float);
-    float *bi = B->bi;
-    uint64_t correct = 0, skipped = 0, used = 0;
+    const size_t rowbytes = ((size_t)B->k + 1) * sizeof(float);   /* with the bias */
+    tally c = { 0, 0, 0 };
     sample ring[RING];
     for (;;) {
         size_t c0 = atomic_fetch_add(&B->next, CHUNK);
         if (c0 >= B->users) break;
         size_t c1 = c0 + CHUNK < B->users ? c0 + CHUNK : B->users;
-        /* A stream per chunk of the order: the samples do not depend on
-         * which thread takes the chunk, or on how many threads there are. */
+        /* A stream per chunk of the order. */
         rs_rng rng;
-        rs_rng_seed2(&rng, o->seed, (B->iteration << 32) + c0 / CHUNK);
-        for (size_t c = c0; c < c1; c++) {
-            uint32_t u = B->perm[c];
+        rs_rng_seed2(&rng, B->o->seed, (B->iteration << 32) + c0 / CHUNK);
+        for (size_t u_at = c0; u_at < c1; u_at++) {
+            uint32_t u = B->perm[u_at];
             uint64_t lo = B->indptr[u], n = B->indptr[u + 1] - lo;
             const uint32_t *row = B->indices + lo;
-            float *pu = B->U + (size_t)u * B->stride;
+            float *pu = B->U + (size_t)u * B->ustride;
             for (int64_t s = -AHEAD; s < (int64_t)n; s++) {
                 int64_t ahead = s + AHEAD;
                 if (ahead < (int64_t)n) {
                     sample *d = &ring[ahead & (RING - 1)];
                     d->i = row[rs_rng_below(&rng, n)];
                     d->j = negative(B, &rng);
-                    prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
-                    prefetch_row(B->V + (size_t)d->j * B->stride, rowbytes);
+                    prefetch_row(B->V + (size_t)d->i * B->vstride, rowbytes);
+                    prefetch_row(B->V + (size_t)d->j * B->vstride, rowbytes);
                 }
-                if (s < 0) continue;
-                const sample *d = &ring[s & (RING - 1)];
-                uint32_t i = d->i, j = d->j;
-                if (i == j || (verify && has(row, n, j))) {
-                    skipped++;
-                    continue;
-                }
-                float *qi = B->V + (size_t)i * B->stride, *qj = B->V + (size_t)j * B->stride;
-                float z = 1.0f / (1.0f + expf(diff_dot(pu, qi, qj, k) + (bi[i] - bi[j])));
-                correct += z < 0.5f;
-                used++;
-                update(pu, qi, qj, k, z, lr, reg);
-                bi[i] += lr * (z - reg * bi[i]);
-                bi[j] += lr * (-z - reg * bi[j]);
+                if (s >= 0) step(B, row, n, pu, ring[s & (RING - 1)], &c);
             }
         }
     }
-    atomic_fetch_add(&B->correct, correct);
-    atomic_fetch_add(&B->skipped, skipped);
-    atomic_fetch_add(&B->used, used);
+    add_tally(B, &c);
     (void)t;
+}
+
+/* Threads > 1 (stratified, as DSGD does for matrix factorization): the
+ * items are dealt at random into T blocks each iteration, the users of the
+ * random order cut into T blocks, and the iteration runs in T sub-epochs;
+ * in sub-epoch s thread t takes user block t with item block (t + s) mod T:
+ * each of her entries in that block is a sample, her positive drawn from
+ * them and her negative from the noise within the block.  No two threads
+ * ever write the same user or item row (Hogwild's threads, writing the
+ * same popular items, passed cache lines back and forth and ran slower on
+ * two cores than one on ML-20M), and over an iteration every entry is
+ * sampled once on average, as with one thread.  A pair (i, j) is only
+ * ever drawn within a block, but the blocks are new each iteration.  The
+ * result depends on the thread count, not on timing. */
+static void strata_worker(void *arg, int t)
+{
+    bpr *B = arg;
+    const int T = B->strata;
+    const unsigned char b = (unsigned char)((t + B->sub) % T);
+    const stratum *st = &B->stratum[b];
+    const size_t rowbytes = ((size_t)B->k + 1) * sizeof(float);   /* with the bias */
+    size_t u0 = (size_t)B->users * (size_t)t / (size_t)T, u1 = (size_t)B->users * (size_t)(t + 1) / (size_t)T;
+    uint32_t *mine = rs_xmalloc(((size_t)B->maxrow + 1) * sizeof *mine);
+    tally c = { 0, 0, 0 };
+    sample ring[RING];
+    rs_rng rng;
+    rs_rng_seed2(&rng, B->o->seed, (B->iteration << 32) + (uint64_t)B->sub * (uint64_t)T + (uint64_t)t);
+    for (size_t u_at = u0; u_at < u1; u_at++) {
+        uint32_t u = B->perm[u_at];
+        uint64_t lo = B->indptr[u], n = B->indptr[u + 1] - lo, m = 0;
+        const uint32_t *row = B->indices + lo;
+        for (uint64_t x = 0; x < n; x++)
+            if (B->block[row[x]] == b) mine[m++] = row[x];
+        float *pu = B->U + (size_t)u * B->ustride;
+        for (int64_t s = -AHEAD; s < (int64_t)m; s++) {
+            int64_t ahead = s + AHEAD;
+            if (ahead < (int64_t)m) {
+                sample *d = &ring[ahead & (RING - 1)];
+                d->i = mine[rs_rng_below(&rng, m)];
+                d->j = st->items[rs_mf_alias_draw(st->noise, st->n, rs_rng_u64(&rng))];
+                prefetch_row(B->V + (size_t)d->i * B->vstride, rowbytes);
+                prefetch_row(B->V + (size_t)d->j * B->vstride, rowbytes);
+            }
+            if (s >= 0) step(B, row, n, pu, ring[s & (RING - 1)], &c);
+        }
+    }
+    free(mine);
+    add_tally(B, &c);
 }
 
 /* Rows already sorted by column (rs-index keeps the input order, and
@@ -188,14 +256,16 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
 {
     if (check(a, o, e) < 0) return -1;
     const int k = o->k;
-    /* Rows of whole cache lines: a row costs as few line fills as it can. */
-    size_t stride = ((size_t)k + 15) / 16 * 16;
-    float *U = falloc((size_t)a->rows * stride), *V = falloc((size_t)a->cols * stride);
-    float *bi = falloc(a->cols);
-    if (!U || !V || !bi) {
+    /* Rows of whole cache lines: a row costs as few line fills as it can.
+     * An item's bias sits in its row (column k), which its updates touch
+     * anyway: in an array of its own, the biases of items that different
+     * threads update shared cache lines, and that cost more than the rest
+     * of a step on two cores. */
+    size_t ustride = ((size_t)k + 15) / 16 * 16, vstride = ((size_t)k + 1 + 15) / 16 * 16;
+    float *U = falloc((size_t)a->rows * ustride), *V = falloc((size_t)a->cols * vstride);
+    if (!U || !V) {
         free(U);
         free(V);
-        free(bi);
         return rs_errf(e, RS_EDATA, "out of memory for %u x %d factors", a->rows + a->cols, k);
     }
     rs_rng rng;
@@ -203,23 +273,26 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     uint64_t *icount = rs_xcalloc((size_t)a->cols + 1, sizeof *icount);
     for (uint64_t x = 0; x < a->nnz; x++) icount[a->indices[x]]++;
     /* As `implicit`: uniform in [-0.5, 0.5) / k, 0 for users and items
-     * without interactions; the users' bias column is 1 (implicit). */
+     * without interactions; the users' bias column is 1 (implicit).  The
+     * draws are ustride per row (the padding's too) and one per item bias,
+     * so a seed gives the factors it always gave. */
     for (uint32_t u = 0; u < a->rows; u++) {
-        float *row = U + (size_t)u * stride;
+        float *row = U + (size_t)u * ustride;
         int empty = a->indptr[u] == a->indptr[u + 1];
-        for (size_t f = 0; f < stride; f++) {
+        for (size_t f = 0; f < ustride; f++) {
             float v = (float)((rs_rng_double(&rng) - 0.5) / k);
             row[f] = f < (size_t)k && !empty ? v : 0;
         }
     }
     for (uint32_t i = 0; i < a->cols; i++) {
-        float *row = V + (size_t)i * stride;
-        for (size_t f = 0; f < stride; f++) {
+        float *row = V + (size_t)i * vstride;
+        memset(row, 0, vstride * sizeof *row);
+        for (size_t f = 0; f < ustride; f++) {
             float v = (float)((rs_rng_double(&rng) - 0.5) / k);
-            row[f] = f < (size_t)k && icount[i] ? v : 0;
+            if (f < (size_t)k && icount[i]) row[f] = v;
         }
         float v = (float)((rs_rng_double(&rng) - 0.5) / k);
-        bi[i] = icount[i] ? v : 0;
+        row[k] = icount[i] ? v : 0;
     }
     free(icount);
     rs_mf_alias *noise = rs_mf_noise(a, o->ns_exponent);
@@ -234,9 +307,21 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     }
     uint32_t *perm = rs_xmalloc(((size_t)a->rows + 1) * sizeof *perm);
     for (uint32_t u = 0; u < a->rows; u++) perm[u] = u;
+    /* More threads than blocks can tell apart, or than users, gain nothing. */
+    int strata = o->threads < 256 ? o->threads : 255;
+    if ((uint32_t)strata > a->rows) strata = (int)a->rows;
+    if ((uint32_t)strata > a->cols) strata = (int)a->cols;
+    unsigned char *block = strata > 1 ? rs_xmalloc((size_t)a->cols + 1) : NULL;
+    stratum *sts = strata > 1 ? rs_xcalloc((size_t)strata, sizeof *sts) : NULL;
+    double *weight = strata > 1 ? rs_mf_noise_weights(a, o->ns_exponent) : NULL;
+    double *bw = strata > 1 ? rs_xmalloc(((size_t)a->cols + 1) * sizeof *bw) : NULL;
+    uint32_t maxrow = 0;
+    for (uint32_t u = 0; u < a->rows; u++)
+        if (a->indptr[u + 1] - a->indptr[u] > maxrow) maxrow = (uint32_t)(a->indptr[u + 1] - a->indptr[u]);
     bpr B = { .o = o, .indptr = sorted->indptr, .indices = sorted->indices, .users = a->rows,
-              .items = a->cols, .perm = perm, .U = U, .V = V, .bi = bi, .stride = stride,
-              .k = k, .noise = noise };
+              .items = a->cols, .perm = perm, .U = U, .V = V, .ustride = ustride, .vstride = vstride,
+              .k = k, .noise = noise, .block = block, .stratum = sts, .strata = strata,
+              .maxrow = maxrow };
     int rc = 0;
     for (int it = 1; it <= o->iterations && rc == 0; it++) {
         double t0 = rs_now();
@@ -246,7 +331,31 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         atomic_store(&B.correct, 0);
         atomic_store(&B.skipped, 0);
         atomic_store(&B.used, 0);
-        rc = rs_mf_parallel(o->threads, worker, &B, e);
+        if (strata > 1) {
+            for (int b = 0; b < strata; b++) {
+                free(sts[b].items);
+                free(sts[b].noise);
+                sts[b].n = 0;
+            }
+            for (uint32_t i = 0; i < a->cols; i++) {
+                block[i] = (unsigned char)rs_rng_below(&rng, (uint64_t)strata);
+                sts[block[i]].n++;
+            }
+            for (int b = 0; b < strata; b++) {
+                sts[b].items = rs_xmalloc(((size_t)sts[b].n + 1) * sizeof *sts[b].items);
+                uint32_t n = 0;
+                for (uint32_t i = 0; i < a->cols; i++)
+                    if (block[i] == b) {
+                        bw[n] = weight[i];
+                        sts[b].items[n++] = i;
+                    }
+                sts[b].noise = rs_mf_alias_new(bw, n);
+            }
+            for (B.sub = 0; B.sub < strata && rc == 0; B.sub++)
+                rc = rs_mf_parallel(strata, strata_worker, &B, e);
+        } else {
+            rc = rs_mf_parallel(1, worker, &B, e);
+        }
         if (rc == 0 && o->iteration_done) {
             uint64_t used = atomic_load(&B.used);
             o->iteration_done(o->ctx, it, used ? (double)atomic_load(&B.correct) / (double)used : NAN,
@@ -255,20 +364,28 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");
     }
     free(perm);
+    free(block);
+    for (int b = 0; sts && b < strata; b++) {
+        free(sts[b].items);
+        free(sts[b].noise);
+    }
+    free(sts);
+    free(weight);
+    free(bw);
     free(noise);
     if (sorted == &copy) rs_csr_free(&copy);
     if (rc == 0) {
         rs_mf_alloc(m, a->rows, a->cols, k, 0, 1);
         for (uint32_t u = 0; u < a->rows; u++)
-            memcpy(m->P + (size_t)u * k, U + (size_t)u * stride, (size_t)k * sizeof(float));
-        for (uint32_t i = 0; i < a->cols; i++)
-            memcpy(m->Q + (size_t)i * k, V + (size_t)i * stride, (size_t)k * sizeof(float));
-        memcpy(m->bi, bi, (size_t)a->cols * sizeof *bi);
+            memcpy(m->P + (size_t)u * k, U + (size_t)u * ustride, (size_t)k * sizeof(float));
+        for (uint32_t i = 0; i < a->cols; i++) {
+            memcpy(m->Q + (size_t)i * k, V + (size_t)i * vstride, (size_t)k * sizeof(float));
+            m->bi[i] = V[(size_t)i * vstride + k];
+        }
         m->g = 0;
     }
     free(U);
     free(V);
-    free(bi);
     return rc;
 }
 
