@@ -21,14 +21,15 @@ typedef struct bpr {
     uint32_t users, items;
     const uint32_t *perm;       /* this iteration's order of the users */
     uint64_t iteration;
-    float *U, *V;               /* users x ustride; items x vstride, bias at [k] */
-    size_t ustride, vstride;
+    float *U, *V, *bi;          /* users x stride, items x stride, items */
+    size_t stride;
     int k;
     const rs_mf_alias *noise;   /* the negatives' distribution, or NULL: uniform */
     /* Threads > 1: this iteration's item block of each item, each block's
      * items and noise, and the sub-epoch being run (see strata_worker). */
     const unsigned char *block;
     const struct stratum *stratum;
+    const uint32_t *local;      /* each item's place in its block */
     int strata, sub;
     uint32_t maxrow;            /* longest user row */
     atomic_size_t next;
@@ -106,10 +107,13 @@ static inline uint32_t negative(const bpr *B, rs_rng *rng)
     return rs_mf_alias_draw(B->noise, B->items, rs_rng_u64(rng));
 }
 
-typedef struct sample { uint32_t i, j; } sample;
+/* A sample and where the biases of its items are. */
+typedef struct sample { uint32_t i, j; float *bi, *bj; } sample;
 
-/* One block of items: its members and the noise over them. */
-typedef struct stratum { uint32_t *items, n; rs_mf_alias *noise; } stratum;
+/* One block of items: its members, their biases while the iteration runs
+ * (a thread's biases on cache lines of their own), and the noise over
+ * them. */
+typedef struct stratum { uint32_t *items, n; float *bias; rs_mf_alias *noise; } stratum;
 
 typedef struct tally { uint64_t correct, skipped, used; } tally;
 
@@ -124,13 +128,14 @@ static inline void step(const bpr *B, const uint32_t *row, uint64_t n, float *pu
         c->skipped++;
         return;
     }
-    float *qi = B->V + (size_t)i * B->vstride, *qj = B->V + (size_t)j * B->vstride;
-    float z = 1.0f / (1.0f + expf(diff_dot(pu, qi, qj, k) + (qi[k] - qj[k])));
+    float *qi = B->V + (size_t)i * B->stride, *qj = B->V + (size_t)j * B->stride;
+    float *bi = d.bi, *bj = d.bj;
+    float z = 1.0f / (1.0f + expf(diff_dot(pu, qi, qj, k) + (*bi - *bj)));
     c->correct += z < 0.5f;
     c->used++;
     update(pu, qi, qj, k, z, lr, reg);
-    qi[k] += lr * (z - reg * qi[k]);
-    qj[k] += lr * (-z - reg * qj[k]);
+    *bi += lr * (z - reg * *bi);
+    *bj += lr * (-z - reg * *bj);
 }
 
 static void add_tally(bpr *B, const tally *c)
@@ -145,7 +150,7 @@ static void add_tally(bpr *B, const tally *c)
 static void worker(void *arg, int t)
 {
     bpr *B = arg;
-    const size_t rowbytes = ((size_t)B->k + 1) * sizeof(float);   /* with the bias */
+    const size_t rowbytes = (size_t)B->k * sizeof(float);
     tally c = { 0, 0, 0 };
     sample ring[RING];
     for (;;) {
@@ -159,15 +164,17 @@ static void worker(void *arg, int t)
             uint32_t u = B->perm[u_at];
             uint64_t lo = B->indptr[u], n = B->indptr[u + 1] - lo;
             const uint32_t *row = B->indices + lo;
-            float *pu = B->U + (size_t)u * B->ustride;
+            float *pu = B->U + (size_t)u * B->stride;
             for (int64_t s = -AHEAD; s < (int64_t)n; s++) {
                 int64_t ahead = s + AHEAD;
                 if (ahead < (int64_t)n) {
                     sample *d = &ring[ahead & (RING - 1)];
                     d->i = row[rs_rng_below(&rng, n)];
                     d->j = negative(B, &rng);
-                    prefetch_row(B->V + (size_t)d->i * B->vstride, rowbytes);
-                    prefetch_row(B->V + (size_t)d->j * B->vstride, rowbytes);
+                    d->bi = B->bi + d->i;
+                    d->bj = B->bi + d->j;
+                    prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
+                    prefetch_row(B->V + (size_t)d->j * B->stride, rowbytes);
                 }
                 if (s >= 0) step(B, row, n, pu, ring[s & (RING - 1)], &c);
             }
@@ -195,7 +202,7 @@ static void strata_worker(void *arg, int t)
     const int T = B->strata;
     const unsigned char b = (unsigned char)((t + B->sub) % T);
     const stratum *st = &B->stratum[b];
-    const size_t rowbytes = ((size_t)B->k + 1) * sizeof(float);   /* with the bias */
+    const size_t rowbytes = (size_t)B->k * sizeof(float);
     size_t u0 = (size_t)B->users * (size_t)t / (size_t)T, u1 = (size_t)B->users * (size_t)(t + 1) / (size_t)T;
     uint32_t *mine = rs_xmalloc(((size_t)B->maxrow + 1) * sizeof *mine);
     tally c = { 0, 0, 0 };
@@ -208,15 +215,18 @@ static void strata_worker(void *arg, int t)
         const uint32_t *row = B->indices + lo;
         for (uint64_t x = 0; x < n; x++)
             if (B->block[row[x]] == b) mine[m++] = row[x];
-        float *pu = B->U + (size_t)u * B->ustride;
+        float *pu = B->U + (size_t)u * B->stride;
         for (int64_t s = -AHEAD; s < (int64_t)m; s++) {
             int64_t ahead = s + AHEAD;
             if (ahead < (int64_t)m) {
                 sample *d = &ring[ahead & (RING - 1)];
                 d->i = mine[rs_rng_below(&rng, m)];
-                d->j = st->items[rs_mf_alias_draw(st->noise, st->n, rs_rng_u64(&rng))];
-                prefetch_row(B->V + (size_t)d->i * B->vstride, rowbytes);
-                prefetch_row(B->V + (size_t)d->j * B->vstride, rowbytes);
+                uint32_t l = rs_mf_alias_draw(st->noise, st->n, rs_rng_u64(&rng));
+                d->j = st->items[l];
+                d->bi = st->bias + B->local[d->i];
+                d->bj = st->bias + l;
+                prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
+                prefetch_row(B->V + (size_t)d->j * B->stride, rowbytes);
             }
             if (s >= 0) step(B, row, n, pu, ring[s & (RING - 1)], &c);
         }
@@ -256,16 +266,14 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
 {
     if (check(a, o, e) < 0) return -1;
     const int k = o->k;
-    /* Rows of whole cache lines: a row costs as few line fills as it can.
-     * An item's bias sits in its row (column k), which its updates touch
-     * anyway: in an array of its own, the biases of items that different
-     * threads update shared cache lines, and that cost more than the rest
-     * of a step on two cores. */
-    size_t ustride = ((size_t)k + 15) / 16 * 16, vstride = ((size_t)k + 1 + 15) / 16 * 16;
-    float *U = falloc((size_t)a->rows * ustride), *V = falloc((size_t)a->cols * vstride);
-    if (!U || !V) {
+    /* Rows of whole cache lines: a row costs as few line fills as it can. */
+    size_t stride = ((size_t)k + 15) / 16 * 16;
+    float *U = falloc((size_t)a->rows * stride), *V = falloc((size_t)a->cols * stride);
+    float *bi = falloc(a->cols);
+    if (!U || !V || !bi) {
         free(U);
         free(V);
+        free(bi);
         return rs_errf(e, RS_EDATA, "out of memory for %u x %d factors", a->rows + a->cols, k);
     }
     rs_rng rng;
@@ -273,26 +281,23 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     uint64_t *icount = rs_xcalloc((size_t)a->cols + 1, sizeof *icount);
     for (uint64_t x = 0; x < a->nnz; x++) icount[a->indices[x]]++;
     /* As `implicit`: uniform in [-0.5, 0.5) / k, 0 for users and items
-     * without interactions; the users' bias column is 1 (implicit).  The
-     * draws are ustride per row (the padding's too) and one per item bias,
-     * so a seed gives the factors it always gave. */
+     * without interactions; the users' bias column is 1 (implicit). */
     for (uint32_t u = 0; u < a->rows; u++) {
-        float *row = U + (size_t)u * ustride;
+        float *row = U + (size_t)u * stride;
         int empty = a->indptr[u] == a->indptr[u + 1];
-        for (size_t f = 0; f < ustride; f++) {
+        for (size_t f = 0; f < stride; f++) {
             float v = (float)((rs_rng_double(&rng) - 0.5) / k);
             row[f] = f < (size_t)k && !empty ? v : 0;
         }
     }
     for (uint32_t i = 0; i < a->cols; i++) {
-        float *row = V + (size_t)i * vstride;
-        memset(row, 0, vstride * sizeof *row);
-        for (size_t f = 0; f < ustride; f++) {
+        float *row = V + (size_t)i * stride;
+        for (size_t f = 0; f < stride; f++) {
             float v = (float)((rs_rng_double(&rng) - 0.5) / k);
-            if (f < (size_t)k && icount[i]) row[f] = v;
+            row[f] = f < (size_t)k && icount[i] ? v : 0;
         }
         float v = (float)((rs_rng_double(&rng) - 0.5) / k);
-        row[k] = icount[i] ? v : 0;
+        bi[i] = icount[i] ? v : 0;
     }
     free(icount);
     rs_mf_alias *noise = rs_mf_noise(a, o->ns_exponent);
@@ -315,12 +320,13 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     stratum *sts = strata > 1 ? rs_xcalloc((size_t)strata, sizeof *sts) : NULL;
     double *weight = strata > 1 ? rs_mf_noise_weights(a, o->ns_exponent) : NULL;
     double *bw = strata > 1 ? rs_xmalloc(((size_t)a->cols + 1) * sizeof *bw) : NULL;
+    uint32_t *local = strata > 1 ? rs_xmalloc(((size_t)a->cols + 1) * sizeof *local) : NULL;
     uint32_t maxrow = 0;
     for (uint32_t u = 0; u < a->rows; u++)
         if (a->indptr[u + 1] - a->indptr[u] > maxrow) maxrow = (uint32_t)(a->indptr[u + 1] - a->indptr[u]);
     bpr B = { .o = o, .indptr = sorted->indptr, .indices = sorted->indices, .users = a->rows,
-              .items = a->cols, .perm = perm, .U = U, .V = V, .ustride = ustride, .vstride = vstride,
-              .k = k, .noise = noise, .block = block, .stratum = sts, .strata = strata,
+              .items = a->cols, .perm = perm, .U = U, .V = V, .bi = bi, .stride = stride,
+              .k = k, .noise = noise, .block = block, .stratum = sts, .local = local, .strata = strata,
               .maxrow = maxrow };
     int rc = 0;
     for (int it = 1; it <= o->iterations && rc == 0; it++) {
@@ -334,6 +340,7 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         if (strata > 1) {
             for (int b = 0; b < strata; b++) {
                 free(sts[b].items);
+                free(sts[b].bias);
                 free(sts[b].noise);
                 sts[b].n = 0;
             }
@@ -344,15 +351,20 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
             for (int b = 0; b < strata; b++) {
                 sts[b].items = rs_xmalloc(((size_t)sts[b].n + 1) * sizeof *sts[b].items);
                 uint32_t n = 0;
+                sts[b].bias = rs_xmalloc(((size_t)sts[b].n + 1) * sizeof *sts[b].bias);
                 for (uint32_t i = 0; i < a->cols; i++)
                     if (block[i] == b) {
                         bw[n] = weight[i];
+                        sts[b].bias[n] = bi[i];
+                        local[i] = n;
                         sts[b].items[n++] = i;
                     }
                 sts[b].noise = rs_mf_alias_new(bw, n);
             }
             for (B.sub = 0; B.sub < strata && rc == 0; B.sub++)
                 rc = rs_mf_parallel(strata, strata_worker, &B, e);
+            for (int b = 0; b < strata; b++)
+                for (uint32_t n = 0; n < sts[b].n; n++) bi[sts[b].items[n]] = sts[b].bias[n];
         } else {
             rc = rs_mf_parallel(1, worker, &B, e);
         }
@@ -367,8 +379,10 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     free(block);
     for (int b = 0; sts && b < strata; b++) {
         free(sts[b].items);
+        free(sts[b].bias);
         free(sts[b].noise);
     }
+    free(local);
     free(sts);
     free(weight);
     free(bw);
@@ -377,15 +391,15 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     if (rc == 0) {
         rs_mf_alloc(m, a->rows, a->cols, k, 0, 1);
         for (uint32_t u = 0; u < a->rows; u++)
-            memcpy(m->P + (size_t)u * k, U + (size_t)u * ustride, (size_t)k * sizeof(float));
-        for (uint32_t i = 0; i < a->cols; i++) {
-            memcpy(m->Q + (size_t)i * k, V + (size_t)i * vstride, (size_t)k * sizeof(float));
-            m->bi[i] = V[(size_t)i * vstride + k];
-        }
+            memcpy(m->P + (size_t)u * k, U + (size_t)u * stride, (size_t)k * sizeof(float));
+        for (uint32_t i = 0; i < a->cols; i++)
+            memcpy(m->Q + (size_t)i * k, V + (size_t)i * stride, (size_t)k * sizeof(float));
+        memcpy(m->bi, bi, (size_t)a->cols * sizeof *bi);
         m->g = 0;
     }
     free(U);
     free(V);
+    free(bi);
     return rc;
 }
 

@@ -39,10 +39,11 @@
  * sub-epoch s thread t takes user block t with item block (t + s) mod T,
  * every entry of a user in that block being a sample, her positive drawn
  * from them and her negative from the noise within the block.  No two
- * threads write the same row at once: `implicit`'s Hogwild threads, which
- * do, ran slower on two cores than one thread on ML-20M here, these run
- * 1.3 to 1.8 times faster, and ml-100k's NDCG@10 is the same (0.099 with
- * 2 threads, 0.098 with one, 6 seeds).  The result depends on the seed and
+ * threads write the same row at once (each block's item biases are
+ * gathered into an array of their own for the iteration): `implicit`'s
+ * Hogwild threads, which do, ran slower on two cores than one thread on
+ * ML-20M here; these run 1.3 to 1.5 times faster than one, and ml-100k's
+ * NDCG@10 is the same (0.099 with 2 threads, 0.098 with one, 6 seeds).  The result depends on the seed and
  * T, never on timing; with one thread it is that of every version before. */
 #ifndef RS_MF_BPR_H
 #define RS_MF_BPR_H
