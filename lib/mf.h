@@ -63,10 +63,16 @@ double *rs_mf_noise_weights(const rs_csr *a, double exponent);
 /* An alias table for the weights w[0..n) (not all 0). */
 rs_mf_alias *rs_mf_alias_new(const double *w, uint32_t n);
 
+/* The table entry the random number x looks at (to prefetch it). */
+static inline uint32_t rs_mf_alias_column(uint32_t n, uint64_t x)
+{
+    return (uint32_t)(((unsigned __int128)x * n) >> 64);
+}
+
 /* The item for the random number x. */
 static inline uint32_t rs_mf_alias_draw(const rs_mf_alias *t, uint32_t n, uint64_t x)
 {
-    uint32_t col = (uint32_t)(((unsigned __int128)x * n) >> 64);
+    uint32_t col = rs_mf_alias_column(n, x);
     /* The low bits, which the column hardly depends on, make the coin. */
     float coin = (float)(x & 0xffffffu) * 0x1.0p-24f;
     rs_mf_alias a = t[col];

@@ -8,10 +8,15 @@
 
 /* Samples are drawn user by user (see mf_bpr.h): a user's row of the
  * matrix and her factors stay in cache for all her samples, and only the
- * two item rows of a sample come from further away.  Those are prefetched
- * AHEAD samples before they are needed. */
+ * two item rows of a sample and the negative's noise table entry come
+ * from further away.  So a sample is made in two stages: DRAW samples
+ * before it is needed its entry and random numbers are drawn and its
+ * table entry fetched, AHEAD samples before it its negative is looked up
+ * and both item rows fetched.  The random numbers are drawn in the order
+ * they always were. */
 #define AHEAD 4
-#define RING 8                 /* a power of two > AHEAD */
+#define DRAW 8
+#define RING 16                /* a power of two > DRAW */
 #define CHUNK 32                /* users per grab from the shared counter */
 
 typedef struct bpr {
@@ -101,14 +106,9 @@ static inline void update(float *restrict pu, float *restrict qi, float *restric
     }
 }
 
-static inline uint32_t negative(const bpr *B, rs_rng *rng)
-{
-    if (!B->noise) return (uint32_t)rs_rng_below(rng, B->items);
-    return rs_mf_alias_draw(B->noise, B->items, rs_rng_u64(rng));
-}
 
-/* A sample and where the biases of its items are. */
-typedef struct sample { uint32_t i, j; float *bi, *bj; } sample;
+/* A sample, the random number for its negative, where its biases are. */
+typedef struct sample { uint32_t i, j; uint64_t x; float *bi, *bj; } sample;
 
 /* One block of items: its members, their biases while the iteration runs
  * (a thread's biases on cache lines of their own), and the noise over
@@ -165,12 +165,21 @@ static void worker(void *arg, int t)
             uint64_t lo = B->indptr[u], n = B->indptr[u + 1] - lo;
             const uint32_t *row = B->indices + lo;
             float *pu = B->U + (size_t)u * B->stride;
-            for (int64_t s = -AHEAD; s < (int64_t)n; s++) {
-                int64_t ahead = s + AHEAD;
-                if (ahead < (int64_t)n) {
-                    sample *d = &ring[ahead & (RING - 1)];
+            for (int64_t s = -DRAW; s < (int64_t)n; s++) {
+                int64_t at = s + DRAW, ahead = s + AHEAD;
+                if (at < (int64_t)n) {
+                    sample *d = &ring[at & (RING - 1)];
                     d->i = row[rs_rng_below(&rng, n)];
-                    d->j = negative(B, &rng);
+                    if (B->noise) {
+                        d->x = rs_rng_u64(&rng);
+                        __builtin_prefetch(B->noise + rs_mf_alias_column(B->items, d->x));
+                    } else {
+                        d->j = (uint32_t)rs_rng_below(&rng, B->items);
+                    }
+                }
+                if (ahead >= 0 && ahead < (int64_t)n) {
+                    sample *d = &ring[ahead & (RING - 1)];
+                    if (B->noise) d->j = rs_mf_alias_draw(B->noise, B->items, d->x);
                     d->bi = B->bi + d->i;
                     d->bj = B->bi + d->j;
                     prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
@@ -216,12 +225,17 @@ static void strata_worker(void *arg, int t)
         for (uint64_t x = 0; x < n; x++)
             if (B->block[row[x]] == b) mine[m++] = row[x];
         float *pu = B->U + (size_t)u * B->stride;
-        for (int64_t s = -AHEAD; s < (int64_t)m; s++) {
-            int64_t ahead = s + AHEAD;
-            if (ahead < (int64_t)m) {
-                sample *d = &ring[ahead & (RING - 1)];
+        for (int64_t s = -DRAW; s < (int64_t)m; s++) {
+            int64_t at = s + DRAW, ahead = s + AHEAD;
+            if (at < (int64_t)m) {
+                sample *d = &ring[at & (RING - 1)];
                 d->i = mine[rs_rng_below(&rng, m)];
-                uint32_t l = rs_mf_alias_draw(st->noise, st->n, rs_rng_u64(&rng));
+                d->x = rs_rng_u64(&rng);
+                __builtin_prefetch(st->noise + rs_mf_alias_column(st->n, d->x));
+            }
+            if (ahead >= 0 && ahead < (int64_t)m) {
+                sample *d = &ring[ahead & (RING - 1)];
+                uint32_t l = rs_mf_alias_draw(st->noise, st->n, d->x);
                 d->j = st->items[l];
                 d->bi = st->bias + B->local[d->i];
                 d->bj = st->bias + l;
