@@ -852,6 +852,8 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
         rc = read_dat(&rd, in);
     } else if (!read_csv_parallel(&rd, in, dd.sep)) {
         reader_free(&rd);       /* start again: a parallel reading may have begun */
+        e->code = 0;            /* and may have left a message this reading replaces */
+        e->msg[0] = '\0';
         reader_start(&rd, rt, d, &dd, e, name, progress, expect);
         rc = read_csv(&rd, in, dd.sep);
     }
