@@ -314,7 +314,6 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         bi[i] = icount[i] ? v : 0;
     }
     free(icount);
-    rs_mf_alias *noise = rs_mf_noise(a, o->ns_exponent);
 
     rs_csr copy = { 0 };
     const rs_csr *sorted = a;
@@ -330,6 +329,9 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     int strata = o->threads < 256 ? o->threads : 255;
     if ((uint32_t)strata > a->rows) strata = (int)a->rows;
     if ((uint32_t)strata > a->cols) strata = (int)a->cols;
+    /* One thread draws from one table over all items; threads from one
+     * table per block, made each iteration from these weights. */
+    rs_mf_alias *noise = strata > 1 ? NULL : rs_mf_noise(a, o->ns_exponent);
     unsigned char *block = strata > 1 ? rs_xmalloc((size_t)a->cols + 1) : NULL;
     stratum *sts = strata > 1 ? rs_xcalloc((size_t)strata, sizeof *sts) : NULL;
     double *weight = strata > 1 ? rs_mf_noise_weights(a, o->ns_exponent) : NULL;
