@@ -12,16 +12,29 @@ CC      ?= cc
 OPT     ?= -O2 -march=x86-64-v2
 CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-CPPFLAGS += -D_GNU_SOURCE -Ilib -I/usr/include/x86_64-linux-gnu/openblas-pthread
-LDLIBS  += -Wl,--as-needed -lcsv -llapacke -lopenblas -lzstd -lpthread -lm
+PKGS    := openblas lapacke libzstd
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS += -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
+DEPFLAGS := -MMD -MP
+LDLIBS  += -Wl,--as-needed -lcsv $(PKG_LIBS) -lpthread -lm
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-DEB_PKGS := build-essential libcsv-dev libopenblas-dev liblapacke-dev libzstd-dev zstd
+# What the build needs (DEB_HDRS are files that show each is there), and the
+# peers and servers the tests compare with (DEB_TEST_FILES likewise).
+DEB_PKGS := build-essential pkgconf libcsv-dev libopenblas-dev liblapacke-dev libzstd-dev zstd
 DEB_HDRS := /usr/include/csv.h /usr/include/lapacke.h /usr/include/zstd.h \
-            /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h /usr/bin/zstd
+            /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h /usr/bin/zstd /usr/bin/pkg-config
+DEB_TEST_PKGS := perl python3-numpy python3-scipy python3-sklearn python3-gensim python3-pandas \
+            redis-server
+DEB_TEST_FILES := /usr/bin/prove /usr/lib/python3/dist-packages/scipy \
+            /usr/lib/python3/dist-packages/sklearn /usr/lib/python3/dist-packages/gensim \
+            /usr/lib/python3/dist-packages/pandas /usr/bin/redis-server
 
-LIB_SRC := $(wildcard lib/*.c)
+# The library, one folder per layer (lib/README): a layer includes only layers below it.
+LAYERS  := common format prep model score eval cli
+LIB_SRC := $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 CMD_SRC := $(wildcard cmd/*.c)
 PROGS   := $(CMD_SRC:cmd/%.c=$(BUILD)/bin/%)
@@ -32,18 +45,22 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/%)
 
 all: deps-ok $(PROGS) $(BENCH_BIN)
 
-$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(BUILD)/lib
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
+$(BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
 $(BUILD)/librs.a: $(LIB_OBJ)
 	rm -f $@; ar rcs $@ $^
-$(BUILD)/bin/%: cmd/%.c $(BUILD)/librs.a | $(BUILD)/bin
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/librs.a $(LDFLAGS) $(LDLIBS)
-$(BUILD)/bin/%: bench/%.c $(BUILD)/librs.a | $(BUILD)/bin
-	$(CC) $(CPPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/librs.a $(LDFLAGS) $(LDLIBS)
-$(BUILD)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(BUILD)/librs.a | $(BUILD)/tests
-	$(CC) $(CPPFLAGS) -Itests/unit $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/librs.a $(LDFLAGS) $(LDLIBS)
-$(BUILD)/lib $(BUILD)/bin $(BUILD)/tests:
-	mkdir -p $@
+$(BUILD)/bin/%: cmd/%.c $(BUILD)/librs.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/librs.a $(LDFLAGS) $(LDLIBS)
+$(BUILD)/bin/%: bench/%.c $(BUILD)/librs.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/librs.a $(LDFLAGS) $(LDLIBS)
+$(BUILD)/tests/%.t: tests/unit/%.c $(BUILD)/librs.a
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(DEPFLAGS) -Itests/unit $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/librs.a $(LDFLAGS) $(LDLIBS)
+
+-include $(LIB_OBJ:.o=.d) $(PROGS:=.d) $(BENCH_BIN:=.d) $(UNITS:.t=.d)
 
 # Tests: C unit tests of lib/ and shell tests of the real programs, all TAP, run by prove.
 # RS_TEST_QUICK=1 (set for the sanitizer pass) skips the slow real-data comparisons.
@@ -51,7 +68,11 @@ TESTS_ENV = RS_BIN=$(CURDIR)/$(BUILD)/bin RS_TOP=$(CURDIR)
 test: all $(UNITS)
 	$(TESTS_ENV) prove -j$(JOBS) $(UNITS) tests/cli/run.t tests/t/*.t
 
-check: deps
+# The layer rule, checked on its own (it is also one of the tests).
+layers:
+	@sh tests/layers.sh
+
+check: deps-test
 	$(MAKE) -j$(JOBS) test
 	$(MAKE) -j$(JOBS) test BUILD=build-san CFLAGS="-O1 -g $(SAN)" LDFLAGS="$(SAN)" \
 	    RS_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
@@ -70,16 +91,20 @@ install: all
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5
 
 # deps: quietly succeed when everything is present; install as root; else say the one line.
+# deps-test adds the test peers; apt-get runs only when a file is missing.
 deps:
-	@missing=""; for f in $(DEB_HDRS); do [ -e $$f ] || missing=yes; done; \
-	command -v prove >/dev/null || missing=yes; \
+	@$(MAKE) -s deps-install WANT_PKGS="$(DEB_PKGS)" WANT_FILES="$(DEB_HDRS)"
+deps-test:
+	@$(MAKE) -s deps-install WANT_PKGS="$(DEB_PKGS) $(DEB_TEST_PKGS)" WANT_FILES="$(DEB_HDRS) $(DEB_TEST_FILES)"
+deps-install:
+	@missing=""; for f in $(WANT_FILES); do [ -e $$f ] || missing=yes; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "rs: installing build dependencies: $(DEB_PKGS)"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_PKGS) perl >/dev/null; \
+	    echo "rs: installing missing Debian packages: $(WANT_PKGS)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(WANT_PKGS) >/dev/null; \
 	  else \
-	    echo "rs: missing build dependencies; run as root:"; \
-	    echo "  apt-get install $(DEB_PKGS) perl"; exit 1; \
+	    echo "rs: missing Debian packages; run as root:"; \
+	    echo "  apt-get install $(WANT_PKGS)"; exit 1; \
 	  fi; \
 	fi
 deps-ok:
@@ -88,5 +113,5 @@ deps-ok:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all test check demo bench install deps deps-ok clean
+.PHONY: all test check layers demo bench install deps deps-test deps-install deps-ok clean
 .DELETE_ON_ERROR:

@@ -61,7 +61,7 @@ run funk "$bin/rs-svd" -a funk -k 40 --epochs 120 ratings.rsm
 awk -v cores="$cores" '{ printf "FunkSVD k=40, 120 epochs: command %.1f s wall (%.2f s/epoch), %.1f CPU s (%.1f s on %d cores of our own) (target < 180 s; LensKit: 1185 s on ML-20M)\n", $1, $1 / 120, $2, $2 / cores, cores }' funk.time
 
 # BPR on all cores, then on one, to show what the threads add (each takes
-# its own block of items; see lib/mf_bpr.h).
+# its own block of items; see lib/model/mf_bpr.h).
 for j in "$cores" 1; do
     run bpr "$bin/rs-svd" -a bpr -k 64 --iterations 6 -j "$j" -v ratings.rsm
     # The first iteration's CPU seconds include the setup: left out.

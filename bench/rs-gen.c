@@ -48,10 +48,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "err.h"
-#include "io.h"
-#include "rng.h"
+#include "cli/cli.h"
+#include "common/err.h"
+#include "common/io.h"
+#include "common/rng.h"
 
 enum { FMT_CSV, FMT_TSV, FMT_DAT };
 

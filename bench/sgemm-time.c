@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <time.h>
 #include <cblas.h>
-#include "cli.h"
-#include "err.h"
-#include "progress.h"
-#include "rng.h"
+#include "cli/cli.h"
+#include "common/err.h"
+#include "common/progress.h"
+#include "common/rng.h"
 
 static const char usage[] =
 "Usage: sgemm-time [-u USERS] [-i ITEMS] [-k K] [-b BLOCK] [-j THREADS] [-r REPEAT]\n"

@@ -5,12 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include "cli.h"
-#include "cmdio.h"
-#include "err.h"
-#include "eval.h"
-#include "io.h"
-#include "progress.h"
+#include "cli/cli.h"
+#include "cli/cli.h"
+#include "common/err.h"
+#include "eval/eval.h"
+#include "common/io.h"
+#include "common/progress.h"
 
 static const char help[] =
 "Usage: rs-eval -t TEST [OPTION]... [RECS]...\n"

@@ -4,14 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "cmdio.h"
-#include "dialect.h"
-#include "err.h"
-#include "filter.h"
-#include "io.h"
-#include "progress.h"
-#include "ratings.h"
+#include "cli/cli.h"
+#include "cli/cli.h"
+#include "prep/ratingfile.h"
+#include "common/err.h"
+#include "prep/filter.h"
+#include "common/io.h"
+#include "common/progress.h"
+#include "prep/ratings.h"
 
 static const char usage[] =
 "Usage: rs-filter [OPTION]... [FILE]...\n"

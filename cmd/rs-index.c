@@ -4,14 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "cmdio.h"
-#include "csr.h"
-#include "decode.h"
-#include "err.h"
-#include "fmt.h"
-#include "io.h"
-#include "ratings.h"
+#include "cli/cli.h"
+#include "format/idmap_block.h"
+#include "cli/cli.h"
+#include "format/csr.h"
+#include "format/dump.h"
+#include "common/err.h"
+#include "format/bundle.h"
+#include "common/io.h"
+#include "prep/ratings.h"
 
 static const char usage[] =
 "Usage: rs-index [OPTION]... [FILE]...\n"
@@ -188,9 +189,9 @@ static void decode_main(const opts *op, char *const *files, int nfiles)
     int rc = rs_bundle_load(path, &b, &e);
     if (rc < 0) rs_cmd_fail(o, &e);
     FILE *f = rs_out_file(o);
-    if (op->list) rs_decode_list(f, &b);
-    else if (op->block) rc = rs_decode_block(f, &b, op->block, !op->no_ids, &e);
-    else rc = rs_decode_matrix(f, &b, &e);
+    if (op->list) rs_dump_list(f, &b);
+    else if (op->block) rc = rs_dump_block(f, &b, op->block, !op->no_ids, &e);
+    else rc = rs_dump_matrix(f, &b, &e);
     if (rc < 0) {
         in_context(&e, name);
         rs_cmd_fail(o, &e);

@@ -1,18 +1,18 @@
 /* rs-knn: a neighbour model of the user-item matrix from rs-index: the
- * input bundle plus each user's or item's k nearest neighbours (lib/knn.h),
+ * input bundle plus each user's or item's k nearest neighbours (lib/model/knn.h),
  * ready for rs-recommend; or, with --neighbors, the neighbours as text. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "cmdio.h"
-#include "csr.h"
-#include "err.h"
-#include "fmt.h"
-#include "io.h"
-#include "knn.h"
-#include "progress.h"
+#include "cli/cli.h"
+#include "cli/cli.h"
+#include "format/csr.h"
+#include "common/err.h"
+#include "format/bundle.h"
+#include "common/io.h"
+#include "model/knn.h"
+#include "common/progress.h"
 
 static const char usage[] =
 "Usage: rs-knn --users|--items [OPTION]... [FILE]\n"

@@ -3,18 +3,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "cmdio.h"
-#include "err.h"
-#include "fmt.h"
-#include "idmap.h"
-#include "io.h"
-#include "progress.h"
-#include "ratings.h"
-#include "recommend.h"
-#include "recwrite.h"
-#include "scorer.h"
-#include "titles.h"
+#include "cli/cli.h"
+#include "format/idmap_block.h"
+#include "cli/cli.h"
+#include "common/err.h"
+#include "format/bundle.h"
+#include "common/idmap.h"
+#include "common/io.h"
+#include "common/progress.h"
+#include "prep/ratings.h"
+#include "score/recommend.h"
+#include "score/listwrite.h"
+#include "score/scorer.h"
+#include "prep/titles.h"
 
 static const char usage[] =
 "Usage: rs-recommend [OPTION]... [MODEL]\n"
@@ -143,7 +144,7 @@ static void parse(int argc, char **argv, opts *o)
 {
     int c;
     o->threads = rs_threads_default();
-    o->format = RS_RECFMT_TSV;
+    o->format = RS_LISTFMT_TSV;
     o->prefix = "rs:recs:";
     o->rec.n = 10;
     o->rec.exclude_seen = 1;
@@ -161,7 +162,7 @@ static void parse(int argc, char **argv, opts *o)
         case OPT_INCLUDE: o->rec.exclude_seen = 0; break;
         case 'n': o->rec.n = (size_t)rs_opt_int("--top", optarg, 1, 1 << 24); break;
         case 'f':
-            if ((o->format = rs_recwrite_format(optarg)) < 0)
+            if ((o->format = rs_listwrite_format(optarg)) < 0)
                 rs_usage_error("--format: '%s' is not one of tsv, jsonl, redis", optarg);
             break;
         case OPT_PREFIX: o->prefix = optarg; break;
@@ -183,7 +184,7 @@ static void parse(int argc, char **argv, opts *o)
         if (!o->model) rs_usage_error("--predict reads the model from -m FILE "
                                       "(the pairs come from stdin or the files named)");
         if (o->popular) rs_usage_error("--popular does not predict ratings");
-        if (o->format != RS_RECFMT_TSV) rs_usage_error("--predict writes TSV only");
+        if (o->format != RS_LISTFMT_TSV) rs_usage_error("--predict writes TSV only");
     } else {
         if (nargs > 1) rs_usage_error("one model at a time (got %d files)", nargs);
         if (nargs == 1 && o->model) rs_usage_error("model given twice (-m and an argument)");
@@ -247,7 +248,7 @@ int main(int argc, char **argv)
     rs_out *out = rs_out_open(o.output, 0, &e);
     if (!out) rs_cmd_fail(NULL, &e);
     FILE *f = rs_out_file(out);
-    rs_recwrite w = { .format = o.format, .key = "user", .prefix = o.prefix,
+    rs_listwrite w = { .format = o.format, .key = "user", .prefix = o.prefix,
                       .iname = inames, .title = (const char *const *)titles };
     rs_progress prog;
     o.rec.progress = &prog;
@@ -285,7 +286,7 @@ int main(int argc, char **argv)
         qnames = rs_xmalloc((nq ? nq : 1) * sizeof *qnames);
         for (size_t q = 0; q < nq; q++) qnames[q] = rs_idmap_str(h.users, (uint32_t)q);
         w.qname = qnames;
-        rc = rs_recommend_history(s, &hm, &o.rec, rs_recwrite_emit, &w, f, &e);
+        rc = rs_recommend_history(s, &hm, &o.rec, rs_listwrite_emit, &w, f, &e);
         rs_csr_free(&hm);
         free(qnames);
         qnames = NULL;
@@ -296,20 +297,20 @@ int main(int argc, char **argv)
         nq = lookup(imap, o.similar, o.nsimilar, "item", idx, qnames, &unknown);
         w.qname = qnames;
         w.key = "item";
-        rc = rs_recommend_similar(s, idx, nq, &o.rec, rs_recwrite_emit, &w, f, &e);
+        rc = rs_recommend_similar(s, idx, nq, &o.rec, rs_listwrite_emit, &w, f, &e);
         free(idx);
     } else if (o.nusers) {
         uint32_t *idx = rs_xmalloc((size_t)o.nusers * sizeof *idx);
         qnames = rs_xmalloc((size_t)o.nusers * sizeof *qnames);
         nq = lookup(umap, o.users, o.nusers, "user", idx, qnames, &unknown);
         w.qname = qnames;
-        rc = rs_recommend_users(s, idx, nq, &o.rec, rs_recwrite_emit, &w, f, &e);
+        rc = rs_recommend_users(s, idx, nq, &o.rec, rs_listwrite_emit, &w, f, &e);
         free(idx);
     } else {
         qnames = names(&b, "users", train->rows, &e);
         w.qname = qnames;
         nq = train->rows;
-        rc = rs_recommend_users(s, NULL, 0, &o.rec, rs_recwrite_emit, &w, f, &e);
+        rc = rs_recommend_users(s, NULL, 0, &o.rec, rs_listwrite_emit, &w, f, &e);
     }
     if (rc < 0) rs_cmd_fail(out, &e);
     rs_cmd_close(out);

@@ -3,12 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "cmdio.h"
-#include "err.h"
-#include "io.h"
-#include "ratings.h"
-#include "split.h"
+#include "cli/cli.h"
+#include "cli/cli.h"
+#include "common/err.h"
+#include "common/io.h"
+#include "prep/ratings.h"
+#include "prep/split.h"
 
 static const char usage[] =
 "Usage: rs-split -t TEST [OPTION]... [FILE]...\n"

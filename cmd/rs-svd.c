@@ -1,7 +1,7 @@
 /* rs-svd: a factor model of the user-item matrix from rs-index: the input
  * bundle plus the model's blocks (user_factors, item_factors, ...), ready
  * for rs-recommend.  -a picks the algorithm; each one is a library call
- * (lib/svd.h for the truncated SVD; lib/mf_funk.h, mf_als.h, mf_bpr.h for
+ * (lib/model/svd.h for the truncated SVD; lib/model/mf_funk.h, mf_als.h, mf_bpr.h for
  * the learned models). */
 #include <getopt.h>
 #include <math.h>
@@ -9,19 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "cli.h"
-#include "cmdio.h"
-#include "csr.h"
-#include "err.h"
-#include "fmt.h"
-#include "io.h"
-#include "progress.h"
-#include "svd.h"
-#include "idmap.h"
-#include "mf_als.h"
-#include "mf_bpr.h"
-#include "mf_funk.h"
-#include "ratings.h"
+#include "cli/cli.h"
+#include "format/idmap_block.h"
+#include "cli/cli.h"
+#include "format/csr.h"
+#include "common/err.h"
+#include "format/bundle.h"
+#include "common/io.h"
+#include "common/progress.h"
+#include "model/svd.h"
+#include "common/idmap.h"
+#include "model/mf_als.h"
+#include "model/mf_bpr.h"
+#include "model/mf_funk.h"
+#include "prep/ratings.h"
 
 static const char usage[] =
 "Usage: rs-svd [OPTION]... [FILE]\n"

@@ -1,5 +1,5 @@
 /* rs-w2v: item2vec: word2vec (negative sampling, skip-gram or CBOW, as
- * gensim's Word2Vec) over each user's sequence of items (lib/w2v.h); writes
+ * gensim's Word2Vec) over each user's sequence of items (lib/model/w2v.h); writes
  * the input bundle plus the vectors, ready for rs-recommend, or the vectors
  * in the word2vec text format. */
 #include <errno.h>
@@ -7,16 +7,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "cli.h"
-#include "cmdio.h"
-#include "csr.h"
-#include "err.h"
-#include "fmt.h"
-#include "idmap.h"
-#include "io.h"
-#include "progress.h"
-#include "ratings.h"
-#include "w2v.h"
+#include "cli/cli.h"
+#include "format/idmap_block.h"
+#include "cli/cli.h"
+#include "format/csr.h"
+#include "common/err.h"
+#include "format/bundle.h"
+#include "common/idmap.h"
+#include "common/io.h"
+#include "common/progress.h"
+#include "prep/ratings.h"
+#include "model/w2v.h"
 
 static const char usage[] =
 "Usage: rs-w2v [OPTION]... [FILE]...\n"

@@ -1,8 +1,8 @@
-/* Unit tests of lib/filter: the SQL semantics (against a brute-force
+/* Unit tests of lib/prep/filter: the SQL semantics (against a brute-force
  * reading of the query on random tables), dedup modes, the k-core, sort. */
 #include "tap.h"
-#include "filter.h"
-#include "rng.h"
+#include "prep/filter.h"
+#include "common/rng.h"
 
 static void add(rs_ratings *rt, const char *u, const char *i, double r, int64_t t)
 {

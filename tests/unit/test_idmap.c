@@ -1,6 +1,6 @@
-/* Unit tests of lib/idmap: dense ids in first-seen order through rehashes. */
+/* Unit tests of lib/common/idmap: dense ids in first-seen order through rehashes. */
 #include "tap.h"
-#include "idmap.h"
+#include "common/idmap.h"
 
 int main(void)
 {

@@ -1,10 +1,10 @@
-/* Unit tests of lib/io: line reading across buffer refills, zstd input,
+/* Unit tests of lib/common/io: line reading across buffer refills, zstd input,
  * peeking, and outputs that appear only when complete. */
 #include <unistd.h>
 #include <sys/stat.h>
 #include <zstd.h>
 #include "tap.h"
-#include "io.h"
+#include "common/io.h"
 
 static void write_file(const char *path, const void *p, size_t n)
 {

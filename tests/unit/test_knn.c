@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
-#include "csr.h"
-#include "knn.h"
-#include "rng.h"
+#include "format/csr.h"
+#include "model/knn.h"
+#include "common/rng.h"
 
 enum { USERS = 70, ITEMS = 45 };
 

@@ -1,7 +1,7 @@
-/* Every metric of lib/metrics.h on small lists whose values are worked out
+/* Every metric of lib/eval/metrics.h on small lists whose values are worked out
  * by hand in the comments (the same examples as man/rs-eval.1). */
 #include "tap.h"
-#include "metrics.h"
+#include "eval/metrics.h"
 
 #define TOL 1e-6
 

@@ -1,17 +1,17 @@
-/* lib/mf_funk, mf_als, mf_bpr, mf_foldin: small cases checked by hand or
+/* lib/model/mf_funk, mf_als, mf_bpr, mf_foldin: small cases checked by hand or
  * against a closed form computed here, determinism, and the fold-in of
  * each model through the scorer. */
 #include <lapacke.h>
 #include <math.h>
 #include <stdint.h>
-#include "csr.h"
-#include "fmt.h"
-#include "mf.h"
-#include "mf_als.h"
-#include "mf_bpr.h"
-#include "mf_funk.h"
-#include "rng.h"
-#include "scorer.h"
+#include "format/csr.h"
+#include "format/bundle.h"
+#include "model/mf.h"
+#include "model/mf_als.h"
+#include "model/mf_bpr.h"
+#include "model/mf_funk.h"
+#include "common/rng.h"
+#include "score/scorer.h"
 #include "tap.h"
 
 /* A rows x cols CSR from a dense matrix (entries where mask != 0). */

@@ -1,9 +1,9 @@
-/* Unit tests of lib/ratings and lib/csr: canonical TSV in, errors that name
+/* Unit tests of lib/prep/ratings and lib/format/csr: canonical TSV in, errors that name
  * line and field, CSR rows in input order, transposes. */
 #include <unistd.h>
 #include "tap.h"
-#include "csr.h"
-#include "ratings.h"
+#include "format/csr.h"
+#include "prep/ratings.h"
 
 static int read_str(const char *text, rs_ratings *rt, rs_err *e)
 {

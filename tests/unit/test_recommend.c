@@ -3,13 +3,14 @@
 #include <stdint.h>
 #include <unistd.h>
 #include "tap.h"
-#include "csr.h"
-#include "fmt.h"
-#include "ratings.h"
-#include "recommend.h"
-#include "recwrite.h"
-#include "scorer.h"
-#include "titles.h"
+#include "format/csr.h"
+#include "format/bundle.h"
+#include "format/idmap_block.h"
+#include "prep/ratings.h"
+#include "score/recommend.h"
+#include "score/listwrite.h"
+#include "score/scorer.h"
+#include "prep/titles.h"
 
 /* Users u0..u4 with 2 factors, items i0..i5:
  *   P = u0 (1,0)  u1 (0,1)  u2 (1,1)  u3 (2,-1)  u4 (0,0)
@@ -66,11 +67,11 @@ static int users_text(rs_scorer *s, const uint32_t *u, size_t nu, size_t n, int 
                       const char *const *iname, run_out *r)
 {
     rs_rec_opts o = { .n = n, .exclude_seen = exclude, .threads = threads, .block = block };
-    rs_recwrite w = { .format = format, .key = "user", .prefix = "p:", .qname = qname,
+    rs_listwrite w = { .format = format, .key = "user", .prefix = "p:", .qname = qname,
                       .iname = iname };
     FILE *f = open_memstream(&r->text, &r->len);
     rs_err e = { 0 };
-    int rc = rs_recommend_users(s, u, nu, &o, rs_recwrite_emit, &w, f, &e);
+    int rc = rs_recommend_users(s, u, nu, &o, rs_listwrite_emit, &w, f, &e);
     fclose(f);
     return rc;
 }
@@ -103,7 +104,7 @@ int main(void)
     OK(&t, strcmp(rs_scorer_kind(s), "svd") == 0 && rs_scorer_nitems(s) == 6, "kind and size");
 
     run_out r = { 0 };
-    OK(&t, users_text(s, NULL, 0, 3, 1, 0, 1, RS_RECFMT_TSV, user_ids, item_ids, &r) == 0, "all users");
+    OK(&t, users_text(s, NULL, 0, 3, 1, 0, 1, RS_LISTFMT_TSV, user_ids, item_ids, &r) == 0, "all users");
     OK(&t, r.len == strlen(want_all) && memcmp(r.text, want_all, r.len) == 0,
        "all users: exact top-3, training items left out, ties to the smaller index");
     if (!(r.len == strlen(want_all) && memcmp(r.text, want_all, r.len) == 0))
@@ -113,7 +114,7 @@ int main(void)
     for (int th = 1; th <= 4; th++)
         for (size_t blk = 1; blk <= 6; blk++) {
             run_out x = { 0 };
-            same &= users_text(s, NULL, 0, 3, th, blk, 1, RS_RECFMT_TSV, user_ids, item_ids, &x) == 0 &&
+            same &= users_text(s, NULL, 0, 3, th, blk, 1, RS_LISTFMT_TSV, user_ids, item_ids, &x) == 0 &&
                     x.len == r.len && memcmp(x.text, r.text, r.len) == 0;
             free(x.text);
         }
@@ -122,7 +123,7 @@ int main(void)
     uint32_t some[] = { 3, 0 };
     const char *some_names[] = { "u3", "u0" };
     run_out x = { 0 };
-    users_text(s, some, 2, 3, 2, 0, 1, RS_RECFMT_TSV, some_names, item_ids, &x);
+    users_text(s, some, 2, 3, 2, 0, 1, RS_LISTFMT_TSV, some_names, item_ids, &x);
     const char *u3 = strstr(want_all, "u3\t1"), *u4 = strstr(want_all, "u4\t1");
     char want_some[512];
     snprintf(want_some, sizeof want_some, "%.*s%.*s", (int)(u4 - u3), u3,
@@ -132,13 +133,13 @@ int main(void)
     free(x.text);
 
     x = (run_out){ 0 };
-    users_text(s, some + 1, 1, 2, 1, 0, 0, RS_RECFMT_TSV, some_names + 1, item_ids, &x);
+    users_text(s, some + 1, 1, 2, 1, 0, 0, RS_LISTFMT_TSV, some_names + 1, item_ids, &x);
     OK(&t, x.text && strcmp(x.text, "u0\t1\ti3\t3\nu0\t2\ti0\t1\n") == 0,
        "include seen: u0's own i3 comes first");
     free(x.text);
 
     x = (run_out){ 0 };
-    users_text(s, NULL, 0, 100, 1, 0, 1, RS_RECFMT_TSV, user_ids, item_ids, &x);
+    users_text(s, NULL, 0, 100, 1, 0, 1, RS_LISTFMT_TSV, user_ids, item_ids, &x);
     size_t lines = 0;
     for (size_t k = 0; k < x.len; k++) lines += x.text[k] == '\n';
     OK(&t, lines == 5 * 6 - 8, "N beyond the catalogue: every unseen item once (%zu lines)", lines);
@@ -146,13 +147,13 @@ int main(void)
 
     x = (run_out){ 0 };
     uint32_t u0 = 0;
-    users_text(s, &u0, 1, 2, 1, 0, 1, RS_RECFMT_JSONL, user_ids, item_ids, &x);
+    users_text(s, &u0, 1, 2, 1, 0, 1, RS_LISTFMT_JSONL, user_ids, item_ids, &x);
     OK(&t, x.text && strcmp(x.text, "{\"user\":\"u0\",\"items\":[\"i0\",\"i2\"],\"scores\":[1,0.5]}\n") == 0,
        "jsonl line");
     free(x.text);
 
     x = (run_out){ 0 };
-    users_text(s, &u0, 1, 2, 1, 0, 1, RS_RECFMT_REDIS, user_ids, item_ids, &x);
+    users_text(s, &u0, 1, 2, 1, 0, 1, RS_LISTFMT_REDIS, user_ids, item_ids, &x);
     const char want_redis[] = "*2\r\n$3\r\nDEL\r\n$4\r\np:u0\r\n"
                               "*4\r\n$5\r\nRPUSH\r\n$4\r\np:u0\r\n$2\r\ni0\r\n$2\r\ni2\r\n";
     OK(&t, x.text && strcmp(x.text, want_redis) == 0, "redis commands");
@@ -176,12 +177,12 @@ int main(void)
     {
         rs_rec_opts o = { .n = 3, .exclude_seen = 1, .threads = 1 };
         const char *qn[] = { "i0" };
-        rs_recwrite w = { .format = RS_RECFMT_TSV, .qname = qn, .iname = item_ids };
+        rs_listwrite w = { .format = RS_LISTFMT_TSV, .qname = qn, .iname = item_ids };
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
         uint32_t i0 = 0;
-        int rc = rs_recommend_similar(s, &i0, 1, &o, rs_recwrite_emit, &w, f, &e);
+        int rc = rs_recommend_similar(s, &i0, 1, &o, rs_listwrite_emit, &w, f, &e);
         fclose(f);
         OK(&t, rc == 0 && strcmp(buf, "i0\t1\ti3\t1\ni0\t2\ti2\t0.707107\ni0\t3\ti1\t0\n") == 0,
            "similar items by cosine");
@@ -202,11 +203,11 @@ int main(void)
            hm.indices[1] == 3, "history matrix: model indices, unknown items counted");
         rs_rec_opts o = { .n = 6, .exclude_seen = 1, .threads = 2 };
         const char *qn[] = { "new" };
-        rs_recwrite w = { .format = RS_RECFMT_TSV, .qname = qn, .iname = item_ids };
+        rs_listwrite w = { .format = RS_LISTFMT_TSV, .qname = qn, .iname = item_ids };
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
-        int rc = rs_recommend_history(s, &hm, &o, rs_recwrite_emit, &w, f, &e);
+        int rc = rs_recommend_history(s, &hm, &o, rs_listwrite_emit, &w, f, &e);
         fclose(f);
         lines = 0;
         for (size_t k = 0; k < len; k++) lines += buf[k] == '\n';
@@ -242,7 +243,7 @@ int main(void)
     s = rs_scorer_open_kind(&b, "popular", &e);
     OK(&t, s && strcmp(rs_scorer_kind(s), "popular") == 0, "popular on a factor bundle");
     x = (run_out){ 0 };
-    users_text(s, &u0, 1, 3, 1, 0, 1, RS_RECFMT_TSV, user_ids, item_ids, &x);
+    users_text(s, &u0, 1, 3, 1, 0, 1, RS_LISTFMT_TSV, user_ids, item_ids, &x);
     OK(&t, x.text && strcmp(x.text, "u0\t1\ti0\t3\nu0\t2\ti1\t1\nu0\t3\ti4\t1\n") == 0,
        "popular: counts of training users, ties to the smaller index");
     free(x.text);

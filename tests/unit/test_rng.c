@@ -1,8 +1,8 @@
-/* Unit tests of lib/rng and lib/topk: the same seed gives the same stream
+/* Unit tests of lib/common/rng and lib/common/topk: the same seed gives the same stream
  * everywhere; top-N keeps the best with ties towards smaller indices. */
 #include "tap.h"
-#include "rng.h"
-#include "topk.h"
+#include "common/rng.h"
+#include "common/topk.h"
 
 int main(void)
 {

@@ -1,12 +1,12 @@
-/* lib/score_factors.c on an SVD model from lib/svd.c: scores are U S V'
+/* lib/score/score_factors.c on an SVD model from lib/model/svd.c: scores are U S V'
  * plus the centring, fold-in gives a training user her own scores back,
  * similar() is the cosine of item factors, predict() leaves out what it
  * does not know. */
-#include "cli.h"
-#include "csr.h"
-#include "rng.h"
-#include "scorer.h"
-#include "svd.h"
+#include "cli/cli.h"
+#include "format/csr.h"
+#include "common/rng.h"
+#include "score/scorer.h"
+#include "model/svd.h"
 #include "tap.h"
 
 enum { USERS = 40, ITEMS = 25, K = 6 };

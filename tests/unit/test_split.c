@@ -1,12 +1,12 @@
-/* test_split: the split rules of lib/split.c against direct reference
+/* test_split: the split rules of lib/prep/split.c against direct reference
  * computations (Python slicing, sorting by (time, row)), and the fold and
  * fraction invariants. */
 #include <stdlib.h>
 #include <string.h>
-#include "idmap.h"
-#include "ratings.h"
-#include "rng.h"
-#include "split.h"
+#include "common/idmap.h"
+#include "prep/ratings.h"
+#include "common/rng.h"
+#include "prep/split.h"
 #include "tap.h"
 
 /* A table with timestamps: user ids "u<k>", item ids "i<k>". */

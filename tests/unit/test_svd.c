@@ -1,12 +1,12 @@
-/* lib/svd against LAPACKE's dense SVD on random low-rank-plus-noise
+/* lib/model/svd against LAPACKE's dense SVD on random low-rank-plus-noise
  * matrices, with every centring, both orientations, determinism. */
 #include <lapacke.h>
 #include <stdint.h>
-#include "cli.h"
-#include "csr.h"
-#include "idmap.h"
-#include "rng.h"
-#include "svd.h"
+#include "cli/cli.h"
+#include "format/csr.h"
+#include "common/idmap.h"
+#include "common/rng.h"
+#include "model/svd.h"
 #include "tap.h"
 
 /* A sparse rows x cols matrix: a rank-r signal plus noise, observed with

@@ -1,8 +1,8 @@
 /* test_topk: the bounded heap against a full sort of the same stream. */
 #include <stdint.h>
 #include "tap.h"
-#include "rng.h"
-#include "topk.h"
+#include "common/rng.h"
+#include "common/topk.h"
 
 typedef struct pair { float s; uint32_t i; } pair;
 

@@ -1,12 +1,12 @@
-/* lib/w2v (training) and lib/score_w2v (scoring): two disjoint clusters of
+/* lib/model/w2v (training) and lib/score/score_w2v (scoring): two disjoint clusters of
  * items come out as two clusters of vectors, with skip-gram and CBOW, on
  * both vector code paths; determinism; the vocabulary; the scorer against
  * a direct softmax(mean(in) . out) on a tiny hand-made model. */
 #include <stdint.h>
-#include "csr.h"
-#include "rng.h"
-#include "scorer.h"
-#include "w2v.h"
+#include "format/csr.h"
+#include "common/rng.h"
+#include "score/scorer.h"
+#include "model/w2v.h"
 #include "tap.h"
 
 /* users sequences of len items, each user within one cluster: items

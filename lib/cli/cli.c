@@ -1,0 +1,136 @@
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "cli/cli.h"
+#include "common/err.h"
+
+void rs_usage_error(const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", rs_prog(), buf, rs_prog());
+    exit(RS_EUSAGE);
+}
+
+double rs_opt_double(const char *opt, const char *arg, double lo, double hi)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (end == arg || *end || errno == ERANGE || !isfinite(v))
+        rs_usage_error("%s: invalid number '%s'", opt, arg);
+    if (v < lo || v > hi)
+        rs_usage_error("%s: %s is out of range (%g to %g)", opt, arg, lo, hi);
+    return v;
+}
+
+int64_t rs_opt_int(const char *opt, const char *arg, int64_t lo, int64_t hi)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(arg, &end, 10);
+    if (end == arg || *end)
+        rs_usage_error("%s: invalid integer '%s'", opt, arg);
+    if (errno == ERANGE || v < lo || v > hi)
+        rs_usage_error("%s: %s is out of range (%lld to %lld)", opt, arg,
+                       (long long)lo, (long long)hi);
+    return v;
+}
+
+uint64_t rs_opt_seed(const char *opt, const char *arg)
+{
+    char *end;
+    errno = 0;
+    if (arg[0] == '-') rs_usage_error("%s: invalid seed '%s' (a non-negative integer)", opt, arg);
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (end == arg || *end || errno == ERANGE)
+        rs_usage_error("%s: invalid seed '%s' (a non-negative integer)", opt, arg);
+    return v;
+}
+
+int rs_opt_int_list(const char *opt, const char *arg, int64_t lo, int64_t hi,
+                    int64_t *out, int max)
+{
+    int n = 0;
+    const char *p = arg;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        char buf[32];
+        if (len == 0 || len >= sizeof buf) rs_usage_error("%s: invalid list '%s'", opt, arg);
+        memcpy(buf, p, len);
+        buf[len] = '\0';
+        if (n == max) rs_usage_error("%s: at most %d values", opt, max);
+        out[n++] = rs_opt_int(opt, buf, lo, hi);
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return n;
+}
+
+int rs_opt_jobs(const char *arg)
+{
+    int j = (int)rs_opt_int("--jobs", arg, 0, 1024);
+    return j ? j : rs_threads_default();
+}
+
+int rs_opt_zlevel(const char *arg)
+{
+    return arg ? (int)rs_opt_int("--compress", arg, 1, 19) : 3;
+}
+
+void rs_help(const char *text)
+{
+    fputs(text, stdout);
+    exit(fflush(stdout) == 0 ? 0 : 1);
+}
+
+void rs_version(void)
+{
+    printf("%s (rs) 0.1.0\n", rs_prog());
+    exit(0);
+}
+
+int rs_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+    /* getopt names the program by argv[0], which may be a path; every
+     * other diagnostic says "rs-filter:", so say that here too. */
+    argv[0] = (char *)rs_prog();
+    int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+    if (c == '?' || c == ':') {     /* getopt has said what is wrong */
+        fprintf(stderr, "Try '%s --help' for more information.\n", rs_prog());
+        exit(RS_EUSAGE);
+    }
+    return c;
+}
+
+void rs_cmd_fail(rs_out *o, const rs_err *e)
+{
+    rs_out_abort(o);
+    if (!e->msg[0]) exit(e->code ? e->code : RS_EDATA);
+    if (e->code == RS_EUSAGE) rs_usage_error("%s", e->msg);
+    rs_die_err(e);
+}
+
+void rs_cmd_close(rs_out *o)
+{
+    rs_err e = { 0 };
+    if (rs_out_close(o, &e) < 0) rs_cmd_fail(NULL, &e);
+}
+
+void rs_cmd_write_bundle(rs_out *o, const rs_bundle *b, int zlevel)
+{
+    rs_err e = { 0 };
+    if (rs_bundle_write(rs_out_file(o), b, zlevel, &e) < 0) {
+        if (errno == EPIPE) e.msg[0] = '\0';    /* the reader left, as rs_out_close says */
+        rs_cmd_fail(o, &e);
+    }
+}

@@ -1,0 +1,61 @@
+/* cli.h: what every program's main() shares, and only mains use: option
+ * values checked for range and overflow, usage errors (exit 2), help and
+ * version, and the way a program gives up or finishes with its output.
+ *
+ * Every program gives up or finishes the same way:
+ *
+ *   - getopt's own complaints carry the short program name, like every
+ *     other diagnostic, and are followed by the --help hint (exit 2);
+ *   - a failure removes the half-written output, so -o FILE leaves
+ *     nothing behind, and is said once as "prog: msg" (usage errors, such
+ *     as binary output to a terminal, with the --help hint, exit 2; the
+ *     rest exit 1);
+ *   - a reader that left the pipe early (| head) gets silence.
+ *
+ * Like rs_die and rs_usage_error, these print and exit: they are for the
+ * mains in cmd/ only, never for library code, which returns an rs_err. */
+#ifndef RS_CLI_H
+#define RS_CLI_H
+#include <stdint.h>
+#include "common/err.h"
+#include "common/io.h"
+#include "common/parallel.h"
+#include "format/bundle.h"
+
+/* "prog: msg\nTry 'prog --help' for more information." and exit 2. */
+_Noreturn void rs_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse an option's argument or exit 2 naming the option (e.g. "--min-rating"). */
+double rs_opt_double(const char *opt, const char *arg, double lo, double hi);
+int64_t rs_opt_int(const char *opt, const char *arg, int64_t lo, int64_t hi);
+uint64_t rs_opt_seed(const char *opt, const char *arg);
+/* A comma-separated list of ints (e.g. -k 1,5,10); returns the count. */
+int rs_opt_int_list(const char *opt, const char *arg, int64_t lo, int64_t hi,
+                    int64_t *out, int max);
+
+/* -j/--jobs N: 1..1024 threads, 0 for all cores; exits 2 on anything else. */
+int rs_opt_jobs(const char *arg);
+/* -z[LEVEL]/--compress[=LEVEL]: a zstd level 1..19, 3 when arg is NULL. */
+int rs_opt_zlevel(const char *arg);
+
+/* Print a help text (to stdout) and exit 0. */
+_Noreturn void rs_help(const char *text);
+_Noreturn void rs_version(void);
+
+struct option;
+
+/* getopt_long, reporting its errors itself: returns an option, or -1 at
+ * the end of the options, never '?' or ':'. */
+int rs_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/* Give up: remove o's temporary file (o may be NULL), report e, exit with
+ * its code.  An empty message means the reader left: nothing is said. */
+_Noreturn void rs_cmd_fail(rs_out *o, const rs_err *e);
+
+/* Close o, renaming a named output into place; on failure as rs_cmd_fail. */
+void rs_cmd_close(rs_out *o);
+
+/* Write b to o (zlevel as rs_bundle_write); on failure as rs_cmd_fail. */
+void rs_cmd_write_bundle(rs_out *o, const rs_bundle *b, int zlevel);
+
+#endif

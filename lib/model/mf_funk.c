@@ -1,0 +1,227 @@
+#include <math.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model/mf_funk.h"
+#include "common/rng.h"
+
+typedef struct entry { uint32_t i; float r; } entry;
+
+/* Users are handed to threads this many at a time: enough to make the
+ * shared counter cheap, few enough to balance heavy users. */
+#define CHUNK 64
+#define RMSE_BLOCK 1024
+#define AHEAD 4
+
+typedef struct fit {
+    const rs_funk_opts *o;
+    const uint64_t *indptr;
+    const entry *ent;
+    const uint32_t *perm;   /* this epoch's order of the users */
+    uint32_t users;
+    rs_mf *m;
+    float g;
+    atomic_size_t next;
+    double *sse;            /* per RMSE_BLOCK of users, for the report */
+} fit;
+
+void rs_funk_defaults(rs_funk_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->k = 50;
+    o->epochs = RS_FUNK_EPOCHS;
+    o->lr = o->lr_bias = RS_FUNK_LR;
+    o->reg = o->reg_bias = RS_FUNK_REG;
+    o->init_std = RS_FUNK_INIT_STD;
+    o->lo = 0;
+    o->hi = 0;
+    o->seed = 42;
+    o->threads = 1;
+}
+
+/* One SGD step on both factor rows, from their old values. */
+static inline void step(float *restrict p, float *restrict q, int k, float err, float lr, float reg)
+{
+    int f = 0;
+    for (; f + 4 <= k; f += 4) {
+        rs_mf_v4 pf = rs_mf_ld(p + f), qf = rs_mf_ld(q + f);
+        rs_mf_st(p + f, pf + lr * (err * qf - reg * pf));
+        rs_mf_st(q + f, qf + lr * (err * pf - reg * qf));
+    }
+    for (; f < k; f++) {
+        float pf = p[f], qf = q[f];
+        p[f] = pf + lr * (err * qf - reg * pf);
+        q[f] = qf + lr * (err * pf - reg * qf);
+    }
+}
+
+static void epoch_worker(void *arg, int t)
+{
+    fit *F = arg;
+    const rs_funk_opts *o = F->o;
+    rs_mf *m = F->m;
+    const int k = m->k;
+    const float lr = (float)o->lr, reg = (float)o->reg;
+    const float lrb = (float)o->lr_bias, regb = (float)o->reg_bias, g = F->g;
+    float *bi = m->bi;
+    for (;;) {
+        size_t c0 = atomic_fetch_add(&F->next, CHUNK);
+        if (c0 >= F->users) break;
+        size_t c1 = c0 + CHUNK < F->users ? c0 + CHUNK : F->users;
+        for (size_t c = c0; c < c1; c++) {
+            uint32_t u = F->perm[c];
+            float *p = m->P + (size_t)u * k, bu = m->bu[u];
+            uint64_t x1 = F->indptr[u + 1];
+            for (uint64_t x = F->indptr[u]; x < x1; x++) {
+                /* The item rows of a user's next ratings are scattered:
+                 * ask for them a few steps ahead. */
+                if (x + AHEAD < x1) {
+                    const char *next = (const char *)(m->Q + (size_t)F->ent[x + AHEAD].i * k);
+                    for (size_t off = 0; off < (size_t)k * sizeof(float); off += 64)
+                        __builtin_prefetch(next + off, 1, 3);
+                }
+                uint32_t i = F->ent[x].i;
+                float *q = m->Q + (size_t)i * k;
+                float err = F->ent[x].r - (g + bu + bi[i] + rs_mf_dot(p, q, k));
+                bu += lrb * (err - regb * bu);
+                bi[i] += lrb * (err - regb * bi[i]);
+                step(p, q, k, err, lr, reg);
+            }
+            m->bu[u] = bu;
+        }
+    }
+    (void)t;
+}
+
+static double predict(const rs_mf *m, const rs_funk_opts *o, int64_t u, int64_t i)
+{
+    double s = m->g;
+    if (u >= 0) s += m->bu[u];
+    if (i >= 0) s += m->bi[i];
+    if (u >= 0 && i >= 0)
+        s += rs_mf_dot(m->P + (size_t)u * m->k, m->Q + (size_t)i * m->k, m->k);
+    if (o->clamp) s = s < o->lo ? o->lo : s > o->hi ? o->hi : s;
+    return s;
+}
+
+static void sse_worker(void *arg, int t)
+{
+    fit *F = arg;
+    size_t blocks = (F->users + RMSE_BLOCK - 1) / RMSE_BLOCK;
+    for (;;) {
+        size_t b = atomic_fetch_add(&F->next, 1);
+        if (b >= blocks) break;
+        double s = 0;
+        uint32_t u1 = (uint32_t)((b + 1) * RMSE_BLOCK < F->users ? (b + 1) * RMSE_BLOCK : F->users);
+        for (uint32_t u = (uint32_t)(b * RMSE_BLOCK); u < u1; u++)
+            for (uint64_t x = F->indptr[u]; x < F->indptr[u + 1]; x++) {
+                double d = F->ent[x].r - predict(F->m, F->o, u, F->ent[x].i);
+                s += d * d;
+            }
+        F->sse[b] = s;
+    }
+    (void)t;
+}
+
+static int check(const rs_csr *a, const rs_funk_opts *o, rs_err *e)
+{
+    if (o->epochs < 0) return rs_errf(e, RS_EUSAGE, "--epochs must be >= 0");
+    if (!(o->lr > 0) || !(o->lr_bias > 0))
+        return rs_errf(e, RS_EUSAGE, "--lr and --lr-bias must be > 0");
+    if (!(o->reg >= 0) || !(o->reg_bias >= 0))
+        return rs_errf(e, RS_EUSAGE, "--reg and --reg-bias must be >= 0");
+    if (!(o->init_std >= 0)) return rs_errf(e, RS_EUSAGE, "--init-std must be >= 0");
+    if (o->clamp && !(o->lo < o->hi))
+        return rs_errf(e, RS_EUSAGE, "--range LO,HI needs LO < HI");
+    if (o->threads < 1) return rs_errf(e, RS_EUSAGE, "threads must be >= 1");
+    return rs_mf_check(a, o->k, e);
+}
+
+int rs_funk_fit(const rs_csr *a, const rs_funk_opts *o, rs_mf *m, rs_err *e)
+{
+    if (check(a, o, e) < 0) return -1;
+    const int k = o->k;
+    rs_rng rng;
+    rs_rng_seed(&rng, o->seed);
+    rs_mf_alloc(m, a->rows, a->cols, k, 1, 1);
+    double sum = 0;
+    for (uint64_t x = 0; x < a->nnz; x++) sum += a->values[x];
+    m->g = sum / (double)a->nnz;
+    for (size_t x = 0; x < (size_t)a->rows * k; x++) m->P[x] = (float)(o->init_std * rs_rng_normal(&rng));
+    for (size_t x = 0; x < (size_t)a->cols * k; x++) m->Q[x] = (float)(o->init_std * rs_rng_normal(&rng));
+    /* A user or item without ratings (a matrix indexed with more ids than
+     * it has rows for) learns nothing: its random factors would only add
+     * noise to its predictions, which are its biases then. */
+    char *rated = rs_xcalloc((size_t)a->cols + 1, 1);
+    for (uint64_t x = 0; x < a->nnz; x++) rated[a->indices[x]] = 1;
+    for (uint32_t i = 0; i < a->cols; i++)
+        if (!rated[i]) memset(m->Q + (size_t)i * k, 0, (size_t)k * sizeof *m->Q);
+    for (uint32_t u = 0; u < a->rows; u++)
+        if (a->indptr[u] == a->indptr[u + 1]) memset(m->P + (size_t)u * k, 0, (size_t)k * sizeof *m->P);
+    free(rated);
+
+    /* Each user's ratings, shuffled once (Fisher-Yates within the row). */
+    entry *ent = rs_xmalloc(a->nnz * sizeof *ent);
+    for (uint32_t u = 0; u < a->rows; u++) {
+        uint64_t x0 = a->indptr[u], n = a->indptr[u + 1] - x0;
+        for (uint64_t x = 0; x < n; x++) ent[x0 + x] = (entry){ a->indices[x0 + x], a->values[x0 + x] };
+        for (uint64_t x = n; x > 1; x--) {
+            uint64_t y = rs_rng_below(&rng, x);
+            entry tmp = ent[x0 + x - 1];
+            ent[x0 + x - 1] = ent[x0 + y];
+            ent[x0 + y] = tmp;
+        }
+    }
+    uint32_t *perm = rs_xmalloc(((size_t)a->rows + 1) * sizeof *perm);
+    for (uint32_t u = 0; u < a->rows; u++) perm[u] = u;
+    size_t blocks = ((size_t)a->rows + RMSE_BLOCK - 1) / RMSE_BLOCK;
+    fit F = { .o = o, .indptr = a->indptr, .ent = ent, .perm = perm, .users = a->rows, .m = m,
+              .g = (float)m->g };
+    F.sse = rs_xcalloc(blocks + 1, sizeof *F.sse);
+    int rc = 0;
+    for (int ep = 1; ep <= o->epochs && rc == 0; ep++) {
+        double t0 = rs_now();
+        rs_rng_shuffle_u32(&rng, perm, a->rows);
+        atomic_store(&F.next, 0);
+        rc = rs_mf_parallel(o->threads, epoch_worker, &F, e);
+        double secs = rs_now() - t0;
+        if (rc == 0 && o->epoch_done) {
+            atomic_store(&F.next, 0);
+            rc = rs_mf_parallel(o->threads, sse_worker, &F, e);
+            double s = 0, v = 0;
+            for (size_t b = 0; b < blocks; b++) s += F.sse[b];
+            for (size_t x = 0; x < o->vn; x++) {
+                double d = o->vr[x] - predict(m, o, o->vu[x], o->vi[x]);
+                v += d * d;
+            }
+            o->epoch_done(o->ctx, ep, sqrt(s / (double)a->nnz), o->vn ? sqrt(v / (double)o->vn) : NAN,
+                          secs);
+        }
+        if (o->progress) rs_progress_update(o->progress, (uint64_t)ep, (uint64_t)o->epochs, "epochs");
+    }
+    free(F.sse);
+    free(perm);
+    free(ent);
+    if (rc < 0) rs_mf_free(m);
+    return rc;
+}
+
+void rs_funk_put(rs_mf *m, const rs_funk_opts *o, rs_bundle *b)
+{
+    rs_mf_put(m, "funk", b);
+    rs_mf_meta_u64(b, "epochs", (uint64_t)o->epochs);
+    rs_mf_meta_double(b, "lr", o->lr);
+    rs_mf_meta_double(b, "lr_bias", o->lr_bias);
+    rs_mf_meta_double(b, "reg", o->reg);
+    rs_mf_meta_double(b, "reg_bias", o->reg_bias);
+    rs_mf_meta_double(b, "init_std", o->init_std);
+    rs_mf_meta_u64(b, "seed", o->seed);
+    if (o->clamp) {
+        char lo[40], hi[40], buf[96];
+        rs_mf_format(o->lo, lo, sizeof lo);
+        rs_mf_format(o->hi, hi, sizeof hi);
+        snprintf(buf, sizeof buf, "%s,%s", lo, hi);
+        rs_meta_set(b, "range", buf);
+    }
+}

@@ -1,0 +1,654 @@
+/* w2v.c: item2vec training; see w2v.h for the semantics. */
+#include <math.h>
+#include <pthread.h>
+#include <sys/mman.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "common/rng.h"
+#include "model/w2v.h"
+
+#define MAX_EXP 6.0f
+#define SIG_SIZE 1000
+#define CHUNK_WORDS 10000u   /* raw items per unit of work, as gensim's jobs */
+#define PAD 16u              /* row stride in floats: rows start on cache lines */
+
+/* Eight floats.  Both code paths use this same type, so the AVX2 build of
+ * the loops does exactly the arithmetic of the SSE build (two halves):
+ * the vectors do not depend on which CPU trained them. */
+typedef float v8f __attribute__((vector_size(32), may_alias));
+#define AI static inline __attribute__((always_inline))
+
+typedef struct nentry {      /* slot k of the alias table of the noise */
+    uint32_t thr;            /* draw k when the low 32 random bits are below */
+    uint32_t alias;          /* else this */
+} nentry;
+
+typedef struct train {
+    const rs_csr *seq;
+    const rs_w2v_opts *o;
+    size_t st;               /* row stride (floats) */
+    /* Rows are vocabulary ranks (most frequent first, as gensim orders
+     * them): the hot rows share pages and cache, whatever the item ids. */
+    float *in, *out;         /* vocab x st, 64-byte aligned */
+    const uint32_t *rank;    /* item -> rank, UINT32_MAX outside the vocabulary */
+    const uint32_t *keep;    /* rank -> down-sampling: keep when 32 random bits <= keep */
+    const nentry *noise;
+    uint32_t nnoise;
+    const uint32_t *chunk;   /* chunk c = rows chunk[c] .. chunk[c + 1] - 1 */
+    uint32_t nchunks, maxlen;
+    float sig[SIG_SIZE + 1];    /* + 1: f + 6 may round up to 12 */
+    _Atomic uint64_t next;   /* next job: epoch x nchunks + chunk */
+    _Atomic uint64_t done;   /* raw items finished */
+    _Atomic uint64_t trained;
+    _Atomic int finished;    /* workers that have returned */
+    int avx2;
+} train;
+
+void rs_w2v_defaults(rs_w2v_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->dim = 100;
+    o->window = 5;
+    o->negative = 5;
+    o->epochs = 5;
+    o->min_count = 5;
+    o->ns_exponent = 0.75;
+    o->sample = 1e-3;
+    o->alpha = 0.025;
+    o->min_alpha = 0.0001;
+    o->cbow_mean = 1;
+    o->shrink_windows = 1;
+    o->seed = 1;
+    o->threads = 1;
+}
+
+int rs_w2v_check(const rs_w2v_opts *o, rs_err *e)
+{
+    if (o->dim < 1 || o->dim > 10000) return rs_errf(e, RS_EUSAGE, "--vector-size must be 1..10000");
+    if (o->window < 1 || o->window > 100000) return rs_errf(e, RS_EUSAGE, "--window must be 1..100000");
+    if (o->negative < 1 || o->negative > 1000) return rs_errf(e, RS_EUSAGE, "--negative must be 1..1000");
+    if (o->epochs < 1) return rs_errf(e, RS_EUSAGE, "--epochs must be at least 1");
+    if (!isfinite(o->ns_exponent) || fabs(o->ns_exponent) > 100)
+        return rs_errf(e, RS_EUSAGE, "--ns-exponent must be within -100..100");
+    if (!(o->sample >= 0) || !isfinite(o->sample)) return rs_errf(e, RS_EUSAGE, "--sample must be >= 0");
+    if (!(o->alpha > 0) || !(o->min_alpha >= 0) || o->alpha > 10 || o->min_alpha > o->alpha)
+        return rs_errf(e, RS_EUSAGE, "need 0 <= --min-alpha <= --alpha <= 10, --alpha > 0");
+    if (o->cbow_mean != 0 && o->cbow_mean != 1) return rs_errf(e, RS_EUSAGE, "--cbow-mean must be 0 or 1");
+    if (o->threads < 1) return rs_errf(e, RS_EUSAGE, "threads must be at least 1");
+    return 0;
+}
+
+/* ---- the vector loops (n is a multiple of PAD, pointers 32-byte aligned) ---- */
+
+AI float vdot(const float *restrict a, const float *restrict b, size_t n)
+{
+    v8f s0 = { 0 }, s1 = { 0 };
+    for (size_t k = 0; k < n; k += 16) {
+        s0 += *(const v8f *)(a + k) * *(const v8f *)(b + k);
+        s1 += *(const v8f *)(a + k + 8) * *(const v8f *)(b + k + 8);
+    }
+    s0 += s1;
+    return ((s0[0] + s0[4]) + (s0[1] + s0[5])) + ((s0[2] + s0[6]) + (s0[3] + s0[7]));
+}
+
+/* work += g o;  o += g l1 (one pass over the output row). */
+AI void vupd(float *restrict work, float *restrict o, const float *restrict l1, float g, size_t n)
+{
+    v8f gv = { g, g, g, g, g, g, g, g };
+    for (size_t k = 0; k < n; k += 8) {
+        v8f ov = *(v8f *)(o + k);
+        *(v8f *)(work + k) += gv * ov;
+        *(v8f *)(o + k) = ov + gv * *(const v8f *)(l1 + k);
+    }
+}
+
+AI void vadd(float *restrict y, const float *restrict x, size_t n)
+{
+    for (size_t k = 0; k < n; k += 8) *(v8f *)(y + k) += *(const v8f *)(x + k);
+}
+
+AI void vscale(float *y, float a, size_t n)
+{
+    v8f av = { a, a, a, a, a, a, a, a };
+    for (size_t k = 0; k < n; k += 8) *(v8f *)(y + k) *= av;
+}
+
+AI void vzero(float *y, size_t n)
+{
+    v8f z = { 0 };
+    for (size_t k = 0; k < n; k += 8) *(v8f *)(y + k) = z;
+}
+
+/* ---- training ---- */
+
+AI uint32_t draw_noise(const train *t, rs_rng *r)
+{
+    uint64_t x = rs_rng_u64(r);
+    uint32_t k = (uint32_t)(((x >> 32) * t->nnoise) >> 32);
+    return (uint32_t)x < t->noise[k].thr ? k : t->noise[k].alias;
+}
+
+AI float sigmoid(const train *t, float f)
+{
+    return t->sig[(int)((f + MAX_EXP) * (SIG_SIZE / (2 * MAX_EXP)))];
+}
+
+/* One output target against the hidden vector l1; the error goes to work. */
+AI void learn(const train *t, const float *l1, uint32_t target, float label, float alpha,
+              float *work)
+{
+    size_t st = t->st;
+    float *o = t->out + (size_t)target * st;
+    float f = vdot(l1, o, st);
+    /* Outside the table gensim leaves the pair alone (word2vec.c clamps). */
+    if (!(f > -MAX_EXP && f < MAX_EXP)) return;
+    float g = (label - sigmoid(t, f)) * alpha;
+    vupd(work, o, l1, g, st);
+}
+
+/* The negatives of the next prediction, drawn one prediction ahead so
+ * that their rows arrive in cache while the current one is worked on. */
+AI void draw_targets(const train *t, rs_rng *r, uint32_t *tg)
+{
+    size_t st = t->st;
+    for (uint32_t d = 1; d <= t->o->negative; d++) {
+        tg[d] = draw_noise(t, r);
+        const char *row = (const char *)(t->out + (size_t)tg[d] * st);
+        for (size_t b = 0; b < st * sizeof(float); b += 64) __builtin_prefetch(row + b, 1);
+    }
+}
+
+AI void predict(const train *t, const float *l1, uint32_t center, const uint32_t *tg,
+                float alpha, float *work)
+{
+    vzero(work, t->st);
+    learn(t, l1, center, 1.0f, alpha, work);
+    for (uint32_t d = 1; d <= t->o->negative; d++)
+        if (tg[d] != center) learn(t, l1, tg[d], 0.0f, alpha, work);
+}
+
+AI uint32_t shrink(const train *t, rs_rng *r)
+{
+    if (!t->o->shrink_windows) return 0;
+    return (uint32_t)(((rs_rng_u64(r) >> 32) * t->o->window) >> 32);
+}
+
+AI void sg_sentence(const train *t, const uint32_t *sent, uint32_t n, float alpha, rs_rng *r,
+                    uint32_t **tg, float *work)
+{
+    uint32_t w = t->o->window;
+    size_t st = t->st;
+    draw_targets(t, r, tg[1]);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t b = shrink(t, r);
+        uint32_t lo = i + b > w ? i + b - w : 0, hi = i + w + 1 - b;
+        if (hi > n) hi = n;
+        for (uint32_t j = lo; j < hi; j++) {
+            if (j == i) continue;
+            uint32_t *cur = tg[1];
+            tg[1] = tg[0];
+            tg[0] = cur;
+            draw_targets(t, r, tg[1]);
+            /* The context's input vector predicts the centre (word2vec.c). */
+            float *l1 = t->in + (size_t)sent[j] * st;
+            predict(t, l1, sent[i], cur, alpha, work);
+            vadd(l1, work, st);
+        }
+    }
+}
+
+AI void cbow_sentence(const train *t, const uint32_t *sent, uint32_t n, float alpha, rs_rng *r,
+                      uint32_t **tg, float *work, float *neu1)
+{
+    uint32_t w = t->o->window;
+    size_t st = t->st;
+    draw_targets(t, r, tg[1]);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t b = shrink(t, r);
+        uint32_t lo = i + b > w ? i + b - w : 0, hi = i + w + 1 - b;
+        if (hi > n) hi = n;
+        uint32_t cnt = hi - lo - 1;
+        if (cnt == 0) continue;    /* nothing to predict from, nothing to update */
+        uint32_t *cur = tg[1];
+        tg[1] = tg[0];
+        tg[0] = cur;
+        draw_targets(t, r, tg[1]);
+        vzero(neu1, st);
+        for (uint32_t j = lo; j < hi; j++)
+            if (j != i) vadd(neu1, t->in + (size_t)sent[j] * st, st);
+        float inv = 1.0f / (float)cnt;
+        if (t->o->cbow_mean) vscale(neu1, inv, st);
+        predict(t, neu1, sent[i], cur, alpha, work);
+        /* A sum took every context in full: gensim shares the error out. */
+        if (!t->o->cbow_mean) vscale(work, inv, st);
+        for (uint32_t j = lo; j < hi; j++)
+            if (j != i) vadd(t->in + (size_t)sent[j] * st, work, st);
+    }
+}
+
+AI uint64_t chunk_body(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg, float *work,
+                       float *neu1)
+{
+    const rs_csr *s = t->seq;
+    const rs_w2v_opts *o = t->o;
+    uint32_t epoch = (uint32_t)(job / t->nchunks), c = (uint32_t)(job % t->nchunks);
+    rs_rng r;
+    rs_rng_seed2(&r, o->seed, 1 + job);
+    double total = (double)s->nnz * o->epochs, a0 = o->alpha, a1 = o->min_alpha;
+    uint64_t trained = 0;
+    for (uint32_t row = t->chunk[c]; row < t->chunk[c + 1]; row++) {
+        uint64_t a = s->indptr[row], z = s->indptr[row + 1];
+        double alpha = a0 - (a0 - a1) * (((double)epoch * (double)s->nnz + (double)a) / total);
+        if (alpha < a1) alpha = a1;
+        uint32_t n = 0;
+        for (uint64_t p = a; p < z; p++) {
+            uint32_t v = t->rank[s->indices[p]];
+            if (v == UINT32_MAX) continue;
+            uint32_t k = t->keep[v];
+            if (k != UINT32_MAX && (uint32_t)(rs_rng_u64(&r) >> 32) > k) continue;
+            sent[n++] = v;
+            if (n == t->maxlen) break;   /* only a sequence of 4 billion items */
+        }
+        trained += n;
+        if (n < 2) continue;
+        if (o->sg) sg_sentence(t, sent, n, (float)alpha, &r, tg, work);
+        else cbow_sentence(t, sent, n, (float)alpha, &r, tg, work, neu1);
+    }
+    return trained;
+}
+
+/* The same loops built twice: once for the baseline (SSE, two halves per
+ * v8f) and once with AVX2 for CPUs that have it. */
+__attribute__((target("avx2")))
+static uint64_t chunk_avx2(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg,
+                           float *work, float *neu1)
+{
+    return chunk_body(t, job, sent, tg, work, neu1);
+}
+
+static uint64_t chunk_base(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg,
+                           float *work, float *neu1)
+{
+    return chunk_body(t, job, sent, tg, work, neu1);
+}
+
+static float *falloc(size_t n)
+{
+    size_t bytes = (n * sizeof(float) + 63) / 64 * 64, align = 64;
+    /* Big matrices on huge pages: random rows then cost no TLB misses. */
+    if (bytes >= (1u << 21)) {
+        align = 1u << 21;
+        bytes = (bytes + align - 1) / align * align;
+    }
+    float *p = aligned_alloc(align, bytes ? bytes : 64);
+    if (!p) p = rs_xmalloc(SIZE_MAX);   /* reports out of memory and exits */
+#ifdef MADV_HUGEPAGE
+    if (align > 64) madvise(p, bytes, MADV_HUGEPAGE);   /* a hint: failure is harmless */
+#endif
+    memset(p, 0, bytes);
+    return p;
+}
+
+static void *worker(void *arg)
+{
+    train *t = arg;
+    uint32_t *sent = rs_xmalloc(((size_t)t->maxlen + 1) * sizeof *sent);
+    uint32_t *tgbuf = rs_xmalloc(2 * ((size_t)t->o->negative + 1) * sizeof *tgbuf);
+    uint32_t *tg[2] = { tgbuf, tgbuf + t->o->negative + 1 };
+    float *work = falloc(t->st), *neu1 = falloc(t->st);
+    uint64_t jobs = (uint64_t)t->o->epochs * t->nchunks;
+    for (;;) {
+        uint64_t job = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed);
+        if (job >= jobs) break;
+        uint64_t n = t->avx2 ? chunk_avx2(t, job, sent, tg, work, neu1)
+                             : chunk_base(t, job, sent, tg, work, neu1);
+        uint32_t c = (uint32_t)(job % t->nchunks);
+        const uint64_t *ip = t->seq->indptr;
+        atomic_fetch_add_explicit(&t->done, ip[t->chunk[c + 1]] - ip[t->chunk[c]],
+                                  memory_order_relaxed);
+        atomic_fetch_add_explicit(&t->trained, n, memory_order_relaxed);
+    }
+    free(sent);
+    free(tgbuf);
+    free(work);
+    free(neu1);
+    atomic_fetch_add(&t->finished, 1);
+    return NULL;
+}
+
+/* Vose's alias method: O(1) draws with the probabilities w (to 2^-32). */
+static nentry *alias_table(const double *w, uint32_t n)
+{
+    nentry *tab = rs_xcalloc(n, sizeof *tab);
+    double *p = rs_xmalloc(n * sizeof *p), sum = 0;
+    uint32_t *small = rs_xmalloc(n * sizeof *small), *large = rs_xmalloc(n * sizeof *large);
+    uint32_t ns = 0, nl = 0;
+    for (uint32_t k = 0; k < n; k++) sum += w[k];
+    for (uint32_t k = 0; k < n; k++) {
+        p[k] = w[k] / sum * n;
+        if (p[k] < 1) small[ns++] = k;
+        else large[nl++] = k;
+    }
+    while (ns && nl) {
+        uint32_t s = small[--ns], l = large[nl - 1];
+        double q = p[s] * 4294967296.0;
+        tab[s].thr = q >= 4294967295.0 ? UINT32_MAX : (uint32_t)llround(q);
+        tab[s].alias = l;
+        p[l] -= 1 - p[s];
+        if (p[l] < 1) {
+            nl--;
+            small[ns++] = l;
+        }
+    }
+    /* What is left has probability 1 (up to rounding): its own slot. */
+    while (nl) {
+        uint32_t l = large[--nl];
+        tab[l].thr = UINT32_MAX;
+        tab[l].alias = l;
+    }
+    while (ns) {
+        uint32_t s = small[--ns];
+        tab[s].thr = UINT32_MAX;
+        tab[s].alias = s;
+    }
+    free(p);
+    free(small);
+    free(large);
+    return tab;
+}
+
+static void progress_loop(train *t, int threads, rs_progress *pr, double t0)
+{
+    uint64_t total = t->seq->nnz * (uint64_t)t->o->epochs;
+    while (atomic_load(&t->finished) < threads) {
+        struct timespec ts = { 0, 100 * 1000 * 1000 };
+        nanosleep(&ts, NULL);
+        uint64_t done = atomic_load_explicit(&t->done, memory_order_relaxed);
+        double el = rs_now() - t0, frac = total ? (double)done / (double)total : 1;
+        double lr = t->o->alpha - (t->o->alpha - t->o->min_alpha) * frac;
+        uint64_t ep = t->seq->nnz ? done / t->seq->nnz + 1 : 1;
+        if (ep > t->o->epochs) ep = t->o->epochs;
+        char extra[128];
+        snprintf(extra, sizeof extra, "epoch %llu/%u, %.3gM items/s, lr %.4g",
+                 (unsigned long long)ep, t->o->epochs, el > 0 ? (double)done / el / 1e6 : 0.0, lr);
+        rs_progress_update(pr, done, total, extra);
+    }
+}
+
+typedef struct vrank { uint64_t c; uint32_t i; } vrank;
+
+/* Most frequent first, ties in item order. */
+static int cmp_vrank(const void *a, const void *b)
+{
+    const vrank *x = a, *y = b;
+    if (x->c != y->c) return x->c > y->c ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress, rs_w2v *m,
+                 rs_err *e)
+{
+    memset(m, 0, sizeof *m);
+    if (rs_w2v_check(o, e) < 0) return -1;
+    uint32_t ni = seq->cols;
+    uint64_t *count = rs_xcalloc((size_t)ni + 1, sizeof *count);
+    for (uint64_t p = 0; p < seq->nnz; p++) count[seq->indices[p]]++;
+    vrank *vr = rs_xmalloc(((size_t)ni + 1) * sizeof *vr);
+    uint32_t nv = 0;
+    uint64_t retained = 0;
+    for (uint32_t i = 0; i < ni; i++) {
+        if (count[i] == 0 || count[i] < o->min_count) {
+            count[i] = 0;
+            continue;
+        }
+        vr[nv++] = (vrank){ count[i], i };
+        retained += count[i];
+    }
+    if (nv == 0) {
+        free(count);
+        free(vr);
+        return rs_errf(e, RS_EDATA, "no item occurs %llu times or more (--min-count): nothing to train",
+                       (unsigned long long)o->min_count);
+    }
+    qsort(vr, nv, sizeof *vr, cmp_vrank);
+    uint32_t *rank = rs_xmalloc(((size_t)ni + 1) * sizeof *rank);
+    for (uint32_t i = 0; i < ni; i++) rank[i] = UINT32_MAX;
+    for (uint32_t v = 0; v < nv; v++) rank[vr[v].i] = v;
+
+    /* gensim's down-sampling thresholds. */
+    uint32_t *keep = rs_xmalloc((size_t)nv * sizeof *keep);
+    double thc = o->sample < 1 ? o->sample * (double)retained
+                               : floor(o->sample * (3 + sqrt(5.0)) / 2);
+    for (uint32_t v = 0; v < nv; v++) {
+        double c = (double)vr[v].c, pk = 1;
+        if (o->sample > 0 && thc > 0) pk = (sqrt(c / thc) + 1) * (thc / c);
+        keep[v] = pk >= 1 ? UINT32_MAX : (uint32_t)(pk * 4294967295.0);
+    }
+
+    /* The noise: count^ns_exponent over the vocabulary. */
+    double *w = rs_xmalloc((size_t)nv * sizeof *w), top = -INFINITY;
+    /* In logs, scaled by the largest: a big exponent must not overflow. */
+    for (uint32_t v = 0; v < nv; v++) {
+        w[v] = o->ns_exponent * log((double)vr[v].c);
+        if (w[v] > top) top = w[v];
+    }
+    for (uint32_t v = 0; v < nv; v++) w[v] = exp(w[v] - top);
+    nentry *noise = alias_table(w, nv);
+    free(w);
+
+    /* Chunks of whole sequences, the same whatever the thread count. */
+    uint32_t *chunk = rs_xmalloc(((size_t)seq->rows + 2) * sizeof *chunk);
+    uint32_t nchunks = 0, maxlen = 0;
+    uint64_t acc = 0;
+    chunk[0] = 0;
+    for (uint32_t r = 0; r < seq->rows; r++) {
+        uint64_t len = seq->indptr[r + 1] - seq->indptr[r];
+        if (len > maxlen) maxlen = len > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)len;
+        acc += len;
+        if (acc >= CHUNK_WORDS || r + 1 == seq->rows) {
+            chunk[++nchunks] = r + 1;
+            acc = 0;
+        }
+    }
+
+    train *t = rs_xcalloc(1, sizeof *t);
+    t->seq = seq;
+    t->o = o;
+    t->st = (o->dim + PAD - 1) / PAD * PAD;
+    t->in = falloc((size_t)nv * t->st);
+    t->out = falloc((size_t)nv * t->st);
+    t->rank = rank;
+    t->keep = keep;
+    t->noise = noise;
+    t->nnoise = nv;
+    t->chunk = chunk;
+    t->nchunks = nchunks;
+    t->maxlen = maxlen;
+    for (int k = 0; k <= SIG_SIZE; k++) {
+        /* The middle of each cell.  (gensim and word2vec.c index their
+         * table with an integer-divided scale, 83 for 83.33, which biases
+         * the sigmoid by 0.4%: not copied.) */
+        double x = -MAX_EXP + (k + 0.5) * (2 * MAX_EXP / SIG_SIZE);
+        t->sig[k] = (float)(1 / (1 + exp(-x)));
+    }
+#if defined(__x86_64__) || defined(__i386__)
+    t->avx2 = o->simd == 0 && __builtin_cpu_supports("avx2");
+#endif
+    rs_rng r;
+    rs_rng_seed2(&r, o->seed, 0);
+    for (uint32_t v = 0; v < nv; v++) {
+        float *x = t->in + (size_t)v * t->st;
+        for (uint32_t k = 0; k < o->dim; k++)
+            x[k] = (float)((rs_rng_double(&r) * 2 - 1) / o->dim);
+    }
+
+    double t0 = rs_now();
+    int nth = o->threads;
+    if ((uint64_t)nth > (uint64_t)nchunks * o->epochs) nth = (int)((uint64_t)nchunks * o->epochs);
+    pthread_t *th = rs_xmalloc(((size_t)nth + 1) * sizeof *th);
+    int started = 0;
+    for (; started < nth; started++)
+        if (pthread_create(&th[started], NULL, worker, t) != 0) break;
+    if (nth > 0 && started == 0) {
+        worker(t);   /* no thread to be had: do it here */
+    } else {
+        if (progress && progress->on) progress_loop(t, started, progress, t0);
+        for (int k = 0; k < started; k++) pthread_join(th[k], NULL);
+    }
+    free(th);
+
+    m->items = ni;
+    m->dim = o->dim;
+    m->vocab = nv;
+    m->words = seq->nnz;
+    m->trained = atomic_load(&t->trained);
+    m->kernel = t->avx2 ? "avx2" : "sse";
+    m->count = count;
+    m->in = rs_xcalloc((size_t)ni * o->dim + 1, sizeof(float));
+    m->out = rs_xcalloc((size_t)ni * o->dim + 1, sizeof(float));
+    for (uint32_t v = 0; v < nv; v++) {
+        size_t i = vr[v].i;
+        memcpy(m->in + i * o->dim, t->in + (size_t)v * t->st, o->dim * sizeof(float));
+        memcpy(m->out + i * o->dim, t->out + (size_t)v * t->st, o->dim * sizeof(float));
+    }
+    free(t->in);
+    free(t->out);
+    free(t);
+    free(chunk);
+    free(noise);
+    free(keep);
+    free(rank);
+    free(vr);
+    return 0;
+}
+
+void rs_w2v_free(rs_w2v *m)
+{
+    free(m->in);
+    free(m->out);
+    free(m->count);
+    memset(m, 0, sizeof *m);
+}
+
+typedef struct tpos { int64_t t; uint64_t p; } tpos;
+
+static int cmp_tpos(const void *a, const void *b)
+{
+    const tpos *x = a, *y = b;
+    if (x->t != y->t) return x->t < y->t ? -1 : 1;
+    return x->p < y->p ? -1 : x->p > y->p;
+}
+
+void rs_w2v_time_order(const rs_csr *m, rs_csr *out)
+{
+    *out = *m;
+    out->owned = 1;
+    out->indptr = rs_xmalloc(((size_t)m->rows + 1) * sizeof *out->indptr);
+    memcpy(out->indptr, m->indptr, ((size_t)m->rows + 1) * sizeof *out->indptr);
+    out->indices = rs_xmalloc((m->nnz + 1) * sizeof *out->indices);
+    out->values = rs_xmalloc((m->nnz + 1) * sizeof *out->values);
+    out->times = rs_xmalloc((m->nnz + 1) * sizeof *out->times);
+    uint64_t maxlen = 0;
+    for (uint32_t r = 0; r < m->rows; r++)
+        if (m->indptr[r + 1] - m->indptr[r] > maxlen) maxlen = m->indptr[r + 1] - m->indptr[r];
+    tpos *buf = rs_xmalloc((maxlen + 1) * sizeof *buf);
+    for (uint32_t r = 0; r < m->rows; r++) {
+        uint64_t a = m->indptr[r], n = m->indptr[r + 1] - a;
+        for (uint64_t k = 0; k < n; k++) buf[k] = (tpos){ m->times[a + k], a + k };
+        /* Ties keep input order: the position breaks them. */
+        qsort(buf, n, sizeof *buf, cmp_tpos);
+        for (uint64_t k = 0; k < n; k++) {
+            out->indices[a + k] = m->indices[buf[k].p];
+            out->values[a + k] = m->values[buf[k].p];
+            out->times[a + k] = buf[k].t;
+        }
+    }
+    free(buf);
+}
+
+/* The shortest text that reads back as v: "0.025", not "0.025000000000000001". */
+static void meta_num(rs_bundle *b, const char *key, double v)
+{
+    char buf[64];
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    rs_meta_set(b, key, buf);
+}
+
+void rs_w2v_put(rs_w2v *m, const rs_w2v_opts *o, const char *order, rs_bundle *b)
+{
+    /* Another model's parameters must not ride along under model=w2v. */
+    static const char *const stale[] = {
+        "user_factors", "item_factors", "sigma", "user_bias", "item_bias",
+        "item_nbr_indptr", "item_nbr_indices", "item_nbr_values",
+        "user_nbr_indptr", "user_nbr_indices", "user_nbr_values",
+    };
+    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) rs_bundle_remove(b, stale[i]);
+    rs_bundle_put(b, "w2v_in", RS_F32, m->items, m->dim, m->in, 1);
+    rs_bundle_put(b, "w2v_out", RS_F32, m->items, m->dim, m->out, 1);
+    rs_bundle_put(b, "w2v_count", RS_U64, m->items, 1, m->count, 1);
+    m->in = m->out = NULL;
+    m->count = NULL;
+    rs_meta_set(b, "model", "w2v");
+    rs_meta_set(b, "sg", o->sg ? "1" : "0");
+    meta_num(b, "vector_size", o->dim);
+    meta_num(b, "window", o->window);
+    meta_num(b, "min_count", (double)o->min_count);
+    meta_num(b, "negative", o->negative);
+    meta_num(b, "ns_exponent", o->ns_exponent);
+    meta_num(b, "sample", o->sample);
+    meta_num(b, "alpha", o->alpha);
+    meta_num(b, "min_alpha", o->min_alpha);
+    meta_num(b, "epochs", o->epochs);
+    rs_meta_set(b, "cbow_mean", o->cbow_mean ? "1" : "0");
+    rs_meta_set(b, "shrink_windows", o->shrink_windows ? "1" : "0");
+    char buf[32];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)o->seed);
+    rs_meta_set(b, "seed", buf);
+    rs_meta_set(b, "order", order);
+    meta_num(b, "vocab", m->vocab);
+}
+
+/* Shortest %g that reads back as the same float. */
+static void put_float(FILE *f, float v)
+{
+    char buf[40];
+    for (int prec = 6; prec <= 9; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, (double)v);
+        if (strtof(buf, NULL) == v) break;
+    }
+    fputs(buf, f);
+}
+
+int rs_w2v_write_text(FILE *f, const rs_w2v *m, const char *const *ids, rs_err *e)
+{
+    vrank *v = rs_xmalloc(((size_t)m->vocab + 1) * sizeof *v);
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < m->items; i++) {
+        if (!m->count[i]) continue;
+        const char *s = ids[i];
+        if (!*s || strpbrk(s, " \t\n\r\v\f")) {
+            free(v);
+            return rs_errf(e, RS_EDATA, "item id '%.60s' %s, which the word2vec text format "
+                           "cannot hold", s, *s ? "has white space" : "is empty");
+        }
+        v[n++] = (vrank){ m->count[i], i };
+    }
+    qsort(v, n, sizeof *v, cmp_vrank);
+    fprintf(f, "%u %u\n", n, m->dim);
+    for (uint32_t k = 0; k < n; k++) {
+        const float *x = m->in + (size_t)v[k].i * m->dim;
+        fputs(ids[v[k].i], f);
+        for (uint32_t d = 0; d < m->dim; d++) {
+            putc(' ', f);
+            put_float(f, x[d]);
+        }
+        putc('\n', f);
+    }
+    free(v);
+    return 0;
+}

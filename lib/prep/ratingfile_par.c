@@ -1,0 +1,128 @@
+#include <csv.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "prep/ratingfile_par.h"
+#include "common/err.h"
+
+#define CHUNK  (1u << 20)   /* bytes handed to csv_parse at a time */
+#define LOOK   (64u << 10)  /* bytes read at a time while looking for a line end */
+
+static ssize_t pread_full(int fd, void *buf, size_t n, off_t at)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, (char *)buf + got, n - got, at + (off_t)got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+off_t rs_csvpar_line_end(int fd, off_t at, off_t to)
+{
+    char buf[LOOK];
+    while (at < to) {
+        size_t want = to - at < (off_t)LOOK ? (size_t)(to - at) : LOOK;
+        ssize_t got = pread_full(fd, buf, want, at);
+        if (got <= 0) return -1;    /* the file shrank under us: an error too */
+        const char *nl = memchr(buf, '\n', (size_t)got);
+        if (nl) return at + (nl - buf) + 1;
+        at += got;
+    }
+    return to;
+}
+
+int rs_csvpar_cut(int fd, off_t from, off_t to, int n, off_t min, off_t *cuts)
+{
+    off_t len = to - from;
+    if (min < 1) min = 1;
+    if (n > len / min) n = (int)(len / min);
+    if (n < 1) n = 1;
+    int k = 0;
+    cuts[k++] = from;
+    for (int j = 1; j < n; j++) {
+        off_t at = rs_csvpar_line_end(fd, from + (off_t)((double)len * j / n), to);
+        if (at < 0) return -1;
+        if (at > cuts[k - 1] && at < to) cuts[k++] = at;
+    }
+    cuts[k] = to;
+    return k;
+}
+
+typedef struct span {
+    const rs_csvpar *cfg;
+    off_t from, to;
+    void *ctx;
+    int last, on_caller;
+    int ok;
+} span;
+
+/* The state csv_fini finds at a record boundary delivers nothing; anything
+ * it delivers there is the rest of a record cut in two. */
+static void count_field(void *s, size_t n, void *data) { (void)s; (void)n; ++*(int *)data; }
+static void count_row(int c, void *data) { (void)c; ++*(int *)data; }
+
+static void parse_span(span *sp)
+{
+    const rs_csvpar *cfg = sp->cfg;
+    struct csv_parser p;
+    sp->ok = 0;
+    if (csv_init(&p, cfg->options) != 0) return;
+    csv_set_delim(&p, cfg->delim);
+    char *buf = rs_xmalloc(CHUNK);
+    off_t at = sp->from;
+    int ok = 1;
+    while (ok && at < sp->to) {
+        size_t want = sp->to - at < (off_t)CHUNK ? (size_t)(sp->to - at) : CHUNK;
+        ssize_t got = pread_full(cfg->fd, buf, want, at);
+        if (got <= 0) { ok = 0; break; }
+        if (csv_parse(&p, buf, (size_t)got, cfg->field, cfg->row, sp->ctx) < (size_t)got ||
+            cfg->failed(sp->ctx))
+            ok = 0;
+        at += got;
+        if (sp->on_caller && cfg->tick) cfg->tick(sp->ctx);
+    }
+    if (ok && sp->last) {
+        ok = csv_fini(&p, cfg->field, cfg->row, sp->ctx) == 0 && !cfg->failed(sp->ctx);
+    } else if (ok) {
+        int delivered = 0;
+        ok = csv_fini(&p, count_field, count_row, &delivered) == 0 && delivered == 0;
+    }
+    csv_free(&p);
+    free(buf);
+    sp->ok = ok;
+}
+
+static void *span_thread(void *arg)
+{
+    parse_span(arg);
+    return NULL;
+}
+
+int rs_csvpar_run(const rs_csvpar *cfg, int nspans, const off_t *cuts, void *const *ctx,
+                  int at_end)
+{
+    span *sp = rs_xcalloc((size_t)nspans, sizeof *sp);
+    pthread_t *th = rs_xcalloc((size_t)nspans, sizeof *th);
+    char *started = rs_xcalloc((size_t)nspans, 1);
+    for (int k = 0; k < nspans; k++) {
+        sp[k] = (span){ cfg, cuts[k], cuts[k + 1], ctx[k], at_end && k == nspans - 1, k == 0, 0 };
+        if (k > 0) started[k] = pthread_create(&th[k], NULL, span_thread, &sp[k]) == 0;
+    }
+    parse_span(&sp[0]);
+    int ok = sp[0].ok;
+    for (int k = 1; k < nspans; k++) {
+        if (started[k]) pthread_join(th[k], NULL);
+        else parse_span(&sp[k]);    /* no thread to be had: do it here */
+        ok &= sp[k].ok;
+    }
+    free(started);
+    free(th);
+    free(sp);
+    return ok ? 0 : -1;
+}

@@ -1,0 +1,376 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "common/progress.h"
+#include "prep/ratings.h"
+
+#define ID_MAX RS_ID_MAX
+
+void rs_ratings_init(rs_ratings *rt)
+{
+    memset(rt, 0, sizeof *rt);
+    rt->users = rs_idmap_new();
+    rt->items = rs_idmap_new();
+}
+
+void rs_ratings_free(rs_ratings *rt)
+{
+    rs_idmap_free(rt->users); rs_idmap_free(rt->items);
+    free(rt->u); free(rt->i); free(rt->r); free(rt->t);
+    memset(rt, 0, sizeof *rt);
+}
+
+/* Grow by doubling into fresh 2 MiB-aligned blocks advised to use huge
+ * pages: at ML-20M size the columns are half a gigabyte, and first-touch
+ * faults on 4 KiB pages cost more than parsing the rows.  (realloc would
+ * mremap the block to an address of another alignment, which splits huge
+ * pages back into small ones, so this copies instead: less than one pass
+ * over the final table in all.) */
+static void *grow_col(void *p, size_t used, size_t bytes)
+{
+    if (bytes < (8u << 20)) return rs_xrealloc(p, bytes);
+    size_t align = 2u << 20, size = (bytes + align - 1) & ~(align - 1);
+    void *q = aligned_alloc(align, size);
+    if (!q) return rs_xrealloc(p, bytes);
+    madvise(q, size, MADV_HUGEPAGE);    /* only advice: failure is fine */
+    if (used) memcpy(q, p, used);
+    free(p);
+    return q;
+}
+
+void rs_ratings_reserve(rs_ratings *rt, size_t need)
+{
+    if (need <= rt->cap) return;
+    size_t c = rt->cap * 2 > need ? rt->cap * 2 : need;
+    if (c < 4096) c = 4096;
+    size_t n = rt->n;
+    rt->u = grow_col(rt->u, n * sizeof *rt->u, c * sizeof *rt->u);
+    rt->i = grow_col(rt->i, n * sizeof *rt->i, c * sizeof *rt->i);
+    if (rt->r) rt->r = grow_col(rt->r, n * sizeof *rt->r, c * sizeof *rt->r);
+    if (rt->t) rt->t = grow_col(rt->t, n * sizeof *rt->t, c * sizeof *rt->t);
+    rt->cap = c;
+}
+
+void rs_ratings_keep(rs_ratings *rt, int rating, int time)
+{
+    size_t cap = rt->cap ? rt->cap : 1;
+    if (rating && !rt->r) rt->r = grow_col(NULL, 0, cap * sizeof *rt->r);
+    if (time && !rt->t) rt->t = grow_col(NULL, 0, cap * sizeof *rt->t);
+}
+
+void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t)
+{
+    if (rt->n == rt->cap) rs_ratings_reserve(rt, rt->n + 1);
+    rt->u[rt->n] = u;
+    rt->i[rt->n] = i;
+    if (rt->r) rt->r[rt->n] = r;
+    if (rt->t) rt->t[rt->n] = t;
+    rt->n++;
+}
+
+void rs_ratings_select(rs_ratings *rt, const unsigned char *keep)
+{
+    size_t w = 0, n = rt->n;
+    for (size_t k = 0; k < n; k++) {
+        if (!keep[k]) continue;
+        rt->u[w] = rt->u[k];
+        rt->i[w] = rt->i[k];
+        if (rt->r) rt->r[w] = rt->r[k];
+        if (rt->t) rt->t[w] = rt->t[k];
+        w++;
+    }
+    rt->n = w;
+}
+
+static uint32_t *translate(rs_idmap *to, const rs_idmap *from)
+{
+    uint32_t n = rs_idmap_size(from);
+    uint32_t *map = rs_xmalloc(((size_t)n + 1) * sizeof *map);
+    for (uint32_t k = 0; k < n; k++)
+        map[k] = rs_idmap_intern(to, rs_idmap_str(from, k), rs_idmap_len(from, k));
+    return map;
+}
+
+void rs_ratings_append(rs_ratings *dst, const rs_ratings *src)
+{
+    uint32_t *um = translate(dst->users, src->users), *im = translate(dst->items, src->items);
+    rs_ratings_reserve(dst, dst->n + src->n);
+    for (size_t k = 0, at = dst->n; k < src->n; k++, at++) {
+        dst->u[at] = um[src->u[k]];
+        dst->i[at] = im[src->i[k]];
+    }
+    if (dst->r && src->r) memcpy(dst->r + dst->n, src->r, src->n * sizeof *src->r);
+    if (dst->t && src->t) memcpy(dst->t + dst->n, src->t, src->n * sizeof *src->t);
+    dst->n += src->n;
+    free(um);
+    free(im);
+}
+
+/* Ratings are nearly always short decimals ("4", "3.5", "4.0"): the value
+ * (digits as an integer) / 10^decimals is one correctly rounded division of
+ * exact numbers, hence bit-identical to strtod, at a fraction of its cost. */
+static int fast_decimal(const char *s, double *out)
+{
+    static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+                                    1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
+    uint64_t v = 0;
+    int digits = 0, decimals = -1;
+    const char *p = s;
+    for (;; p++) {
+        if (*p >= '0' && *p <= '9') {
+            v = v * 10 + (uint64_t)(*p - '0');
+            if (++digits > 15) return 0;
+            if (decimals >= 0) decimals++;
+        } else if (*p == '.' && decimals < 0) {
+            decimals = 0;
+        } else break;
+    }
+    if (*p || digits == 0) return 0;
+    *out = decimals > 0 ? (double)v / pow10[decimals] : (double)v;
+    return 1;
+}
+
+int rs_parse_rating(const char *s, double *out, const char **why)
+{
+    char *end;
+    if (fast_decimal(s, out)) return 0;
+    if (!*s) { *why = "empty"; return -1; }
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || end == s) { *why = "not a number"; return -1; }
+    if (!isfinite(v) || errno == ERANGE) { *why = isnan(v) ? "not a number" : "out of range"; return -1; }
+    *out = v;
+    return 0;
+}
+
+int rs_parse_time(const char *s, int64_t *out, const char **why)
+{
+    char *end;
+    if (!*s) { *why = "empty"; return -1; }
+    /* Fast path: up to 18 plain digits cannot overflow. */
+    int64_t v0 = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9' && p - s < 18) v0 = v0 * 10 + (*p++ - '0');
+    if (*p == '\0') { *out = v0; return 0; }
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || end == s) { *why = "not an integer"; return -1; }
+    if (errno == ERANGE) { *why = "out of range for a 64-bit timestamp"; return -1; }
+    *out = v;
+    return 0;
+}
+
+static const char *const field_name[] = { "user", "item", "rating", "timestamp" };
+
+/* The reading loop; returns 0 at the end of input or -1. */
+static int read_lines(rs_in *in, rs_ratings *rt, rs_progress *prog, rs_err *e)
+{
+    char *line;
+    size_t len;
+    int ncols = 0, rc, have_last = 0;
+    size_t last_len = 0;
+    uint32_t last_u = 0;
+    char last_user[ID_MAX + 1];
+    const char *name = rs_in_name(in);
+    while ((rc = rs_in_getline(in, &line, &len, e)) == 1) {
+        unsigned long long ln = rs_in_lineno(in);
+        if ((ln & 0xfffff) == 0) rs_progress_update(prog, ln, 0, "lines");
+        if (line[0] == '#') continue;
+        char *f[4];
+        size_t fl[4];
+        int nf = 0;
+        /* Fields are a few bytes long: a plain scan beats a memchr call per
+         * field, and the line ends in a NUL (rs_in_getline refuses NULs in
+         * the text). */
+        for (char *p = line;;) {
+            if (nf == 4)
+                return rs_errf(e, RS_EDATA, "%s: line %llu: more than 4 fields "
+                               "(expected user, item, rating, timestamp)", name, ln);
+            char *s = p;
+            while (*p != '\t' && *p) p++;
+            f[nf] = s;
+            fl[nf++] = (size_t)(p - s);
+            if (!*p) break;
+            *p++ = '\0';
+        }
+        if (nf < 2)
+            return rs_errf(e, RS_EDATA, "%s: line %llu: %s (expected user<TAB>item"
+                           "[<TAB>rating[<TAB>timestamp]])", name, ln,
+                           len ? "only 1 field" : "empty line");
+        if (!ncols) {
+            ncols = nf;
+            if (rt->n == 0)     /* the first line decides which columns the table keeps */
+                rs_ratings_keep(rt, nf >= 3, nf >= 4);
+        } else if (nf != ncols) {
+            return rs_errf(e, RS_EDATA, "%s: line %llu: %d fields, but earlier lines have %d",
+                           name, ln, nf, ncols);
+        }
+        for (int k = 0; k < 2; k++) {
+            size_t l = fl[k];
+            if (l == 0)
+                return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): empty id",
+                               name, ln, k + 1, field_name[k]);
+            if (l > ID_MAX)
+                return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): id of %zu bytes "
+                               "(at most %d allowed)", name, ln, k + 1, field_name[k], l, ID_MAX);
+        }
+        double r = 1;
+        int64_t t = 0;
+        const char *why;
+        if (nf >= 3 && rs_parse_rating(f[2], &r, &why) < 0)
+            return rs_errf(e, RS_EDATA, "%s: line %llu, field 3 (rating): %s: '%.40s'",
+                           name, ln, why, f[2]);
+        if (nf >= 4 && rs_parse_time(f[3], &t, &why) < 0)
+            return rs_errf(e, RS_EDATA, "%s: line %llu, field 4 (timestamp): %s: '%.40s'",
+                           name, ln, why, f[3]);
+        /* Inputs are mostly grouped by user: skip the hash for a repeat. */
+        size_t ulen = fl[0];
+        uint32_t u;
+        if (have_last && ulen == last_len && memcmp(f[0], last_user, ulen) == 0) u = last_u;
+        else {
+            u = rs_idmap_intern(rt->users, f[0], ulen);
+            memcpy(last_user, f[0], ulen);
+            last_len = ulen;
+            last_u = u;
+            have_last = 1;
+        }
+        uint32_t i = rs_idmap_intern(rt->items, f[1], fl[1]);
+        rs_ratings_add(rt, u, i, r, t);
+    }
+    return rc;
+}
+
+int rs_ratings_read_tsv(rs_in *in, rs_ratings *rt, int allow_empty, rs_err *e)
+{
+    size_t n0 = rt->n;
+    const char *name = rs_in_name(in);
+    if (rs_in_is_binary(in, e) == 1)
+        return rs_errf(e, RS_EDATA, "%s: this is an rs binary stream, not TSV "
+                       "(hint: rs-index --decode turns it back into text)", name);
+    rs_progress prog;
+    rs_progress_start(&prog, "reading");
+    int rc = read_lines(in, rt, &prog, e);
+    rs_progress_end(&prog);
+    if (rc < 0) return -1;
+    if (rt->n == n0 && !allow_empty)
+        return rs_errf(e, RS_EDATA, "%s: no interactions in input", name);
+    return 0;
+}
+
+int rs_ratings_read_paths(char *const *paths, int npaths, rs_ratings *rt, rs_err *e)
+{
+    static char *const stdin_only[] = { "-" };
+    if (npaths == 0) { paths = stdin_only; npaths = 1; }
+    for (int k = 0; k < npaths; k++) {
+        rs_in *in = rs_in_open(paths[k], e);
+        if (!in) return -1;
+        int rc = rs_ratings_read_tsv(in, rt, 1, e);
+        rs_in_close(in);
+        if (rc < 0) return -1;
+    }
+    if (rt->n == 0)
+        return rs_errf(e, RS_EDATA, "%s: no interactions in input",
+                       npaths == 1 ? (strcmp(paths[0], "-") ? paths[0] : "(stdin)") : "all inputs");
+    return 0;
+}
+
+void rs_ratings_write_row(FILE *f, const rs_ratings *rt, size_t k)
+{
+    fwrite_unlocked(rs_idmap_str(rt->users, rt->u[k]), 1, rs_idmap_len(rt->users, rt->u[k]), f);
+    putc_unlocked('\t', f);
+    fwrite_unlocked(rs_idmap_str(rt->items, rt->i[k]), 1, rs_idmap_len(rt->items, rt->i[k]), f);
+    if (rt->r) { putc_unlocked('\t', f); rs_put_g(f, rt->r[k]); }
+    if (rt->t) { putc_unlocked('\t', f); rs_put_i64(f, rt->t[k]); }
+    putc_unlocked('\n', f);
+}
+
+/* The same text as rs_put_u64/rs_put_g/rs_put_i64, into memory: formatting
+ * a block of rows and handing it to stdio at once halves the cost of
+ * writing 20 million rows. */
+static char *fmt_u64(char *p, uint64_t v)
+{
+    char b[24];
+    int k = 0;
+    do b[k++] = (char)('0' + v % 10); while (v /= 10);
+    while (k) *p++ = b[--k];
+    return p;
+}
+
+static char *fmt_g(char *p, double v)
+{
+    if (v > -1e15 && v < 1e15) {
+        double h = v * 2;
+        int64_t w = (int64_t)h;
+        if ((double)w == h) {
+            if (w < 0) { *p++ = '-'; w = -w; }
+            p = fmt_u64(p, (uint64_t)(w / 2));
+            if (w & 1) { *p++ = '.'; *p++ = '5'; }
+            return p;
+        }
+    }
+    return p + snprintf(p, 32, "%.6g", v);
+}
+
+void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value)
+{
+    enum { ROOM = 2 * ID_MAX + 80 };
+    /* Big outputs in blocks of 1 MiB, which stdio passes straight to write(). */
+    size_t cap = rt->n < 4096 ? 4 * ROOM : 1u << 20;
+    char *buf = rs_xmalloc(cap), *p = buf;
+    for (size_t k = 0; k < rt->n; k++) {
+        if (sel && sel[k] != value) continue;
+        size_t lu = rs_idmap_len(rt->users, rt->u[k]), li = rs_idmap_len(rt->items, rt->i[k]);
+        if (lu + li > 2 * ID_MAX) {     /* ids from elsewhere may be longer */
+            fwrite_unlocked(buf, 1, (size_t)(p - buf), f);
+            p = buf;
+            rs_ratings_write_row(f, rt, k);
+            continue;
+        }
+        if (p + ROOM > buf + cap) {
+            fwrite_unlocked(buf, 1, (size_t)(p - buf), f);
+            p = buf;
+        }
+        memcpy(p, rs_idmap_str(rt->users, rt->u[k]), lu);
+        p += lu;
+        *p++ = '\t';
+        memcpy(p, rs_idmap_str(rt->items, rt->i[k]), li);
+        p += li;
+        if (rt->r) { *p++ = '\t'; p = fmt_g(p, rt->r[k]); }
+        if (rt->t) {
+            *p++ = '\t';
+            int64_t t = rt->t[k];
+            if (t < 0) *p++ = '-';
+            p = fmt_u64(p, t < 0 ? -(uint64_t)t : (uint64_t)t);
+        }
+        *p++ = '\n';
+    }
+    fwrite_unlocked(buf, 1, (size_t)(p - buf), f);
+    free(buf);
+}
+
+void rs_csr_from_ratings(rs_csr *m, const rs_ratings *rt)
+{
+    memset(m, 0, sizeof *m);
+    m->rows = rs_idmap_size(rt->users);
+    m->cols = rs_idmap_size(rt->items);
+    m->nnz = rt->n;
+    m->owned = 1;
+    m->indptr = rs_xcalloc((size_t)m->rows + 1, sizeof *m->indptr);
+    m->indices = rs_xmalloc(m->nnz * sizeof *m->indices);
+    m->values = rs_xmalloc(m->nnz * sizeof *m->values);
+    if (rt->t) m->times = rs_xmalloc(m->nnz * sizeof *m->times);
+    for (size_t k = 0; k < rt->n; k++) m->indptr[rt->u[k] + 1]++;
+    for (uint32_t r = 0; r < m->rows; r++) m->indptr[r + 1] += m->indptr[r];
+    uint64_t *next = rs_xmalloc(((size_t)m->rows + 1) * sizeof *next);
+    memcpy(next, m->indptr, ((size_t)m->rows + 1) * sizeof *next);
+    for (size_t k = 0; k < rt->n; k++) {
+        uint64_t p = next[rt->u[k]]++;
+        m->indices[p] = rt->i[k];
+        m->values[p] = rt->r ? (float)rt->r[k] : 1.0f;
+        if (m->times) m->times[p] = rt->t[k];
+    }
+    free(next);
+}

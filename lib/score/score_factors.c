@@ -1,0 +1,236 @@
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cblas.h>
+#include <lapacke.h>
+#include "model/mf_foldin.h"
+#include "score/score_factors.h"
+
+typedef struct factors {
+    uint32_t users, items, k;
+    const float *P, *Q;         /* views into the bundle */
+    const float *bu;            /* or NULL */
+    float *ib;                  /* bi[i] + g, folded once so scoring adds one row */
+    double g;
+    int user_mean;              /* fold-in bias: the row mean over all items */
+    int clamp;
+    double lo, hi;
+    float *norm;                /* |Q[i]| for similar() */
+    double *colsum, *qtb;       /* sum over items of Q[i], and Q' bi */
+    double *chol;               /* Cholesky factor of Q'Q (+ a tiny ridge) */
+    rs_foldin *fold;            /* funk|als|bpr: their own fold-in (mf_foldin.h), else NULL */
+} factors;
+
+static void fac_close(void *state)
+{
+    factors *f = state;
+    if (!f) return;
+    free(f->ib);
+    free(f->norm);
+    free(f->colsum);
+    free(f->qtb);
+    free(f->chol);
+    rs_foldin_close(f->fold);
+    free(f);
+}
+
+static int parse_double(const char *s, double *v)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(s, &end);
+    return end != s && !*end && errno != ERANGE && isfinite(*v) ? 0 : -1;
+}
+
+static int read_meta(factors *f, const rs_bundle *b, rs_err *e)
+{
+    const char *s = rs_meta_get(b, "global_bias");
+    if (s && parse_double(s, &f->g) < 0)
+        return rs_errf(e, RS_EDATA, "model: bad global_bias '%s'", s);
+    if ((s = rs_meta_get(b, "range"))) {
+        const char *comma = strchr(s, ',');
+        char lo[64];
+        size_t n = comma ? (size_t)(comma - s) : 0;
+        if (!comma || n >= sizeof lo) return rs_errf(e, RS_EDATA, "model: bad range '%s'", s);
+        memcpy(lo, s, n);
+        lo[n] = '\0';
+        if (parse_double(lo, &f->lo) < 0 || parse_double(comma + 1, &f->hi) < 0 || f->lo > f->hi)
+            return rs_errf(e, RS_EDATA, "model: bad range '%s'", s);
+        f->clamp = 1;
+    }
+    const char *model = rs_meta_get(b, "model"), *center = rs_meta_get(b, "center");
+    f->user_mean = model && center && !strcmp(model, "svd") && !strcmp(center, "user");
+    return 0;
+}
+
+/* What fold-in needs, computed once so history() only reads the state. */
+static int prepare_foldin(factors *f, const float *bi, rs_err *e)
+{
+    size_t k = f->k;
+    float *gram = rs_xcalloc(k * k, sizeof *gram);
+    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)k, (int)f->items, 1.0f, f->Q,
+                (int)k, 0.0f, gram, (int)k);
+    f->chol = rs_xcalloc(k * k, sizeof *f->chol);
+    double trace = 0;
+    for (size_t a = 0; a < k; a++) trace += gram[a * k + a];
+    /* Factors of zero (an SVD of a matrix of rank below k) would make Q'Q
+     * singular; the ridge leaves them at zero instead. */
+    double ridge = trace > 0 ? 1e-9 * trace / (double)k : 1e-30;
+    for (size_t a = 0; a < k; a++)
+        for (size_t c = a; c < k; c++) f->chol[a * k + c] = gram[a * k + c] + (a == c ? ridge : 0);
+    free(gram);
+    if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)k, f->chol, (lapack_int)k) != 0)
+        return rs_errf(e, RS_EDATA, "model: item factors are not usable (Q'Q is not positive definite)");
+    f->colsum = rs_xcalloc(k, sizeof *f->colsum);
+    f->qtb = rs_xcalloc(k, sizeof *f->qtb);
+    for (uint32_t i = 0; i < f->items; i++) {
+        const float *q = f->Q + (size_t)i * k;
+        double b = bi ? bi[i] : 0;
+        for (size_t a = 0; a < k; a++) {
+            f->colsum[a] += q[a];
+            f->qtb[a] += b * q[a];
+        }
+    }
+    return 0;
+}
+
+static void *fac_open(const rs_bundle *b, const rs_csr *train, rs_err *e)
+{
+    rs_block *q = rs_bundle_need(b, "item_factors", RS_F32, train->cols, 0, e);
+    if (!q) return NULL;
+    if (q->cols == 0 || q->cols > 1u << 20) {
+        rs_errf(e, RS_EDATA, "model: item_factors has %llu columns", (unsigned long long)q->cols);
+        return NULL;
+    }
+    rs_block *p = rs_bundle_need(b, "user_factors", RS_F32, train->rows, q->cols, e);
+    if (!p) return NULL;
+    rs_block *bu = rs_bundle_get(b, "user_bias"), *bi = rs_bundle_get(b, "item_bias");
+    if (bu && !rs_bundle_need(b, "user_bias", RS_F32, train->rows, 1, e)) return NULL;
+    if (bi && !rs_bundle_need(b, "item_bias", RS_F32, train->cols, 1, e)) return NULL;
+    factors *f = rs_xcalloc(1, sizeof *f);
+    f->users = train->rows;
+    f->items = train->cols;
+    f->k = (uint32_t)q->cols;
+    f->P = p->data;
+    f->Q = q->data;
+    f->bu = bu ? bu->data : NULL;
+    const float *bif = bi ? bi->data : NULL;
+    if (read_meta(f, b, e) < 0 || prepare_foldin(f, bif, e) < 0 ||
+        rs_foldin_open(b, train, f->Q, bif, f->g, (int)f->k, &f->fold, e) < 0) {
+        fac_close(f);
+        return NULL;
+    }
+    f->ib = rs_xmalloc(((size_t)f->items + 1) * sizeof *f->ib);
+    f->norm = rs_xmalloc(((size_t)f->items + 1) * sizeof *f->norm);
+    for (uint32_t i = 0; i < f->items; i++) {
+        f->ib[i] = (float)((bif ? bif[i] : 0) + f->g);
+        f->norm[i] = cblas_snrm2((int)f->k, f->Q + (size_t)i * f->k, 1);
+    }
+    return f;
+}
+
+static int fac_users(void *state, const uint32_t *users, size_t nu, float *out, rs_err *e)
+{
+    const factors *f = state;
+    size_t k = f->k;
+    if (nu == 0) return 0;
+    /* The usual caller asks for a run of consecutive users: no copy then. */
+    int run = 1;
+    for (size_t r = 1; r < nu && run; r++) run = users[r] == users[0] + r;
+    float *gather = NULL;
+    const float *pu = f->P + (size_t)users[0] * k;
+    if (!run) {
+        gather = rs_xmalloc(nu * k * sizeof *gather);
+        for (size_t r = 0; r < nu; r++)
+            memcpy(gather + r * k, f->P + (size_t)users[r] * k, k * sizeof *gather);
+        pu = gather;
+    }
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)nu, (int)f->items, (int)k, 1.0f,
+                pu, (int)k, f->Q, (int)k, 0.0f, out, (int)f->items);
+    free(gather);
+    for (size_t r = 0; r < nu; r++) {
+        float *row = out + r * f->items, b = f->bu ? f->bu[users[r]] : 0.0f;
+        for (uint32_t i = 0; i < f->items; i++) row[i] += f->ib[i] + b;
+    }
+    return 0;
+}
+
+static int fac_history(void *state, const uint32_t *items, const float *vals, size_t n,
+                       float *out, rs_err *e)
+{
+    const factors *f = state;
+    size_t k = f->k;
+    if (f->fold) {
+        float *p = rs_xmalloc(k * sizeof *p), bu;
+        int rc = rs_foldin_user(f->fold, items, vals, n, p, &bu, e);
+        if (rc == 0) {
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)f->items, (int)k, 1.0f, f->Q, (int)k, p,
+                        1, 0.0f, out, 1);
+            for (uint32_t i = 0; i < f->items; i++) out[i] += f->ib[i] + bu;
+        }
+        free(p);
+        return rc;
+    }
+    double *rhs = rs_xcalloc(k, sizeof *rhs), sum = 0;
+    for (size_t t = 0; t < n; t++) {
+        const float *q = f->Q + (size_t)items[t] * k;
+        double v = vals ? vals[t] : 1.0;
+        sum += v;
+        for (size_t a = 0; a < k; a++) rhs[a] += v * q[a];
+    }
+    double b = f->user_mean && f->items ? sum / f->items : 0.0;
+    for (size_t a = 0; a < k; a++) rhs[a] -= (b + f->g) * f->colsum[a] + f->qtb[a];
+    if (LAPACKE_dpotrs(LAPACK_ROW_MAJOR, 'U', (lapack_int)k, 1, f->chol, (lapack_int)k, rhs, 1) != 0) {
+        free(rhs);
+        return rs_errf(e, RS_EDATA, "fold-in: solve failed");
+    }
+    float *p = rs_xmalloc(k * sizeof *p);
+    for (size_t a = 0; a < k; a++) p[a] = (float)rhs[a];
+    free(rhs);
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)f->items, (int)k, 1.0f, f->Q, (int)k, p, 1,
+                0.0f, out, 1);
+    free(p);
+    for (uint32_t i = 0; i < f->items; i++) out[i] += f->ib[i] + (float)b;
+    return 0;
+}
+
+static int fac_similar(void *state, uint32_t j, float *out, rs_err *e)
+{
+    const factors *f = state;
+    cblas_sgemv(CblasRowMajor, CblasNoTrans, (int)f->items, (int)f->k, 1.0f, f->Q, (int)f->k,
+                f->Q + (size_t)j * f->k, 1, 0.0f, out, 1);
+    float nj = f->norm[j];
+    for (uint32_t i = 0; i < f->items; i++) {
+        float d = f->norm[i] * nj;
+        out[i] = d > 0 ? out[i] / d : NAN;
+    }
+    return 0;
+}
+
+static int fac_predict(void *state, const int64_t *users, const int64_t *items, size_t n,
+                       float *out, rs_err *e)
+{
+    const factors *f = state;
+    for (size_t t = 0; t < n; t++) {
+        int64_t u = users[t], i = items[t];
+        double s = f->g;
+        if (i >= 0) s = f->ib[i];
+        if (u >= 0 && f->bu) s += f->bu[u];
+        if (u >= 0 && i >= 0)
+            s += cblas_sdot((int)f->k, f->P + (size_t)u * f->k, 1, f->Q + (size_t)i * f->k, 1);
+        if (f->clamp) s = s < f->lo ? f->lo : s > f->hi ? f->hi : s;
+        out[t] = (float)s;
+    }
+    return 0;
+}
+
+const rs_scorer_ops rs_score_factors_ops = {
+    .name = "factors",
+    .open = fac_open,
+    .close = fac_close,
+    .users = fac_users,
+    .history = fac_history,
+    .similar = fac_similar,
+    .predict = fac_predict,
+};
