@@ -66,7 +66,7 @@ $(BUILD)/tests/%.t: tests/unit/%.c $(BUILD)/librs.a
 # RS_TEST_QUICK=1 (set for the sanitizer pass) skips the slow real-data comparisons.
 TESTS_ENV = RS_BIN=$(CURDIR)/$(BUILD)/bin RS_TOP=$(CURDIR)
 test: all $(UNITS)
-	$(TESTS_ENV) prove -j$(JOBS) $(UNITS) tests/cli/run.t tests/t/*.t
+	$(TESTS_ENV) prove -j$(JOBS) $(UNITS) tests/run.t tests/t/*.t
 
 # The layer rule, checked on its own (it is also one of the tests).
 layers:

@@ -1,2 +1,0 @@
-: > empty.csv
-rs-filter empty.csv

@@ -1,1 +1,0 @@
-printf 'item,user\nx,#1\n' | rs-filter

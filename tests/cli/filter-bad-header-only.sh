@@ -1,2 +1,0 @@
-printf 'userId,movieId,rating,timestamp\n' > h.csv
-rs-filter h.csv

@@ -1,1 +1,0 @@
-rs-filter nonexistent.csv

@@ -1,1 +1,0 @@
-printf 'u,i,r\n1,"a,3\n' | rs-filter

@@ -1,1 +1,0 @@
-rs-svd -a als --solver lu < /dev/null

@@ -1,1 +1,0 @@
-rs-svd --center median < /dev/null > out.rsm
