@@ -10,6 +10,7 @@
 #include "score/score_popular.h"
 #include "score/score_knn.h"
 #include "score/score_w2v.h"
+#include "score/score_ease.h"
 
 struct rs_scorer {
     const rs_scorer_ops *ops;
@@ -31,6 +32,7 @@ static const struct kind {
     { "knn-item", &rs_score_knn_item_ops },
     { "knn-user", &rs_score_knn_user_ops },
     { "w2v", &rs_score_w2v_ops },
+    { "ease", &rs_score_ease_ops },
 };
 
 static const struct kind *find_kind(const char *name)
