@@ -27,10 +27,11 @@ DEB_PKGS := build-essential pkgconf libcsv-dev libopenblas-dev liblapacke-dev li
 DEB_HDRS := /usr/include/csv.h /usr/include/lapacke.h /usr/include/zstd.h \
             /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h /usr/bin/zstd /usr/bin/pkg-config
 DEB_TEST_PKGS := perl python3-numpy python3-scipy python3-sklearn python3-gensim python3-pandas \
-            redis-server
+            python3-zstandard python3-crcmod redis-server
 DEB_TEST_FILES := /usr/bin/prove /usr/lib/python3/dist-packages/scipy \
             /usr/lib/python3/dist-packages/sklearn /usr/lib/python3/dist-packages/gensim \
-            /usr/lib/python3/dist-packages/pandas /usr/bin/redis-server
+            /usr/lib/python3/dist-packages/pandas /usr/lib/python3/dist-packages/zstandard \
+            /usr/lib/python3/dist-packages/crcmod /usr/bin/redis-server
 
 # The library, one folder per layer (lib/README): a layer includes only layers below it.
 LAYERS  := common format prep model score eval cli
