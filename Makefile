@@ -85,11 +85,19 @@ demo: deps all
 bench: deps all
 	@sh bench/run.sh $(BUILD)/bin
 
-install: all
+install: deps-ok $(PROGS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5
+
+# A Debian package built from the committed tree (debian/), into $(BUILD)/deb.
+deb:
+	@rm -rf $(BUILD)/deb && mkdir -p $(BUILD)/deb/src
+	git ls-files -z | xargs -0 cp --parents -t $(BUILD)/deb/src
+	cd $(BUILD)/deb/src && dpkg-buildpackage -b -us -uc -j$(JOBS) >../build.log 2>&1 \
+	  || { tail -30 ../build.log; exit 1; }
+	@ls $(BUILD)/deb/*.deb
 
 # deps: quietly succeed when everything is present; install as root; else say the one line.
 # deps-test adds the test peers; apt-get runs only when a file is missing.
@@ -114,5 +122,5 @@ deps-ok:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all test check layers demo bench install deps deps-test deps-install deps-ok clean
+.PHONY: all test check layers demo bench install deb deps deps-test deps-install deps-ok clean
 .DELETE_ON_ERROR:
