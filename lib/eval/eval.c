@@ -172,22 +172,13 @@ int rs_eval_read_predictions(rs_eval *ev, rs_in *in, rs_err *e)
     return rc < 0 ? -1 : 0;
 }
 
-/* Dense ids of one file's own id map, in the shared map. */
-static uint32_t *translate(rs_idmap *to, const rs_idmap *from)
-{
-    uint32_t n = rs_idmap_size(from);
-    uint32_t *t = rs_xmalloc((size_t)n * sizeof *t);
-    for (uint32_t k = 0; k < n; k++)
-        t[k] = rs_idmap_intern(to, rs_idmap_str(from, k), rs_idmap_len(from, k));
-    return t;
-}
-
 int rs_eval_read_test(rs_eval *ev, rs_in *in, rs_err *e)
 {
     rs_ratings rt;
     rs_ratings_init(&rt);
     if (rs_ratings_read_tsv(in, &rt, 0, e) < 0) { rs_ratings_free(&rt); return -1; }
-    uint32_t *tu = translate(ev->users, rt.users), *ti = translate(ev->items, rt.items);
+    uint32_t *tu = rs_idmap_intern_all(ev->users, rt.users);
+    uint32_t *ti = rs_idmap_intern_all(ev->items, rt.items);
     free(ev->tu); free(ev->ti); free(ev->tr); free(ev->test_name);
     ev->nt = rt.n;
     ev->tu = rs_xmalloc(rt.n * sizeof *ev->tu);
@@ -223,7 +214,7 @@ int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e)
     rs_ratings_init(&rt);
     if (rs_ratings_read_tsv(in, &rt, 0, e) < 0) { rs_ratings_free(&rt); return -1; }
     uint32_t nu = rs_idmap_size(rt.users), ni = rs_idmap_size(rt.items);
-    uint32_t *ti = translate(ev->items, rt.items);
+    uint32_t *ti = rs_idmap_intern_all(ev->items, rt.items);
     /* Popularity counts users, not lines: a user who rated an item twice counts once. */
     size_t *order, *start = group(rt.u, rt.n, sizeof *rt.u, nu, &order);
     uint32_t *stamp = rs_xcalloc(ni ? ni : 1, sizeof *stamp);
