@@ -6,9 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
-#include "cli/cli.h"
 #include "common/err.h"
-#include "eval/eval.h"
+#include "eval/report.h"
 #include "common/io.h"
 #include "common/progress.h"
 
@@ -30,7 +29,9 @@ static const char help[] =
 "      --ap-denominator D  divide AP@K by min (min(K, |relevant|), default),\n"
 "                          k (K, as the reference notebooks) or relevant\n"
 "      --train FILE        training set: popularity for novelty, catalogue\n"
-"                          for coverage (without it novelty is nan)\n"
+"                          for coverage (without it novelty is nan and the\n"
+"                          catalogue is the items of the lists and the test\n"
+"                          set, which the report and a warning say)\n"
 "      --per-user          one line per user and cutoff instead of the means\n"
 "      --predictions FILE  evaluate rating predictions (user<TAB>item<TAB>score,\n"
 "                          rs-recommend --predict): rmse, mae and NDCG with\n"
@@ -45,6 +46,9 @@ static const char help[] =
 "\n"
 "Users in the test set without recommendations count as zeros; users with\n"
 "recommendations but no test line are ignored; both are counted in the report.\n"
+"Lists shorter than K keep the definitions (precision@K divides by K); how\n"
+"many users had one is said on stderr.  Lists or predictions that have no\n"
+"user, or no (user, item) pair, in common with the test set are an error.\n"
 "Definitions and worked examples: man rs-eval.\n"
 "\n"
 "Examples:\n"
@@ -102,6 +106,45 @@ static void read_file(rs_eval *ev, const char *path, int (*reader)(rs_eval *, rs
     rs_in_close(in);
 }
 
+/* Each input is read to its end in turn: a second reader of stdin would
+ * find it empty. */
+static void one_stdin_reader(int argc, char **argv, const char *test, const char *train,
+                             const char *predictions)
+{
+    int recs_stdin = !predictions && optind == argc;
+    for (int k = optind; k < argc; k++) recs_stdin |= is_dash(argv[k]);
+    const char *on_stdin[4];
+    int nstdin = 0;
+    if (recs_stdin) on_stdin[nstdin++] = "the recommendations";
+    if (predictions && is_dash(predictions)) on_stdin[nstdin++] = "--predictions -";
+    if (is_dash(test)) on_stdin[nstdin++] = "-t -";
+    if (train && is_dash(train)) on_stdin[nstdin++] = "--train -";
+    if (nstdin > 1)
+        rs_usage_error("%s and %s cannot both read standard input (name a file for one of them)",
+                       on_stdin[0], on_stdin[1]);
+}
+
+/* What the figures of a top-N report hide: repeated items, lists shorter
+ * than the cutoff (counted at the largest K, which has the most), and a
+ * coverage over a catalogue that depends on the model. */
+static void warn_topn(const rs_topn_report *r, int per_user)
+{
+    if (r->repeated)
+        rs_warn("items repeated within a user's list: %llu (each counts once)",
+                (unsigned long long)r->repeated);
+    const rs_topn_row *big = &r->rows[0];
+    for (int k = 1; k < r->nk; k++)
+        if (r->rows[k].k > big->k) big = &r->rows[k];
+    if (big->short_lists)
+        rs_warn("users with a list shorter than K=%lld: %llu of %llu evaluated "
+                "(precision@K still divides by K)", (long long)big->k,
+                (unsigned long long)big->short_lists, (unsigned long long)r->users);
+    if (!per_user && !r->catalogue_from_train)
+        rs_warn("coverage is over the %llu items of the lists and the test set, which depend "
+                "on the model: give --train for the training catalogue",
+                (unsigned long long)r->catalogue);
+}
+
 int main(int argc, char **argv)
 {
     const char *test = NULL, *train = NULL, *predictions = NULL, *output = NULL;
@@ -151,19 +194,7 @@ int main(int argc, char **argv)
             rs_usage_error("-k, --relevant, --ap-denominator, --train and --per-user "
                            "apply to recommendation lists, not to --predictions");
     }
-    /* Each input is read to its end in turn: a second reader of stdin
-     * would find it empty. */
-    int recs_stdin = !predictions && optind == argc;
-    for (int k = optind; k < argc; k++) recs_stdin |= is_dash(argv[k]);
-    const char *on_stdin[4];
-    int nstdin = 0;
-    if (recs_stdin) on_stdin[nstdin++] = "the recommendations";
-    if (predictions && is_dash(predictions)) on_stdin[nstdin++] = "--predictions -";
-    if (is_dash(test)) on_stdin[nstdin++] = "-t -";
-    if (train && is_dash(train)) on_stdin[nstdin++] = "--train -";
-    if (nstdin > 1)
-        rs_usage_error("%s and %s cannot both read standard input (name a file for one of them)",
-                       on_stdin[0], on_stdin[1]);
+    one_stdin_reader(argc, argv, test, train, predictions);
     if (format < 0)
         format = (!output || is_dash(output)) && isatty(STDOUT_FILENO) ? RS_REPORT_TABLE
                                                                   : RS_REPORT_TSV;
@@ -187,9 +218,7 @@ int main(int argc, char **argv)
     rs_rated_report rr;
     if (predictions ? rs_eval_rated(ev, &rr, &e) : rs_eval_topn(ev, &o, &tr, &e))
         rs_cmd_fail(out, &e);
-    if (!predictions && tr.repeated)
-        rs_warn("items repeated within a user's list: %llu (each counts once)",
-                (unsigned long long)tr.repeated);
+    if (!predictions) warn_topn(&tr, o.per_user);
     if (predictions && rr.missing)
         rs_warn("test pairs without a prediction: %llu (left out of rmse and mae, "
                 "unranked for ndcg)", (unsigned long long)rr.missing);

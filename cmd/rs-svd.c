@@ -250,11 +250,14 @@ static int read_validation(const char *path, const rs_bundle *b, rs_funk_opts *f
     }
     int64_t *vu = rs_xmalloc((v.n + 1) * sizeof *vu), *vi = rs_xmalloc((v.n + 1) * sizeof *vi);
     float *vr = rs_xmalloc((v.n + 1) * sizeof *vr);
+    int64_t *umap = rs_idmap_find_all(um, v.users), *imap = rs_idmap_find_all(im, v.items);
     for (size_t x = 0; x < v.n; x++) {
-        vu[x] = rs_idmap_find(um, rs_idmap_str(v.users, v.u[x]), rs_idmap_len(v.users, v.u[x]));
-        vi[x] = rs_idmap_find(im, rs_idmap_str(v.items, v.i[x]), rs_idmap_len(v.items, v.i[x]));
+        vu[x] = umap[v.u[x]];
+        vi[x] = imap[v.i[x]];
         vr[x] = (float)v.r[x];
     }
+    free(umap);
+    free(imap);
     fo->vu = vu;
     fo->vi = vi;
     fo->vr = vr;

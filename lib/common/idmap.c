@@ -134,3 +134,21 @@ const char *rs_idmap_arena(const rs_idmap *m, size_t *bytes)
     *bytes = m->arena_len;
     return m->arena;
 }
+
+int64_t *rs_idmap_find_all(const rs_idmap *m, const rs_idmap *from)
+{
+    uint32_t n = rs_idmap_size(from);
+    int64_t *map = rs_xmalloc(((size_t)n + 1) * sizeof *map);
+    for (uint32_t k = 0; k < n; k++)
+        map[k] = rs_idmap_find(m, rs_idmap_str(from, k), rs_idmap_len(from, k));
+    return map;
+}
+
+uint32_t *rs_idmap_intern_all(rs_idmap *m, const rs_idmap *from)
+{
+    uint32_t n = rs_idmap_size(from);
+    uint32_t *map = rs_xmalloc(((size_t)n + 1) * sizeof *map);
+    for (uint32_t k = 0; k < n; k++)
+        map[k] = rs_idmap_intern(m, rs_idmap_str(from, k), rs_idmap_len(from, k));
+    return map;
+}

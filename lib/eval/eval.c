@@ -172,22 +172,13 @@ int rs_eval_read_predictions(rs_eval *ev, rs_in *in, rs_err *e)
     return rc < 0 ? -1 : 0;
 }
 
-/* Dense ids of one file's own id map, in the shared map. */
-static uint32_t *translate(rs_idmap *to, const rs_idmap *from)
-{
-    uint32_t n = rs_idmap_size(from);
-    uint32_t *t = rs_xmalloc((size_t)n * sizeof *t);
-    for (uint32_t k = 0; k < n; k++)
-        t[k] = rs_idmap_intern(to, rs_idmap_str(from, k), rs_idmap_len(from, k));
-    return t;
-}
-
 int rs_eval_read_test(rs_eval *ev, rs_in *in, rs_err *e)
 {
     rs_ratings rt;
     rs_ratings_init(&rt);
     if (rs_ratings_read_tsv(in, &rt, 0, e) < 0) { rs_ratings_free(&rt); return -1; }
-    uint32_t *tu = translate(ev->users, rt.users), *ti = translate(ev->items, rt.items);
+    uint32_t *tu = rs_idmap_intern_all(ev->users, rt.users);
+    uint32_t *ti = rs_idmap_intern_all(ev->items, rt.items);
     free(ev->tu); free(ev->ti); free(ev->tr); free(ev->test_name);
     ev->nt = rt.n;
     ev->tu = rs_xmalloc(rt.n * sizeof *ev->tu);
@@ -223,7 +214,7 @@ int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e)
     rs_ratings_init(&rt);
     if (rs_ratings_read_tsv(in, &rt, 0, e) < 0) { rs_ratings_free(&rt); return -1; }
     uint32_t nu = rs_idmap_size(rt.users), ni = rs_idmap_size(rt.items);
-    uint32_t *ti = translate(ev->items, rt.items);
+    uint32_t *ti = rs_idmap_intern_all(ev->items, rt.items);
     /* Popularity counts users, not lines: a user who rated an item twice counts once. */
     size_t *order, *start = group(rt.u, rt.n, sizeof *rt.u, nu, &order);
     uint32_t *stamp = rs_xcalloc(ni ? ni : 1, sizeof *stamp);
@@ -242,6 +233,12 @@ int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e)
     free(stamp); free(order); free(start);
     rs_ratings_free(&rt);
     return 0;
+}
+
+const char *rs_eval_user_id(const rs_eval *ev, uint32_t user, size_t *len)
+{
+    *len = rs_idmap_len(ev->users, user);
+    return rs_idmap_str(ev->users, user);
 }
 
 void rs_eval_sizes_get(const rs_eval *ev, rs_eval_sizes *s)
@@ -300,6 +297,179 @@ static int group_recs(rs_eval *ev, size_t nusers, struct rec **out, size_t **sta
     return 0;
 }
 
+/* One top-N evaluation's scratch: lists and test rows grouped by user,
+ * stamps, and the sums behind the means. */
+typedef struct topn_work {
+    rs_eval *ev;
+    const rs_topn_opts *o;
+    size_t nu, ni, nk;
+    struct rec *g;              /* lists by user, then rank: user u's is g[rstart[u]..] */
+    size_t *rstart, *torder, *tstart;
+    /* Stamps (user + 1) mark the current user's relevant and listed items
+     * without clearing arrays the size of the catalogue for every user. */
+    uint32_t *relevant, *listed;
+    uint64_t *best;             /* best position of each item over all lists */
+    double *info;               /* self-information of each item, with --train */
+    unsigned char *hit;         /* the current user's hit vector */
+    double *uinfo;              /* and the information of its items */
+    double *sum;                /* 6 metrics + novelty per k */
+    uint64_t nnovel;            /* users in the novelty mean */
+    uint64_t *short_lists;      /* per k */
+    unsigned char *in_test;
+    size_t cper;
+} topn_work;
+
+static int work_init(topn_work *w, rs_eval *ev, const rs_topn_opts *o, rs_err *e)
+{
+    *w = (topn_work){ .ev = ev, .o = o, .nu = rs_idmap_size(ev->users),
+                      .ni = rs_idmap_size(ev->items), .nk = (size_t)o->nk };
+    size_t ni = w->ni, nk = w->nk;
+    if (group_recs(ev, w->nu, &w->g, &w->rstart, e) < 0) return -1;
+    w->tstart = group(ev->tu, ev->nt, sizeof *ev->tu, w->nu, &w->torder);
+    w->relevant = rs_xcalloc(ni + 1, sizeof *w->relevant);
+    w->listed = rs_xcalloc(ni + 1, sizeof *w->listed);
+    w->best = rs_xmalloc((ni + 1) * sizeof *w->best);
+    for (size_t i = 0; i < ni; i++) w->best[i] = UINT64_MAX;
+    if (ev->has_train) {
+        uint64_t *count = rs_xcalloc(ni + 1, sizeof *count);
+        for (size_t j = 0; j < ev->ntrain_items; j++) count[ev->train_item[j]] = ev->train_count[j];
+        w->info = rs_xmalloc((ni + 1) * sizeof *w->info);
+        for (size_t i = 0; i < ni; i++) w->info[i] = rs_self_information(count[i], ev->train_users);
+        free(count);
+    }
+    size_t maxlen = 1;
+    for (size_t u = 0; u < w->nu; u++)
+        if (w->rstart[u + 1] - w->rstart[u] > maxlen) maxlen = w->rstart[u + 1] - w->rstart[u];
+    w->hit = rs_xmalloc(maxlen);
+    w->uinfo = rs_xmalloc(maxlen * sizeof *w->uinfo);
+    w->sum = rs_xcalloc(nk * 7 + 1, sizeof *w->sum);
+    w->short_lists = rs_xcalloc(nk + 1, sizeof *w->short_lists);
+    w->in_test = rs_xcalloc(w->nu + 1, 1);
+    return 0;
+}
+
+static void work_free(topn_work *w)
+{
+    free(w->in_test); free(w->short_lists); free(w->sum); free(w->uinfo); free(w->hit);
+    free(w->info); free(w->best); free(w->listed); free(w->relevant);
+    free(w->torder); free(w->tstart); free(w->rstart); free(w->g);
+}
+
+/* Stamp test user u's relevant items; how many distinct ones there are. */
+static uint64_t mark_relevant(topn_work *w, uint32_t u)
+{
+    const rs_eval *ev = w->ev;
+    uint64_t nrel = 0;
+    for (size_t j = w->tstart[u]; j < w->tstart[u + 1]; j++) {
+        size_t t = w->torder[j];
+        uint32_t i = ev->ti[t];
+        if (w->o->threshold_set && !(ev->tr[t] >= w->o->threshold)) continue;
+        if (w->relevant[i] != u + 1) { w->relevant[i] = u + 1; nrel++; }
+    }
+    return nrel;
+}
+
+/* User u's list against its nrel relevant items, at every cutoff. */
+static void score_user(topn_work *w, uint32_t u, uint64_t nrel, rs_topn_report *r)
+{
+    const rs_topn_opts *o = w->o;
+    const struct rec *list = w->g + w->rstart[u];
+    size_t n = w->rstart[u + 1] - w->rstart[u];
+    if (!n) r->users_without_recs++;
+    for (size_t p = 0; p < n; p++) {
+        uint32_t i = list[p].i;
+        if (w->listed[i] == u + 1) { w->hit[p] = 0; r->repeated++; }
+        else { w->listed[i] = u + 1; w->hit[p] = w->relevant[i] == u + 1; }
+        if (p < w->best[i]) w->best[i] = p;
+        if (w->info) w->uinfo[p] = w->info[i];
+    }
+    if (w->info && n) w->nnovel++;
+    for (size_t k = 0; k < w->nk; k++) {
+        rs_topn_metrics m;
+        size_t K = (size_t)o->ks[k];
+        rs_topn_metrics_at(w->hit, n, nrel, K, o->ap_denom, &m);
+        double nov = w->info ? rs_novelty_at(w->uinfo, n, K) : NAN;
+        double *s = w->sum + k * 7;
+        s[0] += m.hitrate; s[1] += m.precision; s[2] += m.recall;
+        s[3] += m.ap; s[4] += m.ndcg; s[5] += m.rr;
+        if (!isnan(nov)) s[6] += nov;
+        if (n && n < K) w->short_lists[k]++;
+        if (o->per_user) {
+            rs_grow(&r->per, &w->cper, r->nper + 1, sizeof *r->per);
+            r->per[r->nper++] = (rs_topn_user){ .user = u, .k = o->ks[k], .nrecs = n,
+                                                .nrel = nrel, .m = m, .novelty = nov };
+        }
+    }
+}
+
+/* The catalogue: training items when known, else every item seen;
+ * recommended items always belong, so coverage stays <= 1. */
+static unsigned char *catalogue(const topn_work *w, rs_topn_report *r)
+{
+    const rs_eval *ev = w->ev;
+    unsigned char *cat = rs_xcalloc(w->ni + 1, 1);
+    if (ev->has_train) {
+        for (size_t j = 0; j < ev->ntrain_items; j++) cat[ev->train_item[j]] = 1;
+        for (size_t j = 0; j < ev->nrec; j++) cat[ev->rec[j].i] = 1;
+    } else {
+        memset(cat, 1, w->ni);
+    }
+    for (size_t i = 0; i < w->ni; i++) r->catalogue += cat[i];
+    r->catalogue_from_train = ev->has_train;
+    return cat;
+}
+
+static void fill_rows(const topn_work *w, const unsigned char *cat, rs_topn_report *r)
+{
+    r->nk = w->o->nk;
+    r->rows = rs_xcalloc(w->nk ? w->nk : 1, sizeof *r->rows);
+    double users = (double)r->users;
+    for (size_t k = 0; k < w->nk; k++) {
+        const double *s = w->sum + k * 7;
+        rs_topn_row *row = &r->rows[k];
+        uint64_t covered = 0;
+        for (size_t i = 0; i < w->ni; i++) covered += cat[i] && w->best[i] < (uint64_t)w->o->ks[k];
+        row->k = w->o->ks[k];
+        row->hitrate = r->users ? s[0] / users : NAN;
+        row->precision = r->users ? s[1] / users : NAN;
+        row->recall = r->users ? s[2] / users : NAN;
+        row->map = r->users ? s[3] / users : NAN;
+        row->ndcg = r->users ? s[4] / users : NAN;
+        row->mrr = r->users ? s[5] / users : NAN;
+        row->coverage = rs_coverage(covered, r->catalogue);
+        row->novelty = w->nnovel ? s[6] / (double)w->nnovel : NAN;
+        row->short_lists = w->short_lists[k];
+    }
+}
+
+/* The inputs' names for a message: "recs.tsv", or "a.tsv (and 2 more)". */
+static void inputs_name(const rs_eval *ev, char *buf, size_t n)
+{
+    if (ev->nsrc == 1) snprintf(buf, n, "%.400s", ev->src[0]);
+    else snprintf(buf, n, "%.400s (and %zu more)", ev->src[0], ev->nsrc - 1);
+}
+
+/* Lists that reach none of the evaluated users would report zeros that
+ * say nothing about the model: most likely lists for another test set. */
+static int check_overlap(const topn_work *w, const rs_topn_report *r, rs_err *e)
+{
+    const rs_eval *ev = w->ev;
+    if (!ev->nrec || r->users_without_recs < r->users) return 0;
+    uint64_t with_list = 0, shared = 0;
+    for (size_t u = 0; u < w->nu; u++)
+        if (w->rstart[u + 1] > w->rstart[u]) { with_list++; shared += w->in_test[u]; }
+    char lists[512];
+    inputs_name(ev, lists, sizeof lists);
+    if (!shared)
+        return rs_errf(e, RS_EDATA, "%s and %s share no users (%llu with lists, %llu in the "
+                       "test set): were the lists made for this test set?", lists, ev->test_name,
+                       (unsigned long long)with_list,
+                       (unsigned long long)(r->users + r->users_without_relevant));
+    return rs_errf(e, RS_EDATA, "none of the %llu users that %s and %s share has a relevant "
+                   "item in the test set (rating >= %g)", (unsigned long long)shared, lists,
+                   ev->test_name, w->o->threshold);
+}
+
 int rs_eval_topn(rs_eval *ev, const rs_topn_opts *o, rs_topn_report *r, rs_err *e)
 {
     memset(r, 0, sizeof *r);
@@ -307,117 +477,32 @@ int rs_eval_topn(rs_eval *ev, const rs_topn_opts *o, rs_topn_report *r, rs_err *
     if (o->threshold_set && !ev->tr)
         return rs_errf(e, RS_EDATA, "%s: no rating column, which --relevant needs "
                        "(user<TAB>item<TAB>rating)", ev->test_name);
-    size_t nu = rs_idmap_size(ev->users), ni = rs_idmap_size(ev->items), nk = (size_t)o->nk;
-    struct rec *g;
-    size_t *rstart;
-    if (group_recs(ev, nu, &g, &rstart, e) < 0) return -1;
-    size_t *torder, *tstart = group(ev->tu, ev->nt, sizeof *ev->tu, nu, &torder);
-
-    /* Stamps (user + 1) mark the current user's relevant and listed items
-     * without clearing arrays the size of the catalogue for every user. */
-    uint32_t *relevant = rs_xcalloc(ni + 1, sizeof *relevant);
-    uint32_t *listed = rs_xcalloc(ni + 1, sizeof *listed);
-    uint64_t *best = rs_xmalloc((ni + 1) * sizeof *best);     /* best position over all lists */
-    for (size_t i = 0; i < ni; i++) best[i] = UINT64_MAX;
-    double *info = NULL;
-    if (ev->has_train) {
-        uint64_t *count = rs_xcalloc(ni + 1, sizeof *count);
-        for (size_t j = 0; j < ev->ntrain_items; j++) count[ev->train_item[j]] = ev->train_count[j];
-        info = rs_xmalloc((ni + 1) * sizeof *info);
-        for (size_t i = 0; i < ni; i++) info[i] = rs_self_information(count[i], ev->train_users);
-        free(count);
-    }
-    size_t maxlen = 1;
-    for (size_t u = 0; u < nu; u++)
-        if (rstart[u + 1] - rstart[u] > maxlen) maxlen = rstart[u + 1] - rstart[u];
-    unsigned char *hit = rs_xmalloc(maxlen);
-    double *uinfo = rs_xmalloc(maxlen * sizeof *uinfo);
-    double *sum = rs_xcalloc(nk * 7, sizeof *sum);      /* 6 metrics + novelty per k */
-    uint64_t nnovel = 0;                                /* users in the novelty mean */
-    unsigned char *in_test = rs_xcalloc(nu + 1, 1);
-    size_t cper = 0;
-
+    topn_work w;
+    if (work_init(&w, ev, o, e) < 0) return -1;
     for (size_t row = 0; row < ev->nt; row++) {
         uint32_t u = ev->tu[row];
-        if (in_test[u]) continue;       /* users in the order they first appear */
-        in_test[u] = 1;
-        uint64_t nrel = 0;
-        for (size_t j = tstart[u]; j < tstart[u + 1]; j++) {
-            size_t t = torder[j];
-            uint32_t i = ev->ti[t];
-            if (o->threshold_set && !(ev->tr[t] >= o->threshold)) continue;
-            if (relevant[i] != u + 1) { relevant[i] = u + 1; nrel++; }
-        }
+        if (w.in_test[u]) continue;     /* users in the order they first appear */
+        w.in_test[u] = 1;
+        uint64_t nrel = mark_relevant(&w, u);
         if (!nrel) { r->users_without_relevant++; continue; }
         r->users++;
-        const struct rec *list = g + rstart[u];
-        size_t n = rstart[u + 1] - rstart[u];
-        if (!n) r->users_without_recs++;
-        for (size_t p = 0; p < n; p++) {
-            uint32_t i = list[p].i;
-            if (listed[i] == u + 1) { hit[p] = 0; r->repeated++; }
-            else { listed[i] = u + 1; hit[p] = relevant[i] == u + 1; }
-            if (p < best[i]) best[i] = p;
-            if (info) uinfo[p] = info[i];
-        }
-        if (info && n) nnovel++;
-        for (size_t k = 0; k < nk; k++) {
-            rs_topn_metrics m;
-            size_t K = (size_t)o->ks[k];
-            rs_topn_metrics_at(hit, n, nrel, K, o->ap_denom, &m);
-            double nov = info ? rs_novelty_at(uinfo, n, K) : NAN;
-            double *s = sum + k * 7;
-            s[0] += m.hitrate; s[1] += m.precision; s[2] += m.recall;
-            s[3] += m.ap; s[4] += m.ndcg; s[5] += m.rr;
-            if (!isnan(nov)) s[6] += nov;
-            if (o->per_user) {
-                rs_grow(&r->per, &cper, r->nper + 1, sizeof *r->per);
-                r->per[r->nper++] = (rs_topn_user){ .user = u, .k = o->ks[k], .nrecs = n,
-                                                    .nrel = nrel, .m = m, .novelty = nov };
-            }
-        }
+        score_user(&w, u, nrel, r);
     }
-    for (size_t u = 0; u < nu; u++)
-        if (rstart[u + 1] > rstart[u] && !in_test[u]) r->users_not_in_test++;
-
-    /* The catalogue: training items when known, else every item seen;
-     * recommended items always belong, so coverage stays <= 1. */
-    unsigned char *cat = rs_xcalloc(ni + 1, 1);
-    if (ev->has_train) {
-        for (size_t j = 0; j < ev->ntrain_items; j++) cat[ev->train_item[j]] = 1;
-        for (size_t j = 0; j < ev->nrec; j++) cat[ev->rec[j].i] = 1;
-    } else {
-        memset(cat, 1, ni);
-    }
-    for (size_t i = 0; i < ni; i++) r->catalogue += cat[i];
-
-    r->nk = o->nk;
-    r->rows = rs_xcalloc(nk ? nk : 1, sizeof *r->rows);
-    double users = (double)r->users;
-    for (size_t k = 0; k < nk; k++) {
-        const double *s = sum + k * 7;
-        rs_topn_row *w = &r->rows[k];
-        uint64_t covered = 0;
-        for (size_t i = 0; i < ni; i++) covered += cat[i] && best[i] < (uint64_t)o->ks[k];
-        w->k = o->ks[k];
-        w->hitrate = r->users ? s[0] / users : NAN;
-        w->precision = r->users ? s[1] / users : NAN;
-        w->recall = r->users ? s[2] / users : NAN;
-        w->map = r->users ? s[3] / users : NAN;
-        w->ndcg = r->users ? s[4] / users : NAN;
-        w->mrr = r->users ? s[5] / users : NAN;
-        w->coverage = rs_coverage(covered, r->catalogue);
-        w->novelty = nnovel ? s[6] / (double)nnovel : NAN;
-    }
-    free(cat); free(in_test); free(sum); free(uinfo); free(hit); free(info); free(best);
-    free(listed); free(relevant); free(torder); free(tstart); free(rstart); free(g);
-    if (!r->users) {
-        uint64_t skipped = r->users_without_relevant;
-        rs_topn_report_free(r);
-        return rs_errf(e, RS_EDATA, "%s: none of the %llu test users has a relevant item "
-                       "(rating >= %g)", ev->test_name, (unsigned long long)skipped, o->threshold);
-    }
-    return 0;
+    for (size_t u = 0; u < w.nu; u++)
+        if (w.rstart[u + 1] > w.rstart[u] && !w.in_test[u]) r->users_not_in_test++;
+    unsigned char *cat = catalogue(&w, r);
+    fill_rows(&w, cat, r);
+    free(cat);
+    int rc = 0;
+    if (!r->users)
+        rc = rs_errf(e, RS_EDATA, "%s: none of the %llu test users has a relevant item "
+                     "(rating >= %g)", ev->test_name,
+                     (unsigned long long)r->users_without_relevant, o->threshold);
+    else
+        rc = check_overlap(&w, r, e);
+    work_free(&w);
+    if (rc) rs_topn_report_free(r);
+    return rc;
 }
 
 int rs_eval_rated(rs_eval *ev, rs_rated_report *r, rs_err *e)
@@ -465,6 +550,10 @@ int rs_eval_rated(rs_eval *ev, rs_rated_report *r, rs_err *e)
             if (!isnan(d)) { ndcg += d; r->users++; }
         }
     }
+    if (rc == 0 && ev->npred && r->missing == ev->nt)
+        rc = rs_errf(e, RS_EDATA, "%s and %s have no (user, item) pair in common (%zu "
+                     "predictions, %zu test pairs): were the predictions made for this test set?",
+                     ev->src[0], ev->test_name, ev->npred, ev->nt);
     if (rc == 0) {
         r->pairs = ev->nt - r->missing;
         r->rmse = rs_rmse(pred, truth, ev->nt);
@@ -474,212 +563,4 @@ int rs_eval_rated(rs_eval *ev, rs_rated_report *r, rs_err *e)
     free(pred); free(truth); free(pat); free(pmark); free(tmark);
     free(porder); free(pstart); free(torder); free(tstart);
     return rc;
-}
-
-/* ---- writing ---- */
-
-static const char *num(char *buf, size_t n, double v)
-{
-    if (isnan(v)) snprintf(buf, n, "nan");
-    else snprintf(buf, n, "%.6f", v);
-    return buf;
-}
-
-static void json_num(FILE *f, double v)
-{
-    if (isnan(v) || isinf(v)) fputs("null", f);
-    else fprintf(f, "%.6f", v);
-}
-
-static void json_str(FILE *f, const char *s, size_t len)
-{
-    putc('"', f);
-    for (size_t k = 0; k < len; k++) {
-        unsigned char c = (unsigned char)s[k];
-        if (c == '"' || c == '\\') { putc('\\', f); putc(c, f); }
-        else if (c < 0x20) fprintf(f, "\\u%04x", c);
-        else putc(c, f);
-    }
-    putc('"', f);
-}
-
-/* An aligned table: cells row-major, numbers right-aligned; with
- * left_first the first column (ids) is left-aligned. */
-typedef struct table { char **cell; size_t ncols, n, cap; } table;
-
-static void cell(table *t, const char *s)
-{
-    rs_grow(&t->cell, &t->cap, t->n + 1, sizeof *t->cell);
-    t->cell[t->n++] = rs_xstrdup(s);
-}
-
-static void table_write(FILE *f, table *t, int left_first)
-{
-    size_t *w = rs_xcalloc(t->ncols, sizeof *w);
-    for (size_t c = 0; c < t->n; c++) {
-        size_t l = strlen(t->cell[c]);
-        if (l > w[c % t->ncols]) w[c % t->ncols] = l;
-    }
-    for (size_t c = 0; c < t->n; c++) {
-        size_t col = c % t->ncols;
-        int width = (int)w[col];
-        if (col) putc(' ', f), putc(' ', f);
-        if (col == 0 && left_first)
-            fprintf(f, "%-*s", col + 1 == t->ncols ? 0 : width, t->cell[c]);
-        else
-            fprintf(f, "%*s", width, t->cell[c]);
-        if (col + 1 == t->ncols) putc('\n', f);
-        free(t->cell[c]);
-    }
-    free(t->cell);
-    free(w);
-}
-
-static const char *const topn_cols[] = {
-    "k", "users", "hitrate", "precision", "recall", "map", "ndcg", "mrr", "coverage", "novelty" };
-enum { TOPN_NCOLS = sizeof topn_cols / sizeof *topn_cols };
-
-static void topn_values(const rs_topn_row *w, double v[8])
-{
-    v[0] = w->hitrate; v[1] = w->precision; v[2] = w->recall; v[3] = w->map;
-    v[4] = w->ndcg; v[5] = w->mrr; v[6] = w->coverage; v[7] = w->novelty;
-}
-
-void rs_topn_write(FILE *f, const rs_eval *ev, const rs_topn_report *r,
-                   enum rs_report_format fmt)
-{
-    char b[64];
-    double v[8];
-    (void)ev;
-    if (fmt == RS_REPORT_JSON) {
-        fprintf(f, "{\"users\": %llu, \"users_without_recs\": %llu, \"users_not_in_test\": %llu, "
-                "\"users_without_relevant\": %llu, \"catalogue\": %llu, \"repeated\": %llu, "
-                "\"cutoffs\": [", (unsigned long long)r->users,
-                (unsigned long long)r->users_without_recs, (unsigned long long)r->users_not_in_test,
-                (unsigned long long)r->users_without_relevant, (unsigned long long)r->catalogue,
-                (unsigned long long)r->repeated);
-        for (int k = 0; k < r->nk; k++) {
-            topn_values(&r->rows[k], v);
-            fprintf(f, "%s{\"k\": %lld", k ? ", " : "", (long long)r->rows[k].k);
-            for (int c = 0; c < 8; c++) {
-                fprintf(f, ", \"%s\": ", topn_cols[c + 2]);
-                json_num(f, v[c]);
-            }
-            putc('}', f);
-        }
-        fputs("]}\n", f);
-        return;
-    }
-    if (fmt == RS_REPORT_TSV) {
-        for (int c = 0; c < TOPN_NCOLS; c++) fprintf(f, "%s\t", topn_cols[c]);
-        fputs("users_without_recs\tusers_not_in_test\tusers_without_relevant\n", f);
-        for (int k = 0; k < r->nk; k++) {
-            topn_values(&r->rows[k], v);
-            fprintf(f, "%lld\t%llu", (long long)r->rows[k].k, (unsigned long long)r->users);
-            for (int c = 0; c < 8; c++) fprintf(f, "\t%s", num(b, sizeof b, v[c]));
-            fprintf(f, "\t%llu\t%llu\t%llu\n", (unsigned long long)r->users_without_recs,
-                    (unsigned long long)r->users_not_in_test,
-                    (unsigned long long)r->users_without_relevant);
-        }
-        return;
-    }
-    table t = { .ncols = TOPN_NCOLS };
-    for (int c = 0; c < TOPN_NCOLS; c++) cell(&t, topn_cols[c]);
-    for (int k = 0; k < r->nk; k++) {
-        topn_values(&r->rows[k], v);
-        snprintf(b, sizeof b, "%lld", (long long)r->rows[k].k); cell(&t, b);
-        snprintf(b, sizeof b, "%llu", (unsigned long long)r->users); cell(&t, b);
-        for (int c = 0; c < 8; c++) cell(&t, num(b, sizeof b, v[c]));
-    }
-    table_write(f, &t, 0);
-    fprintf(f, "users: %llu evaluated (%llu without recommendations, counted as zeros); "
-            "ignored: %llu not in the test set, %llu with no relevant item; "
-            "catalogue: %llu items\n", (unsigned long long)r->users,
-            (unsigned long long)r->users_without_recs, (unsigned long long)r->users_not_in_test,
-            (unsigned long long)r->users_without_relevant, (unsigned long long)r->catalogue);
-}
-
-static const char *const user_cols[] = {
-    "user", "k", "recs", "relevant", "hitrate", "precision", "recall", "ap", "ndcg", "rr", "novelty" };
-enum { USER_NCOLS = sizeof user_cols / sizeof *user_cols };
-
-static void user_values(const rs_topn_user *p, double v[7])
-{
-    v[0] = p->m.hitrate; v[1] = p->m.precision; v[2] = p->m.recall; v[3] = p->m.ap;
-    v[4] = p->m.ndcg; v[5] = p->m.rr; v[6] = p->novelty;
-}
-
-void rs_topn_write_per_user(FILE *f, const rs_eval *ev, const rs_topn_report *r,
-                            enum rs_report_format fmt)
-{
-    char b[64];
-    double v[7];
-    table t = { .ncols = USER_NCOLS };
-    if (fmt == RS_REPORT_TSV)
-        for (int c = 0; c < USER_NCOLS; c++) fprintf(f, "%s%c", user_cols[c], c + 1 < USER_NCOLS ? '\t' : '\n');
-    if (fmt == RS_REPORT_TABLE)
-        for (int c = 0; c < USER_NCOLS; c++) cell(&t, user_cols[c]);
-    for (size_t j = 0; j < r->nper; j++) {
-        const rs_topn_user *p = &r->per[j];
-        const char *id = rs_idmap_str(ev->users, p->user);
-        user_values(p, v);
-        if (fmt == RS_REPORT_JSON) {
-            fputs("{\"user\": ", f);
-            json_str(f, id, rs_idmap_len(ev->users, p->user));
-            fprintf(f, ", \"k\": %lld, \"recs\": %llu, \"relevant\": %llu", (long long)p->k,
-                    (unsigned long long)p->nrecs, (unsigned long long)p->nrel);
-            for (int c = 0; c < 7; c++) {
-                fprintf(f, ", \"%s\": ", user_cols[c + 4]);
-                json_num(f, v[c]);
-            }
-            fputs("}\n", f);
-        } else if (fmt == RS_REPORT_TSV) {
-            fprintf(f, "%s\t%lld\t%llu\t%llu", id, (long long)p->k,
-                    (unsigned long long)p->nrecs, (unsigned long long)p->nrel);
-            for (int c = 0; c < 7; c++) fprintf(f, "\t%s", num(b, sizeof b, v[c]));
-            putc('\n', f);
-        } else {
-            cell(&t, id);
-            snprintf(b, sizeof b, "%lld", (long long)p->k); cell(&t, b);
-            snprintf(b, sizeof b, "%llu", (unsigned long long)p->nrecs); cell(&t, b);
-            snprintf(b, sizeof b, "%llu", (unsigned long long)p->nrel); cell(&t, b);
-            for (int c = 0; c < 7; c++) cell(&t, num(b, sizeof b, v[c]));
-        }
-    }
-    if (fmt == RS_REPORT_TABLE) table_write(f, &t, 1);
-}
-
-void rs_rated_write(FILE *f, const rs_rated_report *r, enum rs_report_format fmt)
-{
-    static const char *const cols[] = { "users", "pairs", "rmse", "mae", "ndcg", "missing", "not_in_test" };
-    enum { N = sizeof cols / sizeof *cols };
-    if (fmt == RS_REPORT_JSON) {
-        fprintf(f, "{\"users\": %llu, \"pairs\": %llu, \"rmse\": ",
-                (unsigned long long)r->users, (unsigned long long)r->pairs);
-        json_num(f, r->rmse);
-        fputs(", \"mae\": ", f);
-        json_num(f, r->mae);
-        fputs(", \"ndcg\": ", f);
-        json_num(f, r->ndcg);
-        fprintf(f, ", \"missing\": %llu, \"not_in_test\": %llu}\n",
-                (unsigned long long)r->missing, (unsigned long long)r->not_in_test);
-        return;
-    }
-    char c[N][64];
-    snprintf(c[0], 64, "%llu", (unsigned long long)r->users);
-    snprintf(c[1], 64, "%llu", (unsigned long long)r->pairs);
-    num(c[2], 64, r->rmse);
-    num(c[3], 64, r->mae);
-    num(c[4], 64, r->ndcg);
-    snprintf(c[5], 64, "%llu", (unsigned long long)r->missing);
-    snprintf(c[6], 64, "%llu", (unsigned long long)r->not_in_test);
-    if (fmt == RS_REPORT_TSV) {
-        for (int k = 0; k < N; k++) fprintf(f, "%s%c", cols[k], k + 1 < N ? '\t' : '\n');
-        for (int k = 0; k < N; k++) fprintf(f, "%s%c", c[k], k + 1 < N ? '\t' : '\n');
-    } else {
-        table t = { .ncols = N };
-        for (int k = 0; k < N; k++) cell(&t, cols[k]);
-        for (int k = 0; k < N; k++) cell(&t, c[k]);
-        table_write(f, &t, 0);
-    }
 }

@@ -1,7 +1,7 @@
 /* eval.h: rs-eval's data side.  Reads recommendation lists or rating
  * predictions, a test set and optionally the training set, matches users
- * and items by their id strings, scores each user with metrics.h and
- * writes the report.
+ * and items by their id strings and scores each user with metrics.h;
+ * report.h writes the result.
  *
  * Everything is read before anything is evaluated, and the caller chooses
  * the order: rs-eval reads its standard input to the end before it opens
@@ -31,6 +31,9 @@ int rs_eval_read_test(rs_eval *ev, rs_in *in, rs_err *e);
 /* The training set, canonical TSV: item popularity and the catalogue. */
 int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e);
 
+/* The id string of a dense user id of a report. */
+const char *rs_eval_user_id(const rs_eval *ev, uint32_t user, size_t *len);
+
 /* How much has been read so far (for rs-eval -v). */
 typedef struct rs_eval_sizes {
     size_t recs, predictions, test;     /* lines kept */
@@ -51,6 +54,7 @@ typedef struct rs_topn_opts {
 typedef struct rs_topn_row {    /* means over evaluated users, one cutoff */
     int64_t k;
     double hitrate, precision, recall, map, ndcg, mrr, coverage, novelty;
+    uint64_t short_lists;       /* evaluated users whose list has 1..k-1 items */
 } rs_topn_row;
 
 typedef struct rs_topn_user {
@@ -66,7 +70,8 @@ typedef struct rs_topn_report {
     uint64_t users_without_recs;        /* of those, with no list (all zeros) */
     uint64_t users_not_in_test;         /* with a list but no test line: ignored */
     uint64_t users_without_relevant;    /* test users left with nothing relevant */
-    uint64_t catalogue;         /* coverage's denominator */
+    uint64_t catalogue;         /* coverage's denominator: */
+    int catalogue_from_train;   /* training items (and listed ones), else every item seen */
     uint64_t repeated;          /* list slots repeating an item of the same list */
     int nk;
     rs_topn_row *rows;
@@ -74,6 +79,8 @@ typedef struct rs_topn_report {
     size_t nper;
 } rs_topn_report;
 
+/* An error, rather than a report of zeros, when no evaluated user has a
+ * list although lists were read (lists for another test set). */
 int rs_eval_topn(rs_eval *ev, const rs_topn_opts *o, rs_topn_report *r, rs_err *e);
 void rs_topn_report_free(rs_topn_report *r);
 
@@ -86,16 +93,7 @@ typedef struct rs_rated_report {
     double rmse, mae, ndcg;
 } rs_rated_report;
 
+/* An error when predictions were read and none is for a test pair. */
 int rs_eval_rated(rs_eval *ev, rs_rated_report *r, rs_err *e);
-
-enum rs_report_format { RS_REPORT_TSV, RS_REPORT_TABLE, RS_REPORT_JSON };
-
-/* Write a report: TSV with a header line, an aligned table for people, or
- * JSON (one object; per-user figures as one object per line). */
-void rs_topn_write(FILE *f, const rs_eval *ev, const rs_topn_report *r,
-                   enum rs_report_format fmt);
-void rs_topn_write_per_user(FILE *f, const rs_eval *ev, const rs_topn_report *r,
-                            enum rs_report_format fmt);
-void rs_rated_write(FILE *f, const rs_rated_report *r, enum rs_report_format fmt);
 
 #endif

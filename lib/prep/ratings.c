@@ -85,18 +85,10 @@ void rs_ratings_select(rs_ratings *rt, const unsigned char *keep)
     rt->n = w;
 }
 
-static uint32_t *translate(rs_idmap *to, const rs_idmap *from)
-{
-    uint32_t n = rs_idmap_size(from);
-    uint32_t *map = rs_xmalloc(((size_t)n + 1) * sizeof *map);
-    for (uint32_t k = 0; k < n; k++)
-        map[k] = rs_idmap_intern(to, rs_idmap_str(from, k), rs_idmap_len(from, k));
-    return map;
-}
-
 void rs_ratings_append(rs_ratings *dst, const rs_ratings *src)
 {
-    uint32_t *um = translate(dst->users, src->users), *im = translate(dst->items, src->items);
+    uint32_t *um = rs_idmap_intern_all(dst->users, src->users);
+    uint32_t *im = rs_idmap_intern_all(dst->items, src->items);
     rs_ratings_reserve(dst, dst->n + src->n);
     for (size_t k = 0, at = dst->n; k < src->n; k++, at++) {
         dst->u[at] = um[src->u[k]];

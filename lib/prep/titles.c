@@ -2,45 +2,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/io.h"
+#include "common/utf8.h"
 #include "prep/titles.h"
 
 enum { SEP_CSV, SEP_PIPE, SEP_TAB, SEP_DAT };
 
-/* Length of the valid UTF-8 sequence at p (1..4), or 0. */
-static size_t utf8_seq(const unsigned char *p, size_t n)
-{
-    unsigned c = p[0];
-    size_t len;
-    unsigned min;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) { len = 2; min = 0x80; }
-    else if (c >= 0xe0 && c <= 0xef) { len = 3; min = 0x800; }
-    else if (c >= 0xf0 && c <= 0xf4) { len = 4; min = 0x10000; }
-    else return 0;
-    if (n < len) return 0;
-    unsigned v = c & (0x7f >> len);
-    for (size_t k = 1; k < len; k++) {
-        if ((p[k] & 0xc0) != 0x80) return 0;
-        v = (v << 6) | (p[k] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
-    return len;
-}
-
-static int valid_utf8(const unsigned char *s, size_t n)
-{
-    for (size_t k = 0; k < n;) {
-        size_t l = utf8_seq(s + k, n - k);
-        if (!l) return 0;
-        k += l;
-    }
-    return 1;
-}
-
 char *rs_to_utf8(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    int keep = valid_utf8(u, n);
+    int keep = rs_utf8_valid(s, n);
     char *out = rs_xmalloc(2 * n + 1), *q = out;
     for (size_t k = 0; k < n; k++) {
         unsigned c = u[k];

@@ -1,6 +1,7 @@
 #include <math.h>
 #include <string.h>
 #include "common/io.h"
+#include "common/json.h"
 #include "score/listwrite.h"
 
 int rs_listwrite_format(const char *name)
@@ -16,54 +17,11 @@ static void put_str(FILE *f, const char *s)
     fputs_unlocked(s, f);
 }
 
-/* Scores are finite in practice; spell the rest the way each format can. */
-static void put_score(FILE *f, float v, int json)
+/* Scores are finite in practice; spell the rest the way TSV can. */
+static void put_score(FILE *f, float v)
 {
     if (isfinite(v)) rs_put_g(f, v);
-    else if (json) put_str(f, "null");
     else put_str(f, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
-}
-
-static size_t utf8_len(const unsigned char *p)
-{
-    unsigned c = p[0];
-    size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
-               : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    for (size_t k = 1; k < len; k++)
-        if ((p[k] & 0xc0) != 0x80) return 0;
-    /* Overlong and surrogate forms are rejected by the second byte's range. */
-    if (len == 3 && ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f))) return 0;
-    if (len == 4 && ((c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] > 0x8f))) return 0;
-    return len;
-}
-
-void rs_put_json_string(FILE *f, const char *s)
-{
-    static const char hex[] = "0123456789abcdef";
-    const unsigned char *p = (const unsigned char *)s;
-    putc_unlocked('"', f);
-    while (*p) {
-        unsigned c = *p;
-        if (c == '"' || c == '\\') {
-            putc_unlocked('\\', f);
-            putc_unlocked((int)c, f);
-            p++;
-        } else if (c < 0x20 || c == 0x7f) {
-            put_str(f, "\\u00");
-            putc_unlocked(hex[c >> 4], f);
-            putc_unlocked(hex[c & 15], f);
-            p++;
-        } else if (c < 0x80) {
-            putc_unlocked((int)c, f);
-            p++;
-        } else {
-            size_t l = utf8_len(p);
-            if (l) fwrite_unlocked(p, 1, l, f);
-            else put_str(f, "\\ufffd");
-            p += l ? l : 1;
-        }
-    }
-    putc_unlocked('"', f);
 }
 
 /* A RESP bulk string: $len CRLF bytes CRLF. */
@@ -94,35 +52,49 @@ static void emit_redis(const rs_listwrite *w, FILE *f, const char *id, const uin
     }
 }
 
+/* The text rs_put_g writes (it writes only to a FILE), for the JSON writer. */
+static size_t score_text(char *b, size_t size, float v)
+{
+    double h = (double)v * 2;
+    if (v > -1e15 && v < 1e15 && h == (double)(int64_t)h) {
+        int64_t w = (int64_t)h;
+        return (size_t)snprintf(b, size, "%s%lld%s", w < 0 ? "-" : "",
+                                (long long)(w < 0 ? -w : w) / 2, w & 1 ? ".5" : "");
+    }
+    return (size_t)snprintf(b, size, "%.6g", (double)v);
+}
+
 static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const uint32_t *items,
                        const float *scores, size_t n)
 {
-    putc_unlocked('{', f);
-    rs_put_json_string(f, w->key);
-    putc_unlocked(':', f);
-    rs_put_json_string(f, id);
-    put_str(f, ",\"items\":[");
-    for (size_t k = 0; k < n; k++) {
-        if (k) putc_unlocked(',', f);
-        rs_put_json_string(f, w->iname[items[k]]);
-    }
-    put_str(f, "],\"scores\":[");
-    for (size_t k = 0; k < n; k++) {
-        if (k) putc_unlocked(',', f);
-        put_score(f, scores[k], 1);
-    }
-    putc_unlocked(']', f);
+    rs_json j;
+    char b[32];
+    rs_json_init_file(&j, f, 0);
+    rs_json_object_begin(&j);
+    rs_json_key(&j, w->key);
+    rs_json_string(&j, id);
+    rs_json_key(&j, "items");
+    rs_json_array_begin(&j);
+    for (size_t k = 0; k < n; k++) rs_json_string(&j, w->iname[items[k]]);
+    rs_json_array_end(&j);
+    rs_json_key(&j, "scores");
+    rs_json_array_begin(&j);
+    for (size_t k = 0; k < n; k++)
+        if (isfinite(scores[k])) rs_json_raw(&j, b, score_text(b, sizeof b, scores[k]));
+        else rs_json_null(&j);
+    rs_json_array_end(&j);
     if (w->title) {
-        put_str(f, ",\"titles\":[");
+        rs_json_key(&j, "titles");
+        rs_json_array_begin(&j);
         for (size_t k = 0; k < n; k++) {
             const char *t = w->title[items[k]];
-            if (k) putc_unlocked(',', f);
-            if (t) rs_put_json_string(f, t);
-            else put_str(f, "null");
+            if (t) rs_json_string(&j, t);
+            else rs_json_null(&j);
         }
-        putc_unlocked(']', f);
+        rs_json_array_end(&j);
     }
-    put_str(f, "}\n");
+    rs_json_object_end(&j);
+    rs_json_newline(&j);
 }
 
 int rs_listwrite_emit(void *ctx, FILE *f, size_t q, const uint32_t *items,
@@ -142,7 +114,7 @@ int rs_listwrite_emit(void *ctx, FILE *f, size_t q, const uint32_t *items,
             putc_unlocked('\t', f);
             put_str(f, w->iname[items[k]]);
             putc_unlocked('\t', f);
-            put_score(f, scores[k], 0);
+            put_score(f, scores[k]);
             if (w->title) {
                 const char *t = w->title[items[k]];
                 putc_unlocked('\t', f);

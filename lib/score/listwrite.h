@@ -7,7 +7,8 @@
  *          RPUSH key item... (when the list is not empty); key = prefix + id
  *
  * rs_listwrite_emit has the rs_rec_emit signature (recommend.h) and only
- * reads its context, so workers call it concurrently. */
+ * reads its context, so workers call it concurrently.  JSON lines are
+ * written by common/json.h (ids that are not UTF-8 come out as U+FFFD). */
 #ifndef RS_LISTWRITE_H
 #define RS_LISTWRITE_H
 #include <stddef.h>
@@ -31,8 +32,5 @@ int rs_listwrite_format(const char *name);
 
 int rs_listwrite_emit(void *ctx, FILE *f, size_t q, const uint32_t *items,
                      const float *scores, size_t n, rs_err *e);
-
-/* s as a JSON string literal: quotes, escapes, invalid UTF-8 as U+FFFD. */
-void rs_put_json_string(FILE *f, const char *s);
 
 #endif

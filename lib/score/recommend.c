@@ -319,10 +319,8 @@ int rs_recommend_similar(rs_scorer *s, const uint32_t *items, size_t nq, const r
 void rs_history_matrix(const rs_ratings *h, const rs_idmap *model_items, rs_csr *out,
                        uint64_t *unknown)
 {
-    uint32_t hu = rs_idmap_size(h->users), hi = rs_idmap_size(h->items);
-    int64_t *map = rs_xmalloc((hi ? hi : 1) * sizeof *map);
-    for (uint32_t i = 0; i < hi; i++)
-        map[i] = rs_idmap_find(model_items, rs_idmap_str(h->items, i), rs_idmap_len(h->items, i));
+    uint32_t hu = rs_idmap_size(h->users);
+    int64_t *map = rs_idmap_find_all(model_items, h->items);
     memset(out, 0, sizeof *out);
     out->rows = hu;
     out->cols = rs_idmap_size(model_items);
@@ -349,16 +347,6 @@ void rs_history_matrix(const rs_ratings *h, const rs_idmap *model_items, rs_csr 
     free(map);
 }
 
-/* Dense model index of each of the table's ids, or -1. */
-static int64_t *map_ids(const rs_idmap *from, const rs_idmap *model)
-{
-    uint32_t n = rs_idmap_size(from);
-    int64_t *map = rs_xmalloc((n ? n : 1) * sizeof *map);
-    for (uint32_t k = 0; k < n; k++)
-        map[k] = rs_idmap_find(model, rs_idmap_str(from, k), rs_idmap_len(from, k));
-    return map;
-}
-
 #define PREDICT_CHUNK 65536
 
 int rs_recommend_predict(rs_scorer *s, const rs_idmap *model_users, const rs_idmap *model_items,
@@ -366,8 +354,8 @@ int rs_recommend_predict(rs_scorer *s, const rs_idmap *model_users, const rs_idm
                          uint64_t *unknown_items, rs_err *e)
 {
     if (!rs_scorer_can_predict(s)) return rs_scorer_predict(s, NULL, NULL, 0, NULL, e);
-    int64_t *umap = map_ids(p->users, model_users);
-    int64_t *imap = map_ids(p->items, model_items);
+    int64_t *umap = rs_idmap_find_all(model_users, p->users);
+    int64_t *imap = rs_idmap_find_all(model_items, p->items);
     int64_t *u = rs_xmalloc(PREDICT_CHUNK * sizeof *u), *i = rs_xmalloc(PREDICT_CHUNK * sizeof *i);
     float *score = rs_xmalloc(PREDICT_CHUNK * sizeof *score);
     *unknown_users = *unknown_items = 0;

@@ -27,5 +27,18 @@ int main(void)
     uint32_t a = rs_idmap_intern(m, "日本 語", strlen("日本 語"));
     OK(&t, rs_idmap_find(m, "日本 語", strlen("日本 語")) == a, "unicode id");
     rs_idmap_free(m);
+
+    /* One map's ids in another: found or -1, or added. */
+    rs_idmap *x = rs_idmap_new(), *y = rs_idmap_new();
+    rs_idmap_intern(x, "b", 1); rs_idmap_intern(x, "a", 1);
+    rs_idmap_intern(y, "a", 1); rs_idmap_intern(y, "c", 1); rs_idmap_intern(y, "b", 1);
+    int64_t *f = rs_idmap_find_all(x, y);
+    OK(&t, f[0] == 1 && f[1] == -1 && f[2] == 0 && rs_idmap_size(x) == 2,
+       "find_all: index or -1, map unchanged");
+    uint32_t *in = rs_idmap_intern_all(x, y);
+    OK(&t, in[0] == 1 && in[1] == 2 && in[2] == 0 && rs_idmap_size(x) == 3,
+       "intern_all: missing ids added");
+    free(f); free(in);
+    rs_idmap_free(x); rs_idmap_free(y);
     return tap_done(&t);
 }

@@ -9,6 +9,7 @@
 #include "prep/ratings.h"
 #include "score/recommend.h"
 #include "score/listwrite.h"
+#include "common/json.h"
 #include "score/scorer.h"
 #include "prep/titles.h"
 
@@ -256,7 +257,9 @@ int main(void)
         char *buf = NULL;
         size_t len = 0;
         FILE *f = open_memstream(&buf, &len);
-        rs_put_json_string(f, "a\"b\\c\x01\t\xc3\xa9\xff");
+        rs_json j;
+        rs_json_init_file(&j, f, 0);
+        rs_json_string(&j, "a\"b\\c\x01\t\xc3\xa9\xff");
         fclose(f);
         OK(&t, strcmp(buf, "\"a\\\"b\\\\c\\u0001\\u0009\xc3\xa9\\ufffd\"") == 0, "JSON escaping");
         free(buf);
