@@ -54,8 +54,8 @@ holds() {
 
 # name kind command...: the models (optional blocks and keys appear in some).
 cat > models <<'M'
-svd svd rs-svd -k 4
-svd-user svd rs-svd -k 4 --center user
+svd svd rs-svd -k 4 -j 1
+svd-user svd rs-svd -k 4 --center user -j 1
 funk funk rs-svd -a funk -k 4 --epochs 2 --range 1,5 -j 1
 als als rs-svd -a als -k 4 --iterations 2 -j 1
 bpr bpr rs-svd -a bpr -k 4 --iterations 2 -j 1
