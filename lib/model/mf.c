@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "format/layout.h"
 #include "model/mf.h"
 
 void rs_mf_alloc(rs_mf *m, uint32_t users, uint32_t items, int k, int user_bias, int item_bias)
@@ -60,57 +61,10 @@ void rs_mf_meta_u64(rs_bundle *b, const char *key, uint64_t v)
     rs_meta_set(b, key, buf);
 }
 
-/* Meta keys that describe a model, not the matrix: a model written over an
- * earlier one must not inherit them (a stale range= would clamp, a stale
- * alpha= would change the fold-in). */
-static const char *const model_keys[] = {
-    "model", "k", "center", "seed", "block", "tol", "power", "global_bias", "range",
-    "sim", "weight", "binary", "bm25_k1", "bm25_b", "score",
-    "epochs", "iterations", "lr", "lr_bias", "reg", "reg_bias", "init_std", "alpha",
-    "solver", "cg_steps", "negatives", "ns_exponent", "verify_negatives",
-};
-
-static int is_model_key(const char *entry)
-{
-    for (size_t j = 0; j < sizeof model_keys / sizeof model_keys[0]; j++) {
-        size_t len = strlen(model_keys[j]);
-        if (!strncmp(entry, model_keys[j], len) && entry[len] == '=') return 1;
-    }
-    return 0;
-}
-
-static void drop_model_meta(rs_bundle *b)
-{
-    rs_block *m = rs_bundle_get(b, "meta");
-    if (!m || m->dtype != RS_STR) return;
-    const char **s = rs_block_strs(m);
-    uint64_t n = m->rows, kept = 0;
-    const char **keep = rs_xmalloc((n ? n : 1) * sizeof *keep);
-    for (uint64_t j = 0; j < n; j++)
-        if (!is_model_key(s[j])) keep[kept++] = s[j];
-    if (kept < n) {
-        /* The strings point into the old block: copy before replacing it. */
-        char **copy = rs_xmalloc((kept ? kept : 1) * sizeof *copy);
-        for (uint64_t j = 0; j < kept; j++) copy[j] = rs_xstrdup(keep[j]);
-        rs_bundle_remove(b, "meta");
-        if (kept) rs_bundle_put_strs(b, "meta", (const char *const *)copy, kept);
-        for (uint64_t j = 0; j < kept; j++) free(copy[j]);
-        free(copy);
-    }
-    free(keep);
-    free(s);
-}
-
 void rs_mf_put(rs_mf *m, const char *kind, rs_bundle *b)
 {
-    static const char *const stale[] = {
-        "user_factors", "item_factors", "sigma", "user_bias", "item_bias",
-        "item_nbr_indptr", "item_nbr_indices", "item_nbr_values",
-        "user_nbr_indptr", "user_nbr_indices", "user_nbr_values",
-        "w2v_in", "w2v_out", "w2v_count",
-    };
-    for (size_t j = 0; j < sizeof stale / sizeof stale[0]; j++) rs_bundle_remove(b, stale[j]);
-    drop_model_meta(b);
+    /* A stale range= would clamp, a stale alpha= change the fold-in. */
+    rs_layout_start_model(b);
     size_t k = (size_t)m->k;
     rs_bundle_put(b, "user_factors", RS_F32, m->users, k, m->P, 1);
     rs_bundle_put(b, "item_factors", RS_F32, m->items, k, m->Q, 1);

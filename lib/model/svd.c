@@ -6,6 +6,7 @@
 #include <lapacke.h>
 #include <sys/mman.h>
 #include "common/rng.h"
+#include "format/layout.h"
 #include "model/svd.h"
 
 /* Dense blocks that the sparse passes read or write have rows padded to a
@@ -750,41 +751,10 @@ static float *to_f32(const double *m, size_t n)
     return f;
 }
 
-/* Keep only the meta entries that describe the matrix (rs-index's kind=
- * and columns=): those of an earlier model (a funk range=, an als alpha=)
- * would change how this one is scored. */
-static void keep_matrix_meta(rs_bundle *b)
-{
-    static const char *const matrix_keys[] = { "kind=", "columns=" };
-    rs_block *m = rs_bundle_get(b, "meta");
-    if (!m || m->dtype != RS_STR) return;
-    const char **str = rs_block_strs(m);
-    uint64_t n = m->rows, kept = 0;
-    char **keep = rs_xmalloc((n ? n : 1) * sizeof *keep);
-    for (uint64_t j = 0; j < n; j++)
-        for (size_t q = 0; q < sizeof matrix_keys / sizeof matrix_keys[0]; q++)
-            if (!strncmp(str[j], matrix_keys[q], strlen(matrix_keys[q]))) {
-                keep[kept++] = rs_xstrdup(str[j]);   /* str points into the block */
-                break;
-            }
-    free(str);
-    rs_bundle_remove(b, "meta");
-    if (kept) rs_bundle_put_strs(b, "meta", (const char *const *)keep, kept);
-    for (uint64_t j = 0; j < kept; j++) free(keep[j]);
-    free(keep);
-}
-
 void rs_svd_put(const rs_svd *s, const rs_svd_opts *o, rs_bundle *b)
 {
     /* Another model's parameters must not ride along under model=svd. */
-    static const char *const stale[] = {
-        "user_factors", "item_factors", "sigma", "user_bias", "item_bias",
-        "item_nbr_indptr", "item_nbr_indices", "item_nbr_values",
-        "user_nbr_indptr", "user_nbr_indices", "user_nbr_values",
-        "w2v_in", "w2v_out", "w2v_count",
-    };
-    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) rs_bundle_remove(b, stale[i]);
-    keep_matrix_meta(b);
+    rs_layout_start_model(b);
     size_t k = (size_t)s->k;
     rs_bundle_put(b, "user_factors", RS_F32, s->rows, k, scaled(s->u, s->rows, k, s->sigma), 1);
     rs_bundle_put(b, "item_factors", RS_F32, s->cols, k, scaled(s->v, s->cols, k, s->sigma), 1);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "common/rng.h"
+#include "format/layout.h"
 #include "model/w2v.h"
 
 #define MAX_EXP 6.0f
@@ -582,12 +583,7 @@ static void meta_num(rs_bundle *b, const char *key, double v)
 void rs_w2v_put(rs_w2v *m, const rs_w2v_opts *o, const char *order, rs_bundle *b)
 {
     /* Another model's parameters must not ride along under model=w2v. */
-    static const char *const stale[] = {
-        "user_factors", "item_factors", "sigma", "user_bias", "item_bias",
-        "item_nbr_indptr", "item_nbr_indices", "item_nbr_values",
-        "user_nbr_indptr", "user_nbr_indices", "user_nbr_values",
-    };
-    for (size_t i = 0; i < sizeof stale / sizeof stale[0]; i++) rs_bundle_remove(b, stale[i]);
+    rs_layout_start_model(b);
     rs_bundle_put(b, "w2v_in", RS_F32, m->items, m->dim, m->in, 1);
     rs_bundle_put(b, "w2v_out", RS_F32, m->items, m->dim, m->out, 1);
     rs_bundle_put(b, "w2v_count", RS_U64, m->items, 1, m->count, 1);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/knn.h"
+#include "model/knn_bundle.h"
 #include "score/score_knn.h"
 #include "common/topk.h"
 
@@ -86,35 +87,6 @@ static int read_meta(knn *m, const rs_bundle *b, rs_knn_opts *o, rs_err *e)
     return 0;
 }
 
-/* The neighbour rows: n + 1 offsets into (index, similarity) pairs. */
-static int read_nbr(knn *m, const rs_bundle *b, const char *prefix, uint32_t n, rs_err *e)
-{
-    char name[3][RS_NAME_MAX + 1];
-    snprintf(name[0], sizeof name[0], "%s_nbr_indptr", prefix);
-    snprintf(name[1], sizeof name[1], "%s_nbr_indices", prefix);
-    snprintf(name[2], sizeof name[2], "%s_nbr_values", prefix);
-    rs_block *ip = rs_bundle_need(b, name[0], RS_U64, (uint64_t)n + 1, 1, e);
-    if (!ip) return -1;
-    const uint64_t *p = ip->data;
-    uint64_t nnz = p[n];
-    rs_block *ix = rs_bundle_need(b, name[1], RS_U32, nnz, 1, e);
-    rs_block *v = ix ? rs_bundle_need(b, name[2], RS_F32, nnz, 1, e) : NULL;
-    if (!v) return -1;
-    if (p[0] != 0) return rs_errf(e, RS_EDATA, "model: %s[0] is not 0", name[0]);
-    for (uint32_t r = 0; r < n; r++)
-        if (p[r + 1] < p[r]) return rs_errf(e, RS_EDATA, "model: %s decreases at row %u", name[0], r);
-    const uint32_t *idx = ix->data;
-    const float *val = v->data;
-    for (uint64_t q = 0; q < nnz; q++) {
-        if (idx[q] >= n)
-            return rs_errf(e, RS_EDATA, "model: %s: index %u out of range (%u)", name[1], idx[q], n);
-        if (!isfinite(val[q])) return rs_errf(e, RS_EDATA, "model: %s: not a number", name[2]);
-    }
-    m->nbr = (rs_csr){ .rows = n, .cols = n, .nnz = nnz, .indptr = ip->data,
-                       .indices = ix->data, .values = v->data };
-    return 0;
-}
-
 static void *knn_open(const rs_bundle *b, const rs_csr *train, int item_model, rs_err *e)
 {
     knn *m = rs_xcalloc(1, sizeof *m);
@@ -124,7 +96,7 @@ static void *knn_open(const rs_bundle *b, const rs_csr *train, int item_model, r
     m->train = *train;
     pthread_mutex_init(&m->lock, NULL);
     if (read_meta(m, b, &m->opts, e) < 0 ||
-        read_nbr(m, b, item_model ? "item" : "user", item_model ? m->items : m->users, e) < 0) {
+        rs_knn_get(b, item_model, item_model ? m->items : m->users, &m->nbr, e) < 0) {
         knn_close(m);
         return NULL;
     }
