@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/mf_bpr.h"
+#include "common/parallel.h"
 #include "common/rng.h"
 
 /* Samples are drawn user by user (see mf_bpr.h): a user's row of the
@@ -29,7 +30,7 @@ typedef struct bpr {
     float *U, *V, *bi;          /* users x stride, items x stride, items */
     size_t stride;
     int k;
-    const rs_mf_alias *noise;   /* the negatives' distribution, or NULL: uniform */
+    const rs_alias *noise;   /* the negatives' distribution, or NULL: uniform */
     /* Threads > 1: this iteration's item block of each item, each block's
      * items and noise, and the sub-epoch being run (see strata_worker). */
     const unsigned char *block;
@@ -113,7 +114,7 @@ typedef struct sample { uint32_t i, j; uint64_t x; float *bi, *bj; } sample;
 /* One block of items: its members, their biases while the iteration runs
  * (a thread's biases on cache lines of their own), and the noise over
  * them. */
-typedef struct stratum { uint32_t *items, n; float *bias; rs_mf_alias *noise; } stratum;
+typedef struct stratum { uint32_t *items, n; float *bias; rs_alias *noise; } stratum;
 
 typedef struct tally { uint64_t correct, skipped, used; } tally;
 
@@ -147,7 +148,7 @@ static void add_tally(bpr *B, const tally *c)
 
 /* One thread: every user, in chunks of the random order, each with
  * samples from all her entries and the whole catalogue. */
-static void worker(void *arg, int t)
+static int worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     bpr *B = arg;
     const size_t rowbytes = (size_t)B->k * sizeof(float);
@@ -172,14 +173,14 @@ static void worker(void *arg, int t)
                     d->i = row[rs_rng_below(&rng, n)];
                     if (B->noise) {
                         d->x = rs_rng_u64(&rng);
-                        __builtin_prefetch(B->noise + rs_mf_alias_column(B->items, d->x));
+                        __builtin_prefetch(B->noise + rs_alias_column(B->items, d->x));
                     } else {
                         d->j = (uint32_t)rs_rng_below(&rng, B->items);
                     }
                 }
                 if (ahead >= 0 && ahead < (int64_t)n) {
                     sample *d = &ring[ahead & (RING - 1)];
-                    if (B->noise) d->j = rs_mf_alias_draw(B->noise, B->items, d->x);
+                    if (B->noise) d->j = rs_alias_draw(B->noise, B->items, d->x);
                     d->bi = B->bi + d->i;
                     d->bj = B->bi + d->j;
                     prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
@@ -190,7 +191,7 @@ static void worker(void *arg, int t)
         }
     }
     add_tally(B, &c);
-    (void)t;
+    return 0;
 }
 
 /* Threads > 1 (stratified, as DSGD does for matrix factorization): the
@@ -205,7 +206,7 @@ static void worker(void *arg, int t)
  * sampled once on average, as with one thread.  A pair (i, j) is only
  * ever drawn within a block, but the blocks are new each iteration.  The
  * result depends on the thread count, not on timing. */
-static void strata_worker(void *arg, int t)
+static int strata_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     bpr *B = arg;
     const int T = B->strata;
@@ -231,11 +232,11 @@ static void strata_worker(void *arg, int t)
                 sample *d = &ring[at & (RING - 1)];
                 d->i = mine[rs_rng_below(&rng, m)];
                 d->x = rs_rng_u64(&rng);
-                __builtin_prefetch(st->noise + rs_mf_alias_column(st->n, d->x));
+                __builtin_prefetch(st->noise + rs_alias_column(st->n, d->x));
             }
             if (ahead >= 0 && ahead < (int64_t)m) {
                 sample *d = &ring[ahead & (RING - 1)];
-                uint32_t l = rs_mf_alias_draw(st->noise, st->n, d->x);
+                uint32_t l = rs_alias_draw(st->noise, st->n, d->x);
                 d->j = st->items[l];
                 d->bi = st->bias + B->local[d->i];
                 d->bj = st->bias + l;
@@ -247,6 +248,7 @@ static void strata_worker(void *arg, int t)
     }
     free(mine);
     add_tally(B, &c);
+    return 0;
 }
 
 /* Rows already sorted by column (rs-index keeps the input order, and
@@ -331,7 +333,7 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     if ((uint32_t)strata > a->cols) strata = (int)a->cols;
     /* One thread draws from one table over all items; threads from one
      * table per block, made each iteration from these weights. */
-    rs_mf_alias *noise = strata > 1 ? NULL : rs_mf_noise(a, o->ns_exponent);
+    rs_alias *noise = strata > 1 ? NULL : rs_mf_noise(a, o->ns_exponent);
     unsigned char *block = strata > 1 ? rs_xmalloc((size_t)a->cols + 1) : NULL;
     stratum *sts = strata > 1 ? rs_xcalloc((size_t)strata, sizeof *sts) : NULL;
     double *weight = strata > 1 ? rs_mf_noise_weights(a, o->ns_exponent) : NULL;
@@ -375,14 +377,14 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
                         local[i] = n;
                         sts[b].items[n++] = i;
                     }
-                sts[b].noise = rs_mf_alias_new(bw, n);
+                sts[b].noise = rs_alias_new(bw, n);
             }
             for (B.sub = 0; B.sub < strata && rc == 0; B.sub++)
-                rc = rs_mf_parallel(strata, strata_worker, &B, e);
+                rc = rs_parallel_for(strata, (size_t)strata, strata_worker, &B, e);
             for (int b = 0; b < strata; b++)
                 for (uint32_t n = 0; n < sts[b].n; n++) bi[sts[b].items[n]] = sts[b].bias[n];
         } else {
-            rc = rs_mf_parallel(1, worker, &B, e);
+            rc = rs_parallel_for(1, 1, worker, &B, e);
         }
         if (rc == 0 && o->iteration_done) {
             uint64_t used = atomic_load(&B.used);

@@ -1,10 +1,10 @@
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
 #include <lapacke.h>
 #include <sys/mman.h>
+#include "common/parallel.h"
 #include "common/rng.h"
 #include "model/svd.h"
 
@@ -79,7 +79,7 @@ enum { PHASE_GATHER, PHASE_SCATTER };
 
 typedef struct job {
     const op *o;
-    int kind, phase, t, n;  /* what, which worker, of how many */
+    int kind, phase, n;     /* what, on how many workers */
     size_t wp;              /* padded width of x, y */
     size_t l;               /* PASS_RANGE: columns of the test matrix */
     const float *x;         /* ns x wp input (not for PASS_RANGE) */
@@ -141,16 +141,18 @@ static inline void scatter_chunk(const op *o, int c, const double *restrict z, s
     }
 }
 
-HOT static void *work(void *arg)
+/* Worker t of j->n: chunks t, t + n, ... of the scatter phase, or rows
+ * cut[t] .. cut[t + 1] of S in the others. */
+HOT static int work(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     const job *j = arg;
     const op *o = j->o;
     size_t wp = j->wp;
     if (j->phase == PHASE_SCATTER) {
-        for (int c = j->t; c < o->chunks; c += j->n) scatter_chunk(o, c, o->z, wp, j->y);
-        return NULL;
+        for (int c = t; c < o->chunks; c += j->n) scatter_chunk(o, c, o->z, wp, j->y);
+        return 0;
     }
-    for (uint32_t u = o->cut[j->t]; u < o->cut[j->t + 1]; u++) {
+    for (uint32_t u = o->cut[t]; u < o->cut[t + 1]; u++) {
         double *z = (j->kind == PASS_GATHER ? j->y : o->z) + (size_t)u * wp;
         if (j->kind == PASS_RANGE) {
             gaussian_row(o->seed, u, z, j->l, wp);
@@ -160,30 +162,16 @@ HOT static void *work(void *arg)
                 for (size_t c = 0; c < wp; c++) z[c] *= j->scale[c];
         }
     }
-    return NULL;
+    return 0;
 }
 
-/* Run n copies of tmpl (t = 0..n-1) on threads; the caller's thread does
- * t = 0.  Where a thread cannot start its share runs here: same result. */
-static void run(const job *tmpl, int n)
+/* j on n workers.  Each sum runs in the same order whoever does it, so
+ * the result does not depend on n (work never fails). */
+static void run(job *j, int n)
 {
-    job *jobs = rs_xmalloc((size_t)n * sizeof *jobs);
-    pthread_t *th = rs_xmalloc((size_t)n * sizeof *th);
-    char *started = rs_xcalloc((size_t)n, 1);
-    for (int t = 0; t < n; t++) {
-        jobs[t] = *tmpl;
-        jobs[t].t = t;
-        jobs[t].n = n;
-    }
-    for (int t = 1; t < n; t++) started[t] = pthread_create(&th[t], NULL, work, &jobs[t]) == 0;
-    work(&jobs[0]);
-    for (int t = 1; t < n; t++) {
-        if (started[t]) pthread_join(th[t], NULL);
-        else work(&jobs[t]);
-    }
-    free(started);
-    free(th);
-    free(jobs);
+    rs_err e;
+    j->n = n;
+    rs_parallel_for(n, (size_t)n, work, j, &e);
 }
 
 /* w = alpha' x (wp), or NULL when not centred. */
