@@ -150,6 +150,7 @@ int main(void)
         OK(&t, all_once(p, 100, 4) && here, "threads refused: all 4 shares ran on the caller");
         OK(&t, rc == -1 && !strcmp(e.msg, "worker 2 failed"), "threads refused: the error still reported");
         OK(&t, openblas_get_num_threads() == 2, "threads refused: BLAS count given back");
+        free(p);
     }
     return tap_done(&t);
 }
