@@ -273,7 +273,6 @@ int main(int argc, char **argv)
     if (rs_w2v_check(&op.w, &e) < 0) rs_usage_error("%s", e.msg);
     op.inputs = argv + optind;
     op.ninputs = argc - optind;
-    rs_blas_threads(1);     /* no BLAS here: every core is ours */
     run(&op);
     return 0;
 }

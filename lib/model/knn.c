@@ -1,7 +1,6 @@
 /* knn.c: exact k nearest neighbours by sparse products; see knn.h. */
 #include <float.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 #include "model/knn.h"
+#include "common/parallel.h"
 #include "common/topk.h"
 
 static const char *const sim_names[] = { "cosine", "jaccard", "pearson", "dot" };
@@ -274,11 +274,6 @@ typedef struct nb_job {
     rs_progress *progress;
 } nb_job;
 
-typedef struct nb_arg {
-    nb_job *j;
-    int t;
-} nb_arg;
-
 typedef struct scratch {
     double *acc;                /* n, all 0 between rows */
     uint32_t *list;             /* rows touched (sparse rows) */
@@ -418,12 +413,13 @@ static void nb_row(const nb_job *j, scratch *sc, heaps *h, uint32_t q)
     }
 }
 
-static void *nb_worker(void *arg)
+/* Worker t: rows are shared out dynamically, so a worker whose thread did
+ * not start (and runs after the others) only means fewer hands. */
+static int nb_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
-    nb_arg *na = arg;
-    nb_job *j = na->j;
+    nb_job *j = arg;
     uint32_t n = j->s->x.rows;
-    heaps *h = &j->h[j->sym ? na->t : 0];
+    heaps *h = &j->h[j->sym ? t : 0];
     scratch sc;
     sc.acc = rs_xcalloc((size_t)n + 1, sizeof *sc.acc);
     sc.list = rs_xmalloc(((size_t)n + 1) * sizeof *sc.list);
@@ -442,14 +438,14 @@ static void *nb_worker(void *arg)
         for (uint64_t q = q0; q < q1; q++) nb_row(j, &sc, h, (uint32_t)q);
         uint64_t done = atomic_fetch_add(&j->done, q1 - q0) + (q1 - q0);
         /* One thread speaks for all: progress is not thread-safe. */
-        if (na->t == 0 && j->progress) rs_progress_update(j->progress, done, n, "rows");
+        if (t == 0 && j->progress) rs_progress_update(j->progress, done, n, "rows");
     }
     free(sc.acc);
     free(sc.list);
     free(sc.mark);
     free(sc.from);
     free(sc.pos);
-    return NULL;
+    return 0;
 }
 
 int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, rs_err *e)
@@ -473,20 +469,7 @@ int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, 
     for (int t = 0; t < nh; t++) heaps_init(&j.h[t], n, k);
     atomic_init(&j.next, 0);
     atomic_init(&j.done, 0);
-    nb_arg *args = rs_xmalloc((size_t)threads * sizeof *args);
-    pthread_t *th = rs_xmalloc((size_t)threads * sizeof *th);
-    char *started = rs_xcalloc((size_t)threads, 1);
-    for (int t = 0; t < threads; t++) args[t] = (nb_arg){ &j, t };
-    for (int t = 1; t < threads; t++)
-        started[t] = pthread_create(&th[t], NULL, nb_worker, &args[t]) == 0;
-    /* Rows are shared out dynamically, so a thread that did not start
-     * only means fewer hands; the caller's thread always works. */
-    nb_worker(&args[0]);
-    for (int t = 1; t < threads; t++)
-        if (started[t]) pthread_join(th[t], NULL);
-    free(started);
-    free(th);
-    free(args);
+    rs_parallel_for(threads, (size_t)threads, nb_worker, &j, e);   /* nb_worker never fails */
 
     /* Each row: the best k of what all heaps hold for it, best first. */
     out->rows = out->cols = n;
@@ -517,6 +500,5 @@ int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, 
     rs_topk_free(&top);
     for (int t = 0; t < nh; t++) heaps_free(&j.h[t]);
     free(j.h);
-    (void)e;
     return 0;
 }

@@ -1,6 +1,5 @@
 #include <inttypes.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,76 +75,6 @@ void rs_mf_put(rs_mf *m, const char *kind, rs_bundle *b)
     m->P = m->Q = m->bu = m->bi = NULL;
 }
 
-typedef struct worker {
-    void (*fn)(void *ctx, int t);
-    void *ctx;
-    int t;
-} worker;
-
-static void *run_worker(void *arg)
-{
-    worker *w = arg;
-    w->fn(w->ctx, w->t);
-    return NULL;
-}
-
-int rs_mf_parallel(int n, void (*fn)(void *ctx, int t), void *ctx, rs_err *e)
-{
-    if (n <= 1) {
-        fn(ctx, 0);
-        return 0;
-    }
-    pthread_t *th = rs_xmalloc((size_t)n * sizeof *th);
-    worker *w = rs_xmalloc((size_t)n * sizeof *w);
-    int started = 0, rc = 0;
-    for (int t = 1; t < n; t++) {
-        w[t] = (worker){ fn, ctx, t };
-        if (pthread_create(&th[t], NULL, run_worker, &w[t]) != 0) {
-            rc = rs_errf(e, RS_EDATA, "cannot start thread %d of %d", t + 1, n);
-            break;
-        }
-        started = t;
-    }
-    /* Even when a thread failed to start, the work is split by t: run the
-     * caller's share and wait, then report. */
-    if (rc == 0) fn(ctx, 0);
-    for (int t = 1; t <= started; t++) pthread_join(th[t], NULL);
-    free(th);
-    free(w);
-    return rc;
-}
-
-/* Walker's alias method (Vose's construction) over weights w[0..n). */
-static void alias_table(const double *w, uint32_t n, rs_mf_alias *t)
-{
-    double total = 0;
-    for (uint32_t i = 0; i < n; i++) total += w[i];
-    double *prob = rs_xmalloc(((size_t)n + 1) * sizeof *prob);
-    uint32_t *small = rs_xmalloc(((size_t)n + 1) * sizeof *small);
-    uint32_t *large = rs_xmalloc(((size_t)n + 1) * sizeof *large);
-    size_t ns = 0, nl = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        prob[i] = w[i] * n / total;
-        t[i].alias = i;
-        if (prob[i] < 1) small[ns++] = i;
-        else large[nl++] = i;
-    }
-    while (ns && nl) {
-        uint32_t s = small[--ns], l = large[--nl];
-        t[s].alias = l;
-        prob[l] -= 1 - prob[s];
-        if (prob[l] < 1) small[ns++] = l;
-        else large[nl++] = l;
-    }
-    /* What is left is 1 up to rounding. */
-    while (nl) prob[large[--nl]] = 1;
-    while (ns) prob[small[--ns]] = 1;
-    for (uint32_t i = 0; i < n; i++) t[i].p = (float)prob[i];
-    free(prob);
-    free(small);
-    free(large);
-}
-
 double *rs_mf_noise_weights(const rs_csr *a, double exponent)
 {
     double *w = rs_xcalloc((size_t)a->cols + 1, sizeof *w);
@@ -166,18 +95,11 @@ double *rs_mf_noise_weights(const rs_csr *a, double exponent)
     return w;
 }
 
-rs_mf_alias *rs_mf_alias_new(const double *w, uint32_t n)
-{
-    rs_mf_alias *t = rs_xmalloc(((size_t)n + 1) * sizeof *t);
-    alias_table(w, n, t);
-    return t;
-}
-
-rs_mf_alias *rs_mf_noise(const rs_csr *a, double exponent)
+rs_alias *rs_mf_noise(const rs_csr *a, double exponent)
 {
     if (exponent == 0 || a->nnz == 0 || a->cols == 0) return NULL;
     double *w = rs_mf_noise_weights(a, exponent);
-    rs_mf_alias *t = rs_mf_alias_new(w, a->cols);
+    rs_alias *t = rs_alias_new(w, a->cols);
     free(w);
     return t;
 }

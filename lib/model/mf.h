@@ -15,6 +15,7 @@
 #include "format/csr.h"
 #include "common/err.h"
 #include "format/bundle.h"
+#include "common/alias.h"
 
 typedef struct rs_mf {
     uint32_t users, items;
@@ -41,43 +42,18 @@ void rs_mf_format(double v, char *buf, size_t n);
 void rs_mf_meta_double(rs_bundle *b, const char *key, double v);
 void rs_mf_meta_u64(rs_bundle *b, const char *key, uint64_t v);
 
-/* Threads for the algorithms: run fn(ctx, t) for t = 0..n-1, on n - 1 new
- * threads plus the caller's (n = 1 runs inline).  Returns -1 with e set
- * when a thread cannot be started. */
-int rs_mf_parallel(int n, void (*fn)(void *ctx, int t), void *ctx, rs_err *e);
-
 /* Negative sampling (BPR's training and fold-in): item i drawn with
  * probability proportional to count_i^exponent, count_i its training
  * entries (items without any are never drawn), by Walker's alias method:
- * one draw is one 64-bit random number and one table entry. */
-typedef struct rs_mf_alias { float p; uint32_t alias; } rs_mf_alias;
-
-/* The table (cols entries) for a's columns, or NULL when exponent is 0:
+ * one draw is one 64-bit random number and one table entry (common/alias.h).
+ * The table (cols entries) for a's columns, or NULL when exponent is 0:
  * then the negatives are uniform over all a->cols items (as before there
  * was an exponent), or when a has no entries. */
-rs_mf_alias *rs_mf_noise(const rs_csr *a, double exponent);
+rs_alias *rs_mf_noise(const rs_csr *a, double exponent);
 
 /* The weights behind it: count_i^exponent (scaled), or 1 for every item
  * when exponent is 0 (a->cols + 1 entries, to free). */
 double *rs_mf_noise_weights(const rs_csr *a, double exponent);
-/* An alias table for the weights w[0..n) (not all 0). */
-rs_mf_alias *rs_mf_alias_new(const double *w, uint32_t n);
-
-/* The table entry the random number x looks at (to prefetch it). */
-static inline uint32_t rs_mf_alias_column(uint32_t n, uint64_t x)
-{
-    return (uint32_t)(((unsigned __int128)x * n) >> 64);
-}
-
-/* The item for the random number x. */
-static inline uint32_t rs_mf_alias_draw(const rs_mf_alias *t, uint32_t n, uint64_t x)
-{
-    uint32_t col = rs_mf_alias_column(n, x);
-    /* The low bits, which the column hardly depends on, make the coin. */
-    float coin = (float)(x & 0xffffffu) * 0x1.0p-24f;
-    rs_mf_alias a = t[col];
-    return coin < a.p ? col : a.alias;
-}
 
 /* The hot loops work on 8 floats at a time, as two 4-float vectors of
  * GCC's vector extension, so they vectorize at -O2 on any x86-64 with a

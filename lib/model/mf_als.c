@@ -160,7 +160,7 @@ size_t rs_als_scratch(int k, uint64_t n, int solver)
     return 3 * (size_t)k + CG_BLOCK + (size_t)m * k;
 }
 
-static void half_worker(void *arg, int t)
+static int half_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     half *H = arg;
     const int k = H->k;
@@ -180,7 +180,7 @@ static void half_worker(void *arg, int t)
         }
     }
     free(scratch);
-    (void)t;
+    return 0;
 }
 
 /* G = Y'Y + reg I, full, on all of BLAS's threads. */
@@ -202,10 +202,7 @@ static int solve_side(const rs_als_opts *o, const rs_csr *rows, float *X, const 
         if (rows->indptr[r + 1] - rows->indptr[r] > H.maxrow) H.maxrow = rows->indptr[r + 1] - rows->indptr[r];
     atomic_store(&H.next, 0);
     atomic_store(&H.failed, 0);
-    rs_blas_threads(1);
-    int rc = rs_mf_parallel(o->threads, half_worker, &H, e);
-    rs_blas_threads(o->threads);
-    if (rc < 0) return -1;
+    if (rs_parallel_for(o->threads, (size_t)o->threads, half_worker, &H, e) < 0) return -1;
     size_t bad = atomic_load(&H.failed);
     if (bad)
         return rs_errf(e, RS_EDATA, "ALS: the system of %s %zu is singular (use --reg > 0)", what,

@@ -18,8 +18,8 @@
  *             row's factors scaled by sqrt(c - 1), then LAPACKE_sposv.
  * Rows are solved in parallel on o->threads threads (each row's result is
  * independent of the split, so the output is the same for any thread
- * count); the caller keeps rs_blas_threads(threads) for the SYRKs, and the
- * row solvers switch BLAS to one thread while they run.  Factors start
+ * count); the caller keeps rs_blas_threads(threads) for the SYRKs, and
+ * rs_parallel_for keeps BLAS on one thread while the row solvers run.  Factors start
  * uniform in [0, 0.01) from the seed, as in `implicit`. */
 #ifndef RS_MF_ALS_H
 #define RS_MF_ALS_H

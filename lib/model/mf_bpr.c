@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/mf_bpr.h"
+#include "common/parallel.h"
 #include "common/rng.h"
 
 /* Samples are drawn user by user (see mf_bpr.h): a user's row of the
@@ -24,12 +25,12 @@ typedef struct bpr {
     const uint64_t *indptr;
     const uint32_t *indices;    /* rows sorted, for verify */
     uint32_t users, items;
-    const uint32_t *perm;       /* this iteration's order of the users */
+    uint32_t *perm;             /* this iteration's order of the users */
     uint64_t iteration;
     float *U, *V, *bi;          /* users x stride, items x stride, items */
     size_t stride;
     int k;
-    const rs_mf_alias *noise;   /* the negatives' distribution, or NULL: uniform */
+    const rs_alias *noise;   /* the negatives' distribution, or NULL: uniform */
     /* Threads > 1: this iteration's item block of each item, each block's
      * items and noise, and the sub-epoch being run (see strata_worker). */
     const unsigned char *block;
@@ -113,7 +114,7 @@ typedef struct sample { uint32_t i, j; uint64_t x; float *bi, *bj; } sample;
 /* One block of items: its members, their biases while the iteration runs
  * (a thread's biases on cache lines of their own), and the noise over
  * them. */
-typedef struct stratum { uint32_t *items, n; float *bias; rs_mf_alias *noise; } stratum;
+typedef struct stratum { uint32_t *items, n; float *bias; rs_alias *noise; } stratum;
 
 typedef struct tally { uint64_t correct, skipped, used; } tally;
 
@@ -147,7 +148,7 @@ static void add_tally(bpr *B, const tally *c)
 
 /* One thread: every user, in chunks of the random order, each with
  * samples from all her entries and the whole catalogue. */
-static void worker(void *arg, int t)
+static int worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     bpr *B = arg;
     const size_t rowbytes = (size_t)B->k * sizeof(float);
@@ -172,14 +173,14 @@ static void worker(void *arg, int t)
                     d->i = row[rs_rng_below(&rng, n)];
                     if (B->noise) {
                         d->x = rs_rng_u64(&rng);
-                        __builtin_prefetch(B->noise + rs_mf_alias_column(B->items, d->x));
+                        __builtin_prefetch(B->noise + rs_alias_column(B->items, d->x));
                     } else {
                         d->j = (uint32_t)rs_rng_below(&rng, B->items);
                     }
                 }
                 if (ahead >= 0 && ahead < (int64_t)n) {
                     sample *d = &ring[ahead & (RING - 1)];
-                    if (B->noise) d->j = rs_mf_alias_draw(B->noise, B->items, d->x);
+                    if (B->noise) d->j = rs_alias_draw(B->noise, B->items, d->x);
                     d->bi = B->bi + d->i;
                     d->bj = B->bi + d->j;
                     prefetch_row(B->V + (size_t)d->i * B->stride, rowbytes);
@@ -190,7 +191,7 @@ static void worker(void *arg, int t)
         }
     }
     add_tally(B, &c);
-    (void)t;
+    return 0;
 }
 
 /* Threads > 1 (stratified, as DSGD does for matrix factorization): the
@@ -205,7 +206,7 @@ static void worker(void *arg, int t)
  * sampled once on average, as with one thread.  A pair (i, j) is only
  * ever drawn within a block, but the blocks are new each iteration.  The
  * result depends on the thread count, not on timing. */
-static void strata_worker(void *arg, int t)
+static int strata_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     bpr *B = arg;
     const int T = B->strata;
@@ -231,11 +232,11 @@ static void strata_worker(void *arg, int t)
                 sample *d = &ring[at & (RING - 1)];
                 d->i = mine[rs_rng_below(&rng, m)];
                 d->x = rs_rng_u64(&rng);
-                __builtin_prefetch(st->noise + rs_mf_alias_column(st->n, d->x));
+                __builtin_prefetch(st->noise + rs_alias_column(st->n, d->x));
             }
             if (ahead >= 0 && ahead < (int64_t)m) {
                 sample *d = &ring[ahead & (RING - 1)];
-                uint32_t l = rs_mf_alias_draw(st->noise, st->n, d->x);
+                uint32_t l = rs_alias_draw(st->noise, st->n, d->x);
                 d->j = st->items[l];
                 d->bi = st->bias + B->local[d->i];
                 d->bj = st->bias + l;
@@ -247,6 +248,7 @@ static void strata_worker(void *arg, int t)
     }
     free(mine);
     add_tally(B, &c);
+    return 0;
 }
 
 /* Rows already sorted by column (rs-index keeps the input order, and
@@ -268,6 +270,125 @@ static int check(const rs_csr *a, const rs_bpr_opts *o, rs_err *e)
         return rs_errf(e, RS_EUSAGE, "--ns-exponent must be in -100..100");
     if (o->threads < 1) return rs_errf(e, RS_EUSAGE, "threads must be >= 1");
     return rs_mf_check(a, o->k, e);
+}
+
+/* As `implicit`: uniform in [-0.5, 0.5) / k, 0 for users and items without
+ * interactions (rows are stride floats, the padding 0). */
+static void init_factors(const rs_csr *a, int k, size_t stride, rs_rng *rng, float *U, float *V,
+                         float *bi)
+{
+    uint64_t *icount = rs_xcalloc((size_t)a->cols + 1, sizeof *icount);
+    for (uint64_t x = 0; x < a->nnz; x++) icount[a->indices[x]]++;
+    for (uint32_t u = 0; u < a->rows; u++) {
+        float *row = U + (size_t)u * stride;
+        int empty = a->indptr[u] == a->indptr[u + 1];
+        for (size_t f = 0; f < stride; f++) {
+            float v = (float)((rs_rng_double(rng) - 0.5) / k);
+            row[f] = f < (size_t)k && !empty ? v : 0;
+        }
+    }
+    for (uint32_t i = 0; i < a->cols; i++) {
+        float *row = V + (size_t)i * stride;
+        for (size_t f = 0; f < stride; f++) {
+            float v = (float)((rs_rng_double(rng) - 0.5) / k);
+            row[f] = f < (size_t)k && icount[i] ? v : 0;
+        }
+        float v = (float)((rs_rng_double(rng) - 0.5) / k);
+        bi[i] = icount[i] ? v : 0;
+    }
+    free(icount);
+}
+
+/* Threads > 1: the item blocks of the iteration (see strata_worker). */
+typedef struct strata {
+    int n;                      /* blocks, = threads */
+    unsigned char *block;       /* each item's block */
+    stratum *sts;
+    double *weight;             /* each item's noise weight */
+    double *bw;                 /* scratch: one block's weights */
+    uint32_t *local;            /* each item's place in its block */
+} strata;
+
+static void strata_init(strata *S, const rs_csr *a, int n, double exponent)
+{
+    S->n = n;
+    S->block = rs_xmalloc((size_t)a->cols + 1);
+    S->sts = rs_xcalloc((size_t)n, sizeof *S->sts);
+    S->weight = rs_mf_noise_weights(a, exponent);
+    S->bw = rs_xmalloc(((size_t)a->cols + 1) * sizeof *S->bw);
+    S->local = rs_xmalloc(((size_t)a->cols + 1) * sizeof *S->local);
+}
+
+static void strata_clear(strata *S)
+{
+    for (int b = 0; b < S->n; b++) {
+        free(S->sts[b].items);
+        free(S->sts[b].bias);
+        free(S->sts[b].noise);
+        S->sts[b] = (stratum){ 0 };
+    }
+}
+
+static void strata_free(strata *S)
+{
+    if (!S->sts) return;
+    strata_clear(S);
+    free(S->block);
+    free(S->sts);
+    free(S->weight);
+    free(S->bw);
+    free(S->local);
+}
+
+/* Deal the items into the blocks at random: each block gets its items,
+ * their biases (from bi) and the noise over them. */
+static void strata_deal(strata *S, const rs_csr *a, rs_rng *rng, const float *bi)
+{
+    strata_clear(S);
+    for (uint32_t i = 0; i < a->cols; i++) {
+        S->block[i] = (unsigned char)rs_rng_below(rng, (uint64_t)S->n);
+        S->sts[S->block[i]].n++;
+    }
+    for (int b = 0; b < S->n; b++) {
+        stratum *st = &S->sts[b];
+        st->items = rs_xmalloc(((size_t)st->n + 1) * sizeof *st->items);
+        st->bias = rs_xmalloc(((size_t)st->n + 1) * sizeof *st->bias);
+        uint32_t n = 0;
+        for (uint32_t i = 0; i < a->cols; i++)
+            if (S->block[i] == b) {
+                S->bw[n] = S->weight[i];
+                st->bias[n] = bi[i];
+                S->local[i] = n;
+                st->items[n++] = i;
+            }
+        st->noise = rs_alias_new(S->bw, n);
+    }
+}
+
+/* The blocks' biases back into bi. */
+static void strata_gather(const strata *S, float *bi)
+{
+    for (int b = 0; b < S->n; b++)
+        for (uint32_t n = 0; n < S->sts[b].n; n++) bi[S->sts[b].items[n]] = S->sts[b].bias[n];
+}
+
+/* One iteration: a new order of the users (and new blocks), then every
+ * user's samples. */
+static int iterate(bpr *B, strata *S, const rs_csr *a, rs_rng *rng, float *bi, int it, rs_err *e)
+{
+    rs_rng_shuffle_u32(rng, B->perm, a->rows);
+    B->iteration = (uint64_t)it;
+    atomic_store(&B->next, 0);
+    atomic_store(&B->correct, 0);
+    atomic_store(&B->skipped, 0);
+    atomic_store(&B->used, 0);
+    if (S->n <= 1) return rs_parallel_for(1, 1, worker, B, e);
+    strata_deal(S, a, rng, bi);
+    int rc = 0;
+    for (B->sub = 0; B->sub < S->n && rc == 0; B->sub++)
+        rc = rs_parallel_for(S->n, (size_t)S->n, strata_worker, B, e);
+    strata_gather(S, bi);
+    return rc;
 }
 
 static float *falloc(size_t n)
@@ -292,28 +413,7 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     }
     rs_rng rng;
     rs_rng_seed(&rng, o->seed);
-    uint64_t *icount = rs_xcalloc((size_t)a->cols + 1, sizeof *icount);
-    for (uint64_t x = 0; x < a->nnz; x++) icount[a->indices[x]]++;
-    /* As `implicit`: uniform in [-0.5, 0.5) / k, 0 for users and items
-     * without interactions; the users' bias column is 1 (implicit). */
-    for (uint32_t u = 0; u < a->rows; u++) {
-        float *row = U + (size_t)u * stride;
-        int empty = a->indptr[u] == a->indptr[u + 1];
-        for (size_t f = 0; f < stride; f++) {
-            float v = (float)((rs_rng_double(&rng) - 0.5) / k);
-            row[f] = f < (size_t)k && !empty ? v : 0;
-        }
-    }
-    for (uint32_t i = 0; i < a->cols; i++) {
-        float *row = V + (size_t)i * stride;
-        for (size_t f = 0; f < stride; f++) {
-            float v = (float)((rs_rng_double(&rng) - 0.5) / k);
-            row[f] = f < (size_t)k && icount[i] ? v : 0;
-        }
-        float v = (float)((rs_rng_double(&rng) - 0.5) / k);
-        bi[i] = icount[i] ? v : 0;
-    }
-    free(icount);
+    init_factors(a, k, stride, &rng, U, V, bi);
 
     rs_csr copy = { 0 };
     const rs_csr *sorted = a;
@@ -326,64 +426,25 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     uint32_t *perm = rs_xmalloc(((size_t)a->rows + 1) * sizeof *perm);
     for (uint32_t u = 0; u < a->rows; u++) perm[u] = u;
     /* More threads than blocks can tell apart, or than users, gain nothing. */
-    int strata = o->threads < 256 ? o->threads : 255;
-    if ((uint32_t)strata > a->rows) strata = (int)a->rows;
-    if ((uint32_t)strata > a->cols) strata = (int)a->cols;
+    int nstrata = o->threads < 256 ? o->threads : 255;
+    if ((uint32_t)nstrata > a->rows) nstrata = (int)a->rows;
+    if ((uint32_t)nstrata > a->cols) nstrata = (int)a->cols;
     /* One thread draws from one table over all items; threads from one
-     * table per block, made each iteration from these weights. */
-    rs_mf_alias *noise = strata > 1 ? NULL : rs_mf_noise(a, o->ns_exponent);
-    unsigned char *block = strata > 1 ? rs_xmalloc((size_t)a->cols + 1) : NULL;
-    stratum *sts = strata > 1 ? rs_xcalloc((size_t)strata, sizeof *sts) : NULL;
-    double *weight = strata > 1 ? rs_mf_noise_weights(a, o->ns_exponent) : NULL;
-    double *bw = strata > 1 ? rs_xmalloc(((size_t)a->cols + 1) * sizeof *bw) : NULL;
-    uint32_t *local = strata > 1 ? rs_xmalloc(((size_t)a->cols + 1) * sizeof *local) : NULL;
+     * table per block, made each iteration from the weights. */
+    strata S = { .n = nstrata };
+    if (nstrata > 1) strata_init(&S, a, nstrata, o->ns_exponent);
+    rs_alias *noise = nstrata > 1 ? NULL : rs_mf_noise(a, o->ns_exponent);
     uint32_t maxrow = 0;
     for (uint32_t u = 0; u < a->rows; u++)
         if (a->indptr[u + 1] - a->indptr[u] > maxrow) maxrow = (uint32_t)(a->indptr[u + 1] - a->indptr[u]);
     bpr B = { .o = o, .indptr = sorted->indptr, .indices = sorted->indices, .users = a->rows,
               .items = a->cols, .perm = perm, .U = U, .V = V, .bi = bi, .stride = stride,
-              .k = k, .noise = noise, .block = block, .stratum = sts, .local = local, .strata = strata,
-              .maxrow = maxrow };
+              .k = k, .noise = noise, .block = S.block, .stratum = S.sts, .local = S.local,
+              .strata = nstrata, .maxrow = maxrow };
     int rc = 0;
     for (int it = 1; it <= o->iterations && rc == 0; it++) {
         double t0 = rs_now();
-        rs_rng_shuffle_u32(&rng, perm, a->rows);
-        B.iteration = (uint64_t)it;
-        atomic_store(&B.next, 0);
-        atomic_store(&B.correct, 0);
-        atomic_store(&B.skipped, 0);
-        atomic_store(&B.used, 0);
-        if (strata > 1) {
-            for (int b = 0; b < strata; b++) {
-                free(sts[b].items);
-                free(sts[b].bias);
-                free(sts[b].noise);
-                sts[b].n = 0;
-            }
-            for (uint32_t i = 0; i < a->cols; i++) {
-                block[i] = (unsigned char)rs_rng_below(&rng, (uint64_t)strata);
-                sts[block[i]].n++;
-            }
-            for (int b = 0; b < strata; b++) {
-                sts[b].items = rs_xmalloc(((size_t)sts[b].n + 1) * sizeof *sts[b].items);
-                uint32_t n = 0;
-                sts[b].bias = rs_xmalloc(((size_t)sts[b].n + 1) * sizeof *sts[b].bias);
-                for (uint32_t i = 0; i < a->cols; i++)
-                    if (block[i] == b) {
-                        bw[n] = weight[i];
-                        sts[b].bias[n] = bi[i];
-                        local[i] = n;
-                        sts[b].items[n++] = i;
-                    }
-                sts[b].noise = rs_mf_alias_new(bw, n);
-            }
-            for (B.sub = 0; B.sub < strata && rc == 0; B.sub++)
-                rc = rs_mf_parallel(strata, strata_worker, &B, e);
-            for (int b = 0; b < strata; b++)
-                for (uint32_t n = 0; n < sts[b].n; n++) bi[sts[b].items[n]] = sts[b].bias[n];
-        } else {
-            rc = rs_mf_parallel(1, worker, &B, e);
-        }
+        rc = iterate(&B, &S, a, &rng, bi, it, e);
         if (rc == 0 && o->iteration_done) {
             uint64_t used = atomic_load(&B.used);
             o->iteration_done(o->ctx, it, used ? (double)atomic_load(&B.correct) / (double)used : NAN,
@@ -392,16 +453,7 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");
     }
     free(perm);
-    free(block);
-    for (int b = 0; sts && b < strata; b++) {
-        free(sts[b].items);
-        free(sts[b].bias);
-        free(sts[b].noise);
-    }
-    free(local);
-    free(sts);
-    free(weight);
-    free(bw);
+    strata_free(&S);
     free(noise);
     if (sorted == &copy) rs_csr_free(&copy);
     if (rc == 0) {

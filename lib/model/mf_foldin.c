@@ -18,7 +18,7 @@ struct rs_foldin {
     double reg, reg_bias, alpha, lr;
     uint64_t iterations, seed;
     int verify;
-    rs_mf_alias *noise;     /* bpr: the negatives' distribution, or NULL */
+    rs_alias *noise;     /* bpr: the negatives' distribution, or NULL */
     double *gram;           /* als: Q'Q + reg I, k x k */
 };
 
@@ -181,7 +181,7 @@ static void fold_bpr(const rs_foldin *f, const uint32_t *items, size_t n, float 
     uint64_t steps = f->iterations * (uint64_t)n;
     for (uint64_t s = 0; s < steps; s++) {
         uint32_t i = mine[rs_rng_below(&rng, n)], j;
-        if (f->noise) j = rs_mf_alias_draw(f->noise, nitems, rs_rng_u64(&rng));
+        if (f->noise) j = rs_alias_draw(f->noise, nitems, rs_rng_u64(&rng));
         else j = (uint32_t)rs_rng_below(&rng, nitems);
         if (i == j || (f->verify && bsearch(&j, mine, n, sizeof *mine, cmp_u32))) continue;
         const float *qi = f->Q + (size_t)i * k, *qj = f->Q + (size_t)j * k;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "model/mf_funk.h"
+#include "common/parallel.h"
 #include "common/rng.h"
 
 typedef struct entry { uint32_t i; float r; } entry;
@@ -56,7 +57,7 @@ static inline void step(float *restrict p, float *restrict q, int k, float err, 
     }
 }
 
-static void epoch_worker(void *arg, int t)
+static int epoch_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     fit *F = arg;
     const rs_funk_opts *o = F->o;
@@ -91,7 +92,7 @@ static void epoch_worker(void *arg, int t)
             m->bu[u] = bu;
         }
     }
-    (void)t;
+    return 0;
 }
 
 static double predict(const rs_mf *m, const rs_funk_opts *o, int64_t u, int64_t i)
@@ -105,7 +106,7 @@ static double predict(const rs_mf *m, const rs_funk_opts *o, int64_t u, int64_t 
     return s;
 }
 
-static void sse_worker(void *arg, int t)
+static int sse_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     fit *F = arg;
     size_t blocks = (F->users + RMSE_BLOCK - 1) / RMSE_BLOCK;
@@ -121,7 +122,7 @@ static void sse_worker(void *arg, int t)
             }
         F->sse[b] = s;
     }
-    (void)t;
+    return 0;
 }
 
 static int check(const rs_csr *a, const rs_funk_opts *o, rs_err *e)
@@ -184,11 +185,11 @@ int rs_funk_fit(const rs_csr *a, const rs_funk_opts *o, rs_mf *m, rs_err *e)
         double t0 = rs_now();
         rs_rng_shuffle_u32(&rng, perm, a->rows);
         atomic_store(&F.next, 0);
-        rc = rs_mf_parallel(o->threads, epoch_worker, &F, e);
+        rc = rs_parallel_for(o->threads, (size_t)o->threads, epoch_worker, &F, e);
         double secs = rs_now() - t0;
         if (rc == 0 && o->epoch_done) {
             atomic_store(&F.next, 0);
-            rc = rs_mf_parallel(o->threads, sse_worker, &F, e);
+            rc = rs_parallel_for(o->threads, (size_t)o->threads, sse_worker, &F, e);
             double s = 0, v = 0;
             for (size_t b = 0; b < blocks; b++) s += F.sse[b];
             for (size_t x = 0; x < o->vn; x++) {

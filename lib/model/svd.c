@@ -1,10 +1,10 @@
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
 #include <lapacke.h>
 #include <sys/mman.h>
+#include "common/parallel.h"
 #include "common/rng.h"
 #include "format/layout.h"
 #include "model/svd.h"
@@ -80,7 +80,7 @@ enum { PHASE_GATHER, PHASE_SCATTER };
 
 typedef struct job {
     const op *o;
-    int kind, phase, t, n;  /* what, which worker, of how many */
+    int kind, phase, n;     /* what, on how many workers */
     size_t wp;              /* padded width of x, y */
     size_t l;               /* PASS_RANGE: columns of the test matrix */
     const float *x;         /* ns x wp input (not for PASS_RANGE) */
@@ -142,16 +142,18 @@ static inline void scatter_chunk(const op *o, int c, const double *restrict z, s
     }
 }
 
-HOT static void *work(void *arg)
+/* Worker t of j->n: chunks t, t + n, ... of the scatter phase, or rows
+ * cut[t] .. cut[t + 1] of S in the others. */
+HOT static int work(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     const job *j = arg;
     const op *o = j->o;
     size_t wp = j->wp;
     if (j->phase == PHASE_SCATTER) {
-        for (int c = j->t; c < o->chunks; c += j->n) scatter_chunk(o, c, o->z, wp, j->y);
-        return NULL;
+        for (int c = t; c < o->chunks; c += j->n) scatter_chunk(o, c, o->z, wp, j->y);
+        return 0;
     }
-    for (uint32_t u = o->cut[j->t]; u < o->cut[j->t + 1]; u++) {
+    for (uint32_t u = o->cut[t]; u < o->cut[t + 1]; u++) {
         double *z = (j->kind == PASS_GATHER ? j->y : o->z) + (size_t)u * wp;
         if (j->kind == PASS_RANGE) {
             gaussian_row(o->seed, u, z, j->l, wp);
@@ -161,30 +163,16 @@ HOT static void *work(void *arg)
                 for (size_t c = 0; c < wp; c++) z[c] *= j->scale[c];
         }
     }
-    return NULL;
+    return 0;
 }
 
-/* Run n copies of tmpl (t = 0..n-1) on threads; the caller's thread does
- * t = 0.  Where a thread cannot start its share runs here: same result. */
-static void run(const job *tmpl, int n)
+/* j on n workers.  Each sum runs in the same order whoever does it, so
+ * the result does not depend on n (work never fails). */
+static void run(job *j, int n)
 {
-    job *jobs = rs_xmalloc((size_t)n * sizeof *jobs);
-    pthread_t *th = rs_xmalloc((size_t)n * sizeof *th);
-    char *started = rs_xcalloc((size_t)n, 1);
-    for (int t = 0; t < n; t++) {
-        jobs[t] = *tmpl;
-        jobs[t].t = t;
-        jobs[t].n = n;
-    }
-    for (int t = 1; t < n; t++) started[t] = pthread_create(&th[t], NULL, work, &jobs[t]) == 0;
-    work(&jobs[0]);
-    for (int t = 1; t < n; t++) {
-        if (started[t]) pthread_join(th[t], NULL);
-        else work(&jobs[t]);
-    }
-    free(started);
-    free(th);
-    free(jobs);
+    rs_err e;
+    j->n = n;
+    rs_parallel_for(n, (size_t)n, work, j, &e);
 }
 
 /* w = alpha' x (wp), or NULL when not centred. */
@@ -534,11 +522,27 @@ static size_t block_width(const rs_svd_opts *o)
     return pad(o->block > 0 || b > RS_SVD_BLOCK_MIN ? b : RS_SVD_BLOCK_MIN);
 }
 
-/* The Krylov iteration and Rayleigh-Ritz step on o; fills the small-side
- * vectors us (ns x k), big-side vb (nb x k) and sigma. */
-static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *vb, rs_err *e)
+/* The Krylov iteration's state: the basis, the newest block and scratch. */
+typedef struct kry {
+    op *o;
+    const rs_svd_opts *opt;
+    rs_svd *s;
+    size_t ns, k, bw, wp;   /* rows, triplets, block width, padded */
+    size_t maxcols;         /* the basis stops growing here */
+    uint64_t maxpasses;     /* for the progress line */
+    basis B;
+    size_t off, w;          /* the newest block: offset, width */
+    float *x;               /* a pass's input, by rows (ns x wp) */
+    double *y;              /* a pass's result, by rows */
+    double *yc;             /* the same, by columns */
+    double *c, *tau, *lam, *prev;
+    lapack_int *jpvt;
+    int have_prev;
+} kry;
+
+static void kry_init(kry *K, op *o, const rs_svd_opts *opt, rs_svd *s)
 {
-    size_t ns = o->ns, nb = o->nb, k = (size_t)opt->k;
+    size_t ns = o->ns, k = (size_t)opt->k;
     size_t bw = block_width(opt), wp = bw;
     if (bw > ns) bw = ns;
     /* At most power + 1 blocks, but never fewer columns than k. */
@@ -546,125 +550,161 @@ static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *
     if (maxcols / bw != (size_t)opt->power + 1) maxcols = ns;
     if (maxcols < k) maxcols = k;
     if (maxcols > ns) maxcols = ns;
-    uint64_t maxpasses = 2 + (maxcols + bw - 1) / bw;
-    basis B = { .ns = ns };
+    *K = (kry){ .o = o, .opt = opt, .s = s, .ns = ns, .k = k, .bw = bw, .wp = wp,
+                .maxcols = maxcols, .maxpasses = 2 + (maxcols + bw - 1) / bw };
+    K->B.ns = ns;
     /* Rating matrices converge with a basis of about 5k columns. */
-    basis_reserve(&B, maxcols < 6 * k + 2 * bw ? maxcols : 6 * k + 2 * bw);
-    float *x = big(ns * wp * sizeof *x);
-    double *y = big(ns * wp * sizeof *y);             /* a pass's result, by rows */
-    double *yc = rs_xmalloc(ns * bw * sizeof *yc);    /* the same, by columns */
-    double *c = NULL, *tau = rs_xcalloc(bw, sizeof *tau);
-    double *lam = NULL, *prev = rs_xcalloc(k, sizeof *prev), *vec = NULL, *xk = NULL;
-    double *up = NULL, *scale = NULL, *wv = NULL, *vp = NULL;
-    float *uf = NULL;
-    lapack_int *jpvt = rs_xcalloc(bw, sizeof *jpvt);
-    int rc = -1, have_prev = 0;
+    basis_reserve(&K->B, maxcols < 6 * k + 2 * bw ? maxcols : 6 * k + 2 * bw);
+    K->x = big(ns * wp * sizeof *K->x);
+    K->y = big(ns * wp * sizeof *K->y);
+    K->yc = rs_xmalloc(ns * bw * sizeof *K->yc);
+    K->tau = rs_xcalloc(bw, sizeof *K->tau);
+    K->prev = rs_xcalloc(k, sizeof *K->prev);
+    K->jpvt = rs_xcalloc(bw, sizeof *K->jpvt);
     prepare(o, wp);
+}
 
-    double t0 = rs_now();
-    pass_scatter(o, PASS_RANGE, NULL, y, wp, bw);
-    for (size_t r = 0; r < ns; r++)
-        for (size_t j = 0; j < bw; j++) yc[j * ns + r] = y[r * wp + j];
-    if (qr_inplace(yc, ns, bw, tau, e) < 0) goto out;
-    basis_add(&B, yc, bw);
-    size_t off = 0, w = bw;           /* the newest block: offset, width */
-    s->passes = 1;
-    if (opt->progress) rs_progress_update(opt->progress, 1, maxpasses, "passes");
-    double t1 = rs_now();
-    s->t_range = t1 - t0;
-    for (int it = 0;; it++) {
-        load_block(x, wp, B.kr, ns, off, w);
-        pass_scatter(o, PASS_GRAM, x, y, wp, w);
-        s->passes++;
-        if (opt->progress) rs_progress_update(opt->progress, (uint64_t)s->passes, maxpasses, "passes");
-        for (size_t r = 0; r < ns; r++)
-            for (size_t j = 0; j < w; j++) yc[j * ns + r] = y[r * wp + j];
-        /* Column block of G: Kr' (M M' Kr_it); also, as Kr is K to float
-         * precision, the first projection, which the second one refines. */
-        double *gcol = B.g + off * B.cap;
-        cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)B.n, (int)w, (int)ns, 1.0, B.kr,
-                    (int)ns, yc, (int)ns, 0.0, gcol, (int)B.cap);
-        if (B.n == ns) {                  /* the basis spans everything: exact */
-            s->converged = 1;
-            break;
-        }
-        if (opt->tol > 0 && B.n >= k) {
-            lam = rs_xrealloc(lam, B.n * sizeof *lam);
-            if (ritz(&B, lam, NULL, e) < 0) goto out;
-            double top = sqrt(fmax(lam[B.n - 1], 0.0)), change = 0;
-            for (size_t j = 0; j < k; j++) {
-                double sj = sqrt(fmax(lam[B.n - 1 - j], 0.0));
-                change = fmax(change, fabs(sj - prev[j]) / fmax(sj, 1e-12 * top));
-                prev[j] = sj;
-            }
-            s->change = have_prev ? change : INFINITY;
-            if (have_prev && (change < opt->tol || top == 0)) {
-                s->converged = 1;
-                break;
-            }
-            have_prev = 1;
-        }
-        if (B.n >= maxcols) break;
-        double norm = 0;
-        for (size_t j = 0; j < w; j++) norm = fmax(norm, cblas_dnrm2((int)ns, yc + j * ns, 1));
-        cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)w, (int)B.n, -1.0,
-                    B.k, (int)ns, gcol, (int)B.cap, 1.0, yc, (int)ns);
-        c = rs_xrealloc(c, B.n * bw * sizeof *c);
-        project_out(B.k, B.n, yc, ns, w, c);      /* twice is enough */
-        size_t wn = w < maxcols - B.n ? w : maxcols - B.n;
-        if (next_block(B.k, B.n, yc, ns, w, wn, norm, opt->seed, it, c, tau, jpvt, e) < 0)
-            goto out;
-        off = B.n;
-        w = wn;
-        basis_add(&B, yc, wn);
-        s->iterations = it + 1;
+static void kry_free(kry *K)
+{
+    basis_free(&K->B);
+    free(K->x);
+    free(K->y);
+    free(K->yc);
+    free(K->c);
+    free(K->tau);
+    free(K->jpvt);
+    free(K->lam);
+    free(K->prev);
+    release(K->o);
+}
+
+/* y's first w columns into yc, by columns. */
+static void y_to_columns(kry *K, size_t w)
+{
+    for (size_t r = 0; r < K->ns; r++)
+        for (size_t j = 0; j < w; j++) K->yc[j * K->ns + r] = K->y[r * K->wp + j];
+}
+
+/* The first block: M times a Gaussian test matrix, orthonormalised. */
+static int range_finder(kry *K, rs_err *e)
+{
+    pass_scatter(K->o, PASS_RANGE, NULL, K->y, K->wp, K->bw);
+    y_to_columns(K, K->bw);
+    if (qr_inplace(K->yc, K->ns, K->bw, K->tau, e) < 0) return -1;
+    basis_add(&K->B, K->yc, K->bw);
+    K->off = 0;
+    K->w = K->bw;
+    K->s->passes = 1;
+    if (K->opt->progress) rs_progress_update(K->opt->progress, 1, K->maxpasses, "passes");
+    return 0;
+}
+
+/* Whether the top k Ritz values have settled (with G complete up to the
+ * newest block). */
+static int settled(kry *K, rs_err *e)
+{
+    basis *B = &K->B;
+    K->lam = rs_xrealloc(K->lam, B->n * sizeof *K->lam);
+    if (ritz(B, K->lam, NULL, e) < 0) return -1;
+    double top = sqrt(fmax(K->lam[B->n - 1], 0.0)), change = 0;
+    for (size_t j = 0; j < K->k; j++) {
+        double sj = sqrt(fmax(K->lam[B->n - 1 - j], 0.0));
+        change = fmax(change, fabs(sj - K->prev[j]) / fmax(sj, 1e-12 * top));
+        K->prev[j] = sj;
     }
-    if (opt->tol == 0) s->converged = 1;      /* ran as many iterations as asked */
-    double t2 = rs_now();
-    s->t_power = t2 - t1;
+    K->s->change = K->have_prev ? change : INFINITY;
+    if (K->have_prev && (change < K->opt->tol || top == 0)) return 1;
+    K->have_prev = 1;
+    return 0;
+}
 
-    /* Rayleigh-Ritz: Kr'MM'Kr y = s^2 Kr'Kr y; Kr'Kr is I up to the rounding. */
-    size_t n = B.n;
-    lam = rs_xrealloc(lam, n * sizeof *lam);
-    vec = rs_xmalloc(n * n * sizeof *vec);
-    if (ritz(&B, lam, vec, e) < 0) goto out;
-    size_t kp = pad(k);
-    xk = rs_xmalloc(n * k * sizeof *xk);      /* column-major, the top k first */
+/* Power iteration it: M M' times the newest block, its column block of G,
+ * then (unless converged or full) the next block.  Returns 1 when the
+ * iteration is over, 0 to go on, -1 on an error. */
+static int power_step(kry *K, int it, rs_err *e)
+{
+    basis *B = &K->B;
+    size_t ns = K->ns, w = K->w;
+    load_block(K->x, K->wp, B->kr, ns, K->off, w);
+    pass_scatter(K->o, PASS_GRAM, K->x, K->y, K->wp, w);
+    K->s->passes++;
+    if (K->opt->progress)
+        rs_progress_update(K->opt->progress, (uint64_t)K->s->passes, K->maxpasses, "passes");
+    y_to_columns(K, w);
+    /* Column block of G: Kr' (M M' Kr_it); also, as Kr is K to float
+     * precision, the first projection, which the second one refines. */
+    double *gcol = B->g + K->off * B->cap;
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, (int)B->n, (int)w, (int)ns, 1.0, B->kr,
+                (int)ns, K->yc, (int)ns, 0.0, gcol, (int)B->cap);
+    if (B->n == ns) {                 /* the basis spans everything: exact */
+        K->s->converged = 1;
+        return 1;
+    }
+    if (K->opt->tol > 0 && B->n >= K->k) {
+        int done = settled(K, e);
+        if (done < 0) return -1;
+        if (done) {
+            K->s->converged = 1;
+            return 1;
+        }
+    }
+    if (B->n >= K->maxcols) return 1;
+    double norm = 0;
+    for (size_t j = 0; j < w; j++) norm = fmax(norm, cblas_dnrm2((int)ns, K->yc + j * ns, 1));
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)w, (int)B->n, -1.0,
+                B->k, (int)ns, gcol, (int)B->cap, 1.0, K->yc, (int)ns);
+    K->c = rs_xrealloc(K->c, B->n * K->bw * sizeof *K->c);
+    project_out(B->k, B->n, K->yc, ns, w, K->c);      /* twice is enough */
+    size_t wn = w < K->maxcols - B->n ? w : K->maxcols - B->n;
+    if (next_block(B->k, B->n, K->yc, ns, w, wn, norm, K->opt->seed, it, K->c, K->tau, K->jpvt,
+                   e) < 0)
+        return -1;
+    K->off = B->n;
+    K->w = wn;
+    basis_add(B, K->yc, wn);
+    K->s->iterations = it + 1;
+    return 0;
+}
+
+/* Rayleigh-Ritz: Kr'MM'Kr y = s^2 Kr'Kr y (Kr'Kr is I up to the
+ * rounding); the small-side vectors us (ns x k), then the big side's vb
+ * (nb x k) in one more pass, and sigma. */
+static int rayleigh_ritz(kry *K, double *us, double *vb, rs_err *e)
+{
+    const basis *B = &K->B;
+    op *o = K->o;
+    rs_svd *s = K->s;
+    size_t n = B->n, ns = K->ns, k = K->k, kp = pad(k);
+    K->lam = rs_xrealloc(K->lam, n * sizeof *K->lam);
+    double *vec = rs_xmalloc(n * n * sizeof *vec);
+    if (ritz(B, K->lam, vec, e) < 0) {
+        free(vec);
+        return -1;
+    }
+    double *xk = rs_xmalloc(n * k * sizeof *xk);      /* column-major, the top k first */
     for (size_t j = 0; j < k; j++) {
         memcpy(xk + j * n, vec + (n - 1 - j) * n, n * sizeof *xk);
-        s->sigma[j] = sqrt(fmax(lam[n - 1 - j], 0.0));
+        s->sigma[j] = sqrt(fmax(K->lam[n - 1 - j], 0.0));
     }
-    up = rs_xmalloc(ns * k * sizeof *up);      /* column-major */
-    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)k, (int)n, 1.0, B.kr,
+    double *up = rs_xmalloc(ns * k * sizeof *up);      /* column-major */
+    cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, (int)ns, (int)k, (int)n, 1.0, B->kr,
                 (int)ns, xk, (int)n, 0.0, up, (int)ns);
     /* Directions with no singular value to speak of get no V (it would be
      * rounding noise divided by nothing); they add nothing to U S V'. */
-    scale = rs_xcalloc(kp, sizeof *scale);
+    double *scale = rs_xcalloc(kp, sizeof *scale);
     for (size_t j = 0; j < k; j++)
         scale[j] = s->sigma[j] > 1e-13 * s->sigma[0] ? 1.0 / s->sigma[j] : 0.0;
-    uf = big(ns * kp * sizeof *uf);
+    float *uf = big(ns * kp * sizeof *uf);
     load_block(uf, kp, up, ns, 0, k);
-    vp = big(nb * kp * sizeof *vp);
-    wv = alpha_times(o, uf, kp);
+    double *vp = big(o->nb * kp * sizeof *vp);
+    double *wv = alpha_times(o, uf, kp);
     job j = { .o = o, .kind = PASS_GATHER, .wp = kp, .x = uf, .y = vp, .w = wv, .scale = scale };
     run(&j, o->threads);
     s->passes++;
     for (size_t r = 0; r < ns; r++)
         for (size_t q = 0; q < k; q++) us[r * k + q] = up[q * ns + r];
-    copy_cols(vb, k, vp, kp, nb, k);
+    copy_cols(vb, k, vp, kp, o->nb, k);
     s->basis = (int)n;
-    s->t_small = rs_now() - t2;
-    rc = 0;
-out:
-    basis_free(&B);
-    free(x);
-    free(y);
-    free(yc);
-    free(c);
-    free(tau);
-    free(jpvt);
-    free(lam);
-    free(prev);
     free(vec);
     free(xk);
     free(up);
@@ -672,7 +712,31 @@ out:
     free(uf);
     free(wv);
     free(vp);
-    release(o);
+    return 0;
+}
+
+/* The Krylov iteration and Rayleigh-Ritz step on o; fills the small-side
+ * vectors us (ns x k), big-side vb (nb x k) and sigma. */
+static int krylov(op *o, const rs_svd_opts *opt, rs_svd *s, double *us, double *vb, rs_err *e)
+{
+    kry K;
+    kry_init(&K, o, opt, s);
+    int rc = -1;
+    double t0 = rs_now();
+    if (range_finder(&K, e) < 0) goto out;
+    double t1 = rs_now();
+    s->t_range = t1 - t0;
+    int step = 0;
+    for (int it = 0; step == 0; it++) step = power_step(&K, it, e);
+    if (step < 0) goto out;
+    if (opt->tol == 0) s->converged = 1;      /* ran as many iterations as asked */
+    double t2 = rs_now();
+    s->t_power = t2 - t1;
+    if (rayleigh_ritz(&K, us, vb, e) < 0) goto out;
+    s->t_small = rs_now() - t2;
+    rc = 0;
+out:
+    kry_free(&K);
     return rc;
 }
 

@@ -1,11 +1,11 @@
 /* w2v.c: item2vec training; see w2v.h for the semantics. */
 #include <math.h>
-#include <pthread.h>
 #include <sys/mman.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include "common/alias.h"
+#include "common/parallel.h"
 #include "common/rng.h"
 #include "format/layout.h"
 #include "model/w2v.h"
@@ -43,8 +43,9 @@ typedef struct train {
     _Atomic uint64_t next;   /* next job: epoch x nchunks + chunk */
     _Atomic uint64_t done;   /* raw items finished */
     _Atomic uint64_t trained;
-    _Atomic int finished;    /* workers that have returned */
     int avx2;
+    rs_progress *progress;   /* or NULL; worker 0 speaks for all */
+    double t0;
 } train;
 
 void rs_w2v_defaults(rs_w2v_opts *o)
@@ -292,7 +293,22 @@ static float *falloc(size_t n)
     return p;
 }
 
-static void *worker(void *arg)
+static void show_progress(const train *t)
+{
+    uint64_t total = t->seq->nnz * (uint64_t)t->o->epochs;
+    uint64_t done = atomic_load_explicit(&t->done, memory_order_relaxed);
+    double el = rs_now() - t->t0, frac = total ? (double)done / (double)total : 1;
+    double lr = t->o->alpha - (t->o->alpha - t->o->min_alpha) * frac;
+    uint64_t ep = t->seq->nnz ? done / t->seq->nnz + 1 : 1;
+    if (ep > t->o->epochs) ep = t->o->epochs;
+    char extra[128];
+    snprintf(extra, sizeof extra, "epoch %llu/%u, %.3gM items/s, lr %.4g",
+             (unsigned long long)ep, t->o->epochs, el > 0 ? (double)done / el / 1e6 : 0.0, lr);
+    rs_progress_update(t->progress, done, total, extra);
+}
+
+/* Jobs from the shared counter until there are none. */
+static int worker(void *arg, int id, size_t slo, size_t shi, rs_err *e)
 {
     train *t = arg;
     uint32_t *sent = rs_xmalloc(((size_t)t->maxlen + 1) * sizeof *sent);
@@ -310,72 +326,31 @@ static void *worker(void *arg)
         atomic_fetch_add_explicit(&t->done, ip[t->chunk[c + 1]] - ip[t->chunk[c]],
                                   memory_order_relaxed);
         atomic_fetch_add_explicit(&t->trained, n, memory_order_relaxed);
+        if (id == 0 && t->progress) show_progress(t);
     }
     free(sent);
     free(tgbuf);
     free(work);
     free(neu1);
-    atomic_fetch_add(&t->finished, 1);
-    return NULL;
+    return 0;
 }
 
-/* Vose's alias method: O(1) draws with the probabilities w (to 2^-32). */
-static nentry *alias_table(const double *w, uint32_t n)
+/* The noise as draw_noise reads it: slot k keeps k when the low 32 bits of
+ * the random number are below thr (probabilities to 2^-32). */
+static nentry *noise_table(const double *w, uint32_t n)
 {
-    nentry *tab = rs_xcalloc(n, sizeof *tab);
-    double *p = rs_xmalloc(n * sizeof *p), sum = 0;
-    uint32_t *small = rs_xmalloc(n * sizeof *small), *large = rs_xmalloc(n * sizeof *large);
-    uint32_t ns = 0, nl = 0;
-    for (uint32_t k = 0; k < n; k++) sum += w[k];
+    double *prob = rs_xmalloc(((size_t)n + 1) * sizeof *prob);
+    uint32_t *alias = rs_xmalloc(((size_t)n + 1) * sizeof *alias);
+    rs_alias_build(w, n, prob, alias);
+    nentry *tab = rs_xcalloc((size_t)n + 1, sizeof *tab);
     for (uint32_t k = 0; k < n; k++) {
-        p[k] = w[k] / sum * n;
-        if (p[k] < 1) small[ns++] = k;
-        else large[nl++] = k;
+        double q = prob[k] * 4294967296.0;
+        tab[k].thr = q >= 4294967295.0 ? UINT32_MAX : (uint32_t)llround(q);
+        tab[k].alias = alias[k];
     }
-    while (ns && nl) {
-        uint32_t s = small[--ns], l = large[nl - 1];
-        double q = p[s] * 4294967296.0;
-        tab[s].thr = q >= 4294967295.0 ? UINT32_MAX : (uint32_t)llround(q);
-        tab[s].alias = l;
-        p[l] -= 1 - p[s];
-        if (p[l] < 1) {
-            nl--;
-            small[ns++] = l;
-        }
-    }
-    /* What is left has probability 1 (up to rounding): its own slot. */
-    while (nl) {
-        uint32_t l = large[--nl];
-        tab[l].thr = UINT32_MAX;
-        tab[l].alias = l;
-    }
-    while (ns) {
-        uint32_t s = small[--ns];
-        tab[s].thr = UINT32_MAX;
-        tab[s].alias = s;
-    }
-    free(p);
-    free(small);
-    free(large);
+    free(prob);
+    free(alias);
     return tab;
-}
-
-static void progress_loop(train *t, int threads, rs_progress *pr, double t0)
-{
-    uint64_t total = t->seq->nnz * (uint64_t)t->o->epochs;
-    while (atomic_load(&t->finished) < threads) {
-        struct timespec ts = { 0, 100 * 1000 * 1000 };
-        nanosleep(&ts, NULL);
-        uint64_t done = atomic_load_explicit(&t->done, memory_order_relaxed);
-        double el = rs_now() - t0, frac = total ? (double)done / (double)total : 1;
-        double lr = t->o->alpha - (t->o->alpha - t->o->min_alpha) * frac;
-        uint64_t ep = t->seq->nnz ? done / t->seq->nnz + 1 : 1;
-        if (ep > t->o->epochs) ep = t->o->epochs;
-        char extra[128];
-        snprintf(extra, sizeof extra, "epoch %llu/%u, %.3gM items/s, lr %.4g",
-                 (unsigned long long)ep, t->o->epochs, el > 0 ? (double)done / el / 1e6 : 0.0, lr);
-        rs_progress_update(pr, done, total, extra);
-    }
 }
 
 typedef struct vrank { uint64_t c; uint32_t i; } vrank;
@@ -388,85 +363,108 @@ static int cmp_vrank(const void *a, const void *b)
     return x->i < y->i ? -1 : x->i > y->i;
 }
 
-int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress, rs_w2v *m,
-                 rs_err *e)
+/* The vocabulary: the items seen at least min_count times, most frequent
+ * first. */
+typedef struct vocab {
+    uint64_t *count;         /* item -> occurrences, 0 outside the vocabulary */
+    vrank *vr;               /* rank -> (count, item) */
+    uint32_t nv;
+    uint32_t *rank;          /* item -> rank, UINT32_MAX outside */
+    uint64_t retained;       /* occurrences of vocabulary items */
+} vocab;
+
+static void vocab_free(vocab *v)
 {
-    memset(m, 0, sizeof *m);
-    if (rs_w2v_check(o, e) < 0) return -1;
+    free(v->count);
+    free(v->vr);
+    free(v->rank);
+}
+
+static int vocab_build(const rs_csr *seq, const rs_w2v_opts *o, vocab *v, rs_err *e)
+{
     uint32_t ni = seq->cols;
-    uint64_t *count = rs_xcalloc((size_t)ni + 1, sizeof *count);
-    for (uint64_t p = 0; p < seq->nnz; p++) count[seq->indices[p]]++;
-    vrank *vr = rs_xmalloc(((size_t)ni + 1) * sizeof *vr);
-    uint32_t nv = 0;
-    uint64_t retained = 0;
+    memset(v, 0, sizeof *v);
+    v->count = rs_xcalloc((size_t)ni + 1, sizeof *v->count);
+    for (uint64_t p = 0; p < seq->nnz; p++) v->count[seq->indices[p]]++;
+    v->vr = rs_xmalloc(((size_t)ni + 1) * sizeof *v->vr);
     for (uint32_t i = 0; i < ni; i++) {
-        if (count[i] == 0 || count[i] < o->min_count) {
-            count[i] = 0;
+        if (v->count[i] == 0 || v->count[i] < o->min_count) {
+            v->count[i] = 0;
             continue;
         }
-        vr[nv++] = (vrank){ count[i], i };
-        retained += count[i];
+        v->vr[v->nv++] = (vrank){ v->count[i], i };
+        v->retained += v->count[i];
     }
-    if (nv == 0) {
-        free(count);
-        free(vr);
+    if (v->nv == 0) {
+        vocab_free(v);
         return rs_errf(e, RS_EDATA, "no item occurs %llu times or more (--min-count): nothing to train",
                        (unsigned long long)o->min_count);
     }
-    qsort(vr, nv, sizeof *vr, cmp_vrank);
-    uint32_t *rank = rs_xmalloc(((size_t)ni + 1) * sizeof *rank);
-    for (uint32_t i = 0; i < ni; i++) rank[i] = UINT32_MAX;
-    for (uint32_t v = 0; v < nv; v++) rank[vr[v].i] = v;
+    qsort(v->vr, v->nv, sizeof *v->vr, cmp_vrank);
+    v->rank = rs_xmalloc(((size_t)ni + 1) * sizeof *v->rank);
+    for (uint32_t i = 0; i < ni; i++) v->rank[i] = UINT32_MAX;
+    for (uint32_t r = 0; r < v->nv; r++) v->rank[v->vr[r].i] = r;
+    return 0;
+}
 
-    /* gensim's down-sampling thresholds. */
-    uint32_t *keep = rs_xmalloc((size_t)nv * sizeof *keep);
-    double thc = o->sample < 1 ? o->sample * (double)retained
+/* gensim's down-sampling thresholds, by rank. */
+static uint32_t *keep_thresholds(const vocab *v, const rs_w2v_opts *o)
+{
+    uint32_t *keep = rs_xmalloc((size_t)v->nv * sizeof *keep);
+    double thc = o->sample < 1 ? o->sample * (double)v->retained
                                : floor(o->sample * (3 + sqrt(5.0)) / 2);
-    for (uint32_t v = 0; v < nv; v++) {
-        double c = (double)vr[v].c, pk = 1;
+    for (uint32_t r = 0; r < v->nv; r++) {
+        double c = (double)v->vr[r].c, pk = 1;
         if (o->sample > 0 && thc > 0) pk = (sqrt(c / thc) + 1) * (thc / c);
-        keep[v] = pk >= 1 ? UINT32_MAX : (uint32_t)(pk * 4294967295.0);
+        keep[r] = pk >= 1 ? UINT32_MAX : (uint32_t)(pk * 4294967295.0);
     }
+    return keep;
+}
 
-    /* The noise: count^ns_exponent over the vocabulary. */
-    double *w = rs_xmalloc((size_t)nv * sizeof *w), top = -INFINITY;
+/* The noise: count^ns_exponent over the vocabulary. */
+static nentry *noise_of(const vocab *v, const rs_w2v_opts *o)
+{
+    double *w = rs_xmalloc((size_t)v->nv * sizeof *w), top = -INFINITY;
     /* In logs, scaled by the largest: a big exponent must not overflow. */
-    for (uint32_t v = 0; v < nv; v++) {
-        w[v] = o->ns_exponent * log((double)vr[v].c);
-        if (w[v] > top) top = w[v];
+    for (uint32_t r = 0; r < v->nv; r++) {
+        w[r] = o->ns_exponent * log((double)v->vr[r].c);
+        if (w[r] > top) top = w[r];
     }
-    for (uint32_t v = 0; v < nv; v++) w[v] = exp(w[v] - top);
-    nentry *noise = alias_table(w, nv);
+    for (uint32_t r = 0; r < v->nv; r++) w[r] = exp(w[r] - top);
+    nentry *noise = noise_table(w, v->nv);
     free(w);
+    return noise;
+}
 
-    /* Chunks of whole sequences, the same whatever the thread count. */
+/* Chunks of whole sequences, the same whatever the thread count: chunk c
+ * is rows chunk[c] .. chunk[c + 1] - 1. */
+static uint32_t *chunks_of(const rs_csr *seq, uint32_t *nchunks, uint32_t *maxlen)
+{
     uint32_t *chunk = rs_xmalloc(((size_t)seq->rows + 2) * sizeof *chunk);
-    uint32_t nchunks = 0, maxlen = 0;
     uint64_t acc = 0;
+    *nchunks = *maxlen = 0;
     chunk[0] = 0;
     for (uint32_t r = 0; r < seq->rows; r++) {
         uint64_t len = seq->indptr[r + 1] - seq->indptr[r];
-        if (len > maxlen) maxlen = len > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)len;
+        if (len > *maxlen) *maxlen = len > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)len;
         acc += len;
         if (acc >= CHUNK_WORDS || r + 1 == seq->rows) {
-            chunk[++nchunks] = r + 1;
+            chunk[++*nchunks] = r + 1;
             acc = 0;
         }
     }
+    return chunk;
+}
 
+/* The training state, with the input vectors at their random start. */
+static train *train_new(const rs_csr *seq, const rs_w2v_opts *o, uint32_t nv)
+{
     train *t = rs_xcalloc(1, sizeof *t);
     t->seq = seq;
     t->o = o;
     t->st = (o->dim + PAD - 1) / PAD * PAD;
     t->in = falloc((size_t)nv * t->st);
     t->out = falloc((size_t)nv * t->st);
-    t->rank = rank;
-    t->keep = keep;
-    t->noise = noise;
-    t->nnoise = nv;
-    t->chunk = chunk;
-    t->nchunks = nchunks;
-    t->maxlen = maxlen;
     for (int k = 0; k <= SIG_SIZE; k++) {
         /* The middle of each cell.  (gensim and word2vec.c index their
          * table with an integer-divided scale, 83 for 83.33, which biases
@@ -484,44 +482,65 @@ int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress,
         for (uint32_t k = 0; k < o->dim; k++)
             x[k] = (float)((rs_rng_double(&r) * 2 - 1) / o->dim);
     }
+    return t;
+}
 
-    double t0 = rs_now();
-    int nth = o->threads;
-    if ((uint64_t)nth > (uint64_t)nchunks * o->epochs) nth = (int)((uint64_t)nchunks * o->epochs);
-    pthread_t *th = rs_xmalloc(((size_t)nth + 1) * sizeof *th);
-    int started = 0;
-    for (; started < nth; started++)
-        if (pthread_create(&th[started], NULL, worker, t) != 0) break;
-    if (nth > 0 && started == 0) {
-        worker(t);   /* no thread to be had: do it here */
-    } else {
-        if (progress && progress->on) progress_loop(t, started, progress, t0);
-        for (int k = 0; k < started; k++) pthread_join(th[k], NULL);
+/* The trained vectors into m, by item (items outside the vocabulary 0). */
+static void take_vectors(const train *t, const vocab *v, rs_w2v *m)
+{
+    const rs_w2v_opts *o = t->o;
+    uint32_t ni = t->seq->cols;
+    m->in = rs_xcalloc((size_t)ni * o->dim + 1, sizeof(float));
+    m->out = rs_xcalloc((size_t)ni * o->dim + 1, sizeof(float));
+    for (uint32_t r = 0; r < v->nv; r++) {
+        size_t i = v->vr[r].i;
+        memcpy(m->in + i * o->dim, t->in + (size_t)r * t->st, o->dim * sizeof(float));
+        memcpy(m->out + i * o->dim, t->out + (size_t)r * t->st, o->dim * sizeof(float));
     }
-    free(th);
+}
 
-    m->items = ni;
+int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress, rs_w2v *m,
+                 rs_err *e)
+{
+    memset(m, 0, sizeof *m);
+    if (rs_w2v_check(o, e) < 0) return -1;
+    vocab v;
+    if (vocab_build(seq, o, &v, e) < 0) return -1;
+    uint32_t *keep = keep_thresholds(&v, o);
+    nentry *noise = noise_of(&v, o);
+    uint32_t nchunks, maxlen;
+    uint32_t *chunk = chunks_of(seq, &nchunks, &maxlen);
+
+    train *t = train_new(seq, o, v.nv);
+    t->rank = v.rank;
+    t->keep = keep;
+    t->noise = noise;
+    t->nnoise = v.nv;
+    t->chunk = chunk;
+    t->nchunks = nchunks;
+    t->maxlen = maxlen;
+    t->progress = progress && progress->on ? progress : NULL;
+    t->t0 = rs_now();
+    uint64_t jobs = (uint64_t)nchunks * o->epochs;
+    int nth = (uint64_t)o->threads > jobs ? (int)jobs : o->threads;
+    rs_parallel_for(nth, (size_t)nth, worker, t, e);   /* worker never fails */
+
+    m->items = seq->cols;
     m->dim = o->dim;
-    m->vocab = nv;
+    m->vocab = v.nv;
     m->words = seq->nnz;
     m->trained = atomic_load(&t->trained);
     m->kernel = t->avx2 ? "avx2" : "sse";
-    m->count = count;
-    m->in = rs_xcalloc((size_t)ni * o->dim + 1, sizeof(float));
-    m->out = rs_xcalloc((size_t)ni * o->dim + 1, sizeof(float));
-    for (uint32_t v = 0; v < nv; v++) {
-        size_t i = vr[v].i;
-        memcpy(m->in + i * o->dim, t->in + (size_t)v * t->st, o->dim * sizeof(float));
-        memcpy(m->out + i * o->dim, t->out + (size_t)v * t->st, o->dim * sizeof(float));
-    }
+    take_vectors(t, &v, m);
+    m->count = v.count;
+    v.count = NULL;
     free(t->in);
     free(t->out);
     free(t);
     free(chunk);
     free(noise);
     free(keep);
-    free(rank);
-    free(vr);
+    vocab_free(&v);
     return 0;
 }
 

@@ -1,11 +1,11 @@
 #include <csv.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "prep/ratingfile_par.h"
 #include "common/err.h"
+#include "common/parallel.h"
 
 #define CHUNK  (1u << 20)   /* bytes handed to csv_parse at a time */
 #define LOOK   (64u << 10)  /* bytes read at a time while looking for a line end */
@@ -59,20 +59,27 @@ typedef struct span {
     off_t from, to;
     void *ctx;
     int last, on_caller;
-    int ok;
 } span;
+
+/* All the spans of a run. */
+typedef struct spans {
+    const rs_csvpar *cfg;
+    int n, at_end;
+    const off_t *cuts;
+    void *const *ctx;
+} spans;
 
 /* The state csv_fini finds at a record boundary delivers nothing; anything
  * it delivers there is the rest of a record cut in two. */
 static void count_field(void *s, size_t n, void *data) { (void)s; (void)n; ++*(int *)data; }
 static void count_row(int c, void *data) { (void)c; ++*(int *)data; }
 
-static void parse_span(span *sp)
+/* 1 when the span parsed to its end, else 0 (the reason is in its ctx). */
+static int parse_span(const span *sp)
 {
     const rs_csvpar *cfg = sp->cfg;
     struct csv_parser p;
-    sp->ok = 0;
-    if (csv_init(&p, cfg->options) != 0) return;
+    if (csv_init(&p, cfg->options) != 0) return 0;
     csv_set_delim(&p, cfg->delim);
     char *buf = rs_xmalloc(CHUNK);
     off_t at = sp->from;
@@ -95,34 +102,22 @@ static void parse_span(span *sp)
     }
     csv_free(&p);
     free(buf);
-    sp->ok = ok;
+    return ok;
 }
 
-static void *span_thread(void *arg)
+/* Span k on worker k (the caller's thread is worker 0, which ticks). */
+static int span_worker(void *arg, int k, size_t slo, size_t shi, rs_err *e)
 {
-    parse_span(arg);
-    return NULL;
+    const spans *all = arg;
+    span sp = { all->cfg, all->cuts[k], all->cuts[k + 1], all->ctx[k],
+                all->at_end && k == all->n - 1, k == 0 };
+    return parse_span(&sp) ? 0 : -1;
 }
 
 int rs_csvpar_run(const rs_csvpar *cfg, int nspans, const off_t *cuts, void *const *ctx,
                   int at_end)
 {
-    span *sp = rs_xcalloc((size_t)nspans, sizeof *sp);
-    pthread_t *th = rs_xcalloc((size_t)nspans, sizeof *th);
-    char *started = rs_xcalloc((size_t)nspans, 1);
-    for (int k = 0; k < nspans; k++) {
-        sp[k] = (span){ cfg, cuts[k], cuts[k + 1], ctx[k], at_end && k == nspans - 1, k == 0, 0 };
-        if (k > 0) started[k] = pthread_create(&th[k], NULL, span_thread, &sp[k]) == 0;
-    }
-    parse_span(&sp[0]);
-    int ok = sp[0].ok;
-    for (int k = 1; k < nspans; k++) {
-        if (started[k]) pthread_join(th[k], NULL);
-        else parse_span(&sp[k]);    /* no thread to be had: do it here */
-        ok &= sp[k].ok;
-    }
-    free(started);
-    free(th);
-    free(sp);
-    return ok ? 0 : -1;
+    spans all = { cfg, nspans, at_end, cuts, ctx };
+    rs_err e;   /* unused: each span's ctx holds its own error */
+    return rs_parallel_for(nspans, (size_t)nspans, span_worker, &all, &e);
 }

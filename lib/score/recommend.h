@@ -1,17 +1,18 @@
 /* recommend.h: top-N lists for many queries at once (the engine behind
  * rs-recommend), for any model kind behind scorer.h.
  *
- * Queries are processed in blocks: one scorer call fills a block of score
- * rows (for factor models, one SGEMM for a block of users), the query's own
- * items are masked, and each row goes through a bounded heap (topk.h), so
- * the catalogue is never sorted and memory is threads x block x items
- * floats.  Blocks run on o->threads worker threads; each block's text is
- * formatted by the worker into memory and written to the output by the
- * calling thread strictly in query order, so output is byte-identical for
- * any thread count (block boundaries depend on o->block only).
+ * Queries are processed in blocks (rec_blocks.h): one scorer call fills a
+ * block of score rows (for factor models, one SGEMM for a block of users),
+ * the query's own items are masked, and each row goes through a bounded
+ * heap (topk.h), so the catalogue is never sorted and memory is threads x
+ * block x items floats.  Blocks run on o->threads workers (rs_parallel_for,
+ * which keeps BLAS on one thread meanwhile); each block's text is formatted
+ * by its worker into memory and written strictly in query order, so output
+ * is byte-identical for any thread count (block boundaries depend on
+ * o->block only).
  *
- * The caller fixes the BLAS thread budget (rs_blas_threads) before calling:
- * 1 when o->threads > 1. */
+ * Files: recommend.c (the query kinds), rec_blocks.c (the engine),
+ * history.c (rs_history_matrix), predict.c (rs_recommend_predict). */
 #ifndef RS_RECOMMEND_H
 #define RS_RECOMMEND_H
 #include <stddef.h>

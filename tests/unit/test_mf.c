@@ -487,12 +487,12 @@ static void test_noise(tap *t)
     OK(t, rs_mf_noise(&m, 0) == NULL, "exponent 0: no table (uniform over all items)");
     const double xs[] = { 1, 0.75, -1 };
     for (size_t c = 0; c < 3; c++) {
-        rs_mf_alias *tab = rs_mf_noise(&m, xs[c]);
+        rs_alias *tab = rs_mf_noise(&m, xs[c]);
         rs_rng rng;
         rs_rng_seed(&rng, 3);
         const int draws = 600000;
         int hits[6] = { 0 };
-        for (int d = 0; d < draws; d++) hits[rs_mf_alias_draw(tab, cols, rs_rng_u64(&rng))]++;
+        for (int d = 0; d < draws; d++) hits[rs_alias_draw(tab, cols, rs_rng_u64(&rng))]++;
         double total = 0, worst = 0;
         for (uint32_t i = 0; i < cols; i++) total += i == 4 ? 0 : pow(i + 1, xs[c]);
         for (uint32_t i = 0; i < cols; i++) {
@@ -506,11 +506,11 @@ static void test_noise(tap *t)
     }
     /* An extreme exponent: the most popular item takes all but (5/6)^100
      * of the draws. */
-    rs_mf_alias *tab = rs_mf_noise(&m, 100);
+    rs_alias *tab = rs_mf_noise(&m, 100);
     rs_rng rng;
     rs_rng_seed(&rng, 4);
     int top = 0;
-    for (int d = 0; d < 1000; d++) top += rs_mf_alias_draw(tab, cols, rs_rng_u64(&rng)) == 5;
+    for (int d = 0; d < 1000; d++) top += rs_alias_draw(tab, cols, rs_rng_u64(&rng)) == 5;
     OK(t, top >= 999, "exponent 100: the most popular item (%d of 1000)", top);
     free(tab);
     rs_csr_free(&m);
