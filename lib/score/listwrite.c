@@ -94,13 +94,17 @@ static void emit_redis(const rs_listwrite *w, FILE *f, const char *id, const uin
     }
 }
 
-static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const uint32_t *items,
-                       const float *scores, size_t n)
+static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const char *qtitle,
+                       const uint32_t *items, const float *scores, size_t n)
 {
     putc_unlocked('{', f);
     rs_put_json_string(f, w->key);
     putc_unlocked(':', f);
     rs_put_json_string(f, id);
+    if (qtitle) {
+        put_str(f, ",\"title\":");
+        rs_put_json_string(f, qtitle);
+    }
     put_str(f, ",\"items\":[");
     for (size_t k = 0; k < n; k++) {
         if (k) putc_unlocked(',', f);
@@ -130,10 +134,11 @@ int rs_listwrite_emit(void *ctx, FILE *f, size_t q, const uint32_t *items,
 {
     const rs_listwrite *w = ctx;
     const char *id = w->qname[q];
+    const char *qtitle = w->title && w->qtitle ? w->qtitle[q] : NULL;
     if (w->format == RS_LISTFMT_REDIS) {
         emit_redis(w, f, id, items, n);
     } else if (w->format == RS_LISTFMT_JSONL) {
-        emit_jsonl(w, f, id, items, scores, n);
+        emit_jsonl(w, f, id, qtitle, items, scores, n);
     } else {
         for (size_t k = 0; k < n; k++) {
             put_str(f, id);
@@ -147,6 +152,10 @@ int rs_listwrite_emit(void *ctx, FILE *f, size_t q, const uint32_t *items,
                 const char *t = w->title[items[k]];
                 putc_unlocked('\t', f);
                 if (t) put_str(f, t);
+                if (w->qtitle) {
+                    putc_unlocked('\t', f);
+                    if (qtitle) put_str(f, qtitle);
+                }
             }
             putc_unlocked('\n', f);
         }
