@@ -55,7 +55,7 @@ static const char help[] =
 "  rs-filter --min-rating 4 ratings.csv | rs-split --last 5 -t test.tsv \\\n"
 "    | rs-index | rs-svd -k 50 | rs-recommend -n 10 | rs-eval -t test.tsv -k 10\n"
 "  rs-eval -t test.tsv --train train.tsv --json recs.tsv\n"
-"  rs-recommend --predict test.tsv < model.rs > pred.tsv\n"
+"  rs-recommend -m model.rsm --predict test.tsv > pred.tsv\n"
 "  rs-eval --predictions pred.tsv -t test.tsv\n"
 "\n"
 "Exit status: 0 success, 1 bad data, 2 bad usage.\n";

@@ -26,7 +26,7 @@ static const char usage[] =
 "\n"
 "  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
 "  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
-"                         note: -z takes a level only attached, as in -z9\n"
+"                         (-z9, -z 9 and --compress=9 are the same)\n"
 "      --ids-from FILE    use the user and item ids of FILE (a matrix or a model):\n"
 "                         the output's id maps are FILE's, and rows with ids\n"
 "                         FILE does not know are dropped and reported\n"
@@ -222,7 +222,7 @@ int main(int argc, char **argv)
     while ((c = rs_getopt(argc, argv, "o:z::dvhV", longopts)) != -1) {
         switch (c) {
         case 'o': op.output = optarg; break;
-        case 'z': op.zlevel = rs_opt_zlevel(optarg); break;
+        case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
         case OPT_IDS_FROM: op.ids_from = optarg; break;
         case OPT_ADD_UNKNOWN: op.add_unknown = 1; break;
         case 'd': op.decode = 1; break;

@@ -47,7 +47,7 @@ static const char usage[] =
 "  -j, --jobs N           threads (default: all cores)\n"
 "  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
 "  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
-"                         note: -z takes a level only attached, as in -z9\n"
+"                         (-z9, -z 9 and --compress=9 are the same)\n"
 "  -v, --verbose          print counts and the time of each phase on stderr\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
@@ -184,7 +184,7 @@ int main(int argc, char **argv)
         case OPT_NEIGHBORS: op.text = 1; break;
         case 'j': op.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
-        case 'z': op.zlevel = rs_opt_zlevel(optarg); break;
+        case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();

@@ -5,7 +5,6 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "format/idmap_block.h"
-#include "cli/cli.h"
 #include "common/err.h"
 #include "format/bundle.h"
 #include "common/idmap.h"
@@ -31,7 +30,10 @@ static const char usage[] =
 "      --similar ITEM   the N items most similar to ITEM (repeatable), as\n"
 "                       item<TAB>rank<TAB>similar_item<TAB>score\n"
 "      --history FILE   users outside the model: score each from its rows\n"
-"                       in FILE (canonical TSV) without retraining (fold-in)\n"
+"                       in FILE (canonical TSV) without retraining (fold-in);\n"
+"                       a user none of whose items the model knows is left\n"
+"                       out and said so (exit 1), unless --fallback popular\n"
+"      --fallback popular  such users get the most popular items instead\n"
 "      --predict        predicted ratings of the (user, item) pairs in PAIRS\n"
 "                       (canonical TSV, files or stdin; model from -m) as\n"
 "                       user<TAB>item<TAB>score; unknown ids get the model's\n"
@@ -53,6 +55,10 @@ static const char usage[] =
 "      --redis-prefix P key prefix for --format redis (default rs:recs:)\n"
 "      --items FILE     add item titles from FILE: MovieLens movies.csv,\n"
 "                       ml-100k u.item (Latin-1), movies.dat, or id<TAB>title\n"
+"                       (an error when no id of FILE is a model item): a last\n"
+"                       column (tsv, --predict too) or \"titles\" (jsonl); with\n"
+"                       --similar, the query item's title follows as one more\n"
+"                       column, or \"title\" in jsonl\n"
 "  -o, --output FILE    write FILE (complete or not at all) instead of stdout\n"
 "\n"
 "Other:\n"
@@ -64,20 +70,21 @@ static const char usage[] =
 "\n"
 "Examples:\n"
 "  rs-index train.tsv | rs-svd -k 50 | rs-recommend -n 10 > recs.tsv\n"
-"  rs-recommend -m model.rs --user 10 -n 15 --items movies.csv\n"
-"  rs-recommend -m model.rs --similar 50 --format jsonl\n"
-"  rs-recommend -m model.rs --format redis -n 100 | redis-cli --pipe\n"
+"  rs-recommend -m model.rsm --user 10 -n 15 --items movies.csv\n"
+"  rs-recommend -m model.rsm --similar 50 --format jsonl\n"
+"  rs-recommend -m model.rsm --format redis -n 100 | redis-cli --pipe\n"
 "\n"
 "Exit status: 0 success, 1 bad data (or an unknown --user/--similar id),\n"
 "2 bad usage.  See rs-recommend(1).\n";
 
 enum { OPT_SIMILAR = 256, OPT_HISTORY, OPT_PREDICT, OPT_POPULAR, OPT_EXCLUDE, OPT_INCLUDE,
-       OPT_PREFIX, OPT_ITEMS, OPT_BATCH };
+       OPT_PREFIX, OPT_ITEMS, OPT_BATCH, OPT_FALLBACK };
 
 static const struct option longopts[] = {
     { "user", required_argument, NULL, 'u' },
     { "similar", required_argument, NULL, OPT_SIMILAR },
     { "history", required_argument, NULL, OPT_HISTORY },
+    { "fallback", required_argument, NULL, OPT_FALLBACK },
     { "predict", no_argument, NULL, OPT_PREDICT },
     { "model", required_argument, NULL, 'm' },
     { "popular", no_argument, NULL, OPT_POPULAR },
@@ -102,7 +109,7 @@ typedef struct opts {
     const char *model, *output, *history, *titles, *prefix;
     char **users, **similar;
     int nusers, nsimilar;
-    int predict, popular, verbose, format, threads;
+    int predict, popular, fallback, verbose, format, threads;
     rs_rec_opts rec;
 } opts;
 
@@ -155,6 +162,11 @@ static void parse(int argc, char **argv, opts *o)
         case 'u': o->users[o->nusers++] = optarg; break;
         case OPT_SIMILAR: o->similar[o->nsimilar++] = optarg; break;
         case OPT_HISTORY: o->history = optarg; break;
+        case OPT_FALLBACK:
+            if (strcmp(optarg, "popular") && strcmp(optarg, "none"))
+                rs_usage_error("--fallback: '%s' is not one of popular, none", optarg);
+            o->fallback = !strcmp(optarg, "popular");
+            break;
         case OPT_PREDICT: o->predict = 1; break;
         case 'm': o->model = optarg; break;
         case OPT_POPULAR: o->popular = 1; break;
@@ -179,6 +191,8 @@ static void parse(int argc, char **argv, opts *o)
     int modes = (o->nusers > 0) + (o->nsimilar > 0) + (o->history != NULL) + o->predict;
     if (modes > 1)
         rs_usage_error("--user, --similar, --history and --predict exclude each other");
+    if (o->fallback && !o->history)
+        rs_usage_error("--fallback serves users outside the model: it goes with --history");
     int nargs = argc - optind;
     if (o->predict) {
         if (!o->model) rs_usage_error("--predict reads the model from -m FILE "
@@ -205,127 +219,227 @@ static void parse(int argc, char **argv, opts *o)
                        on_stdin[0], on_stdin[1]);
 }
 
+/* What the query kinds read: the model and what is derived from it. */
+typedef struct model {
+    rs_bundle b;
+    rs_scorer *s;
+    const rs_csr *train;
+    const char **inames;
+    rs_idmap *imap, *umap;
+    char **titles;
+} model;
+
+static void open_model(const opts *o, model *m, rs_err *e)
+{
+    double t0 = rs_now();
+    /* Mapped when it is a plain file: --user on a big model then reads
+     * only the pages it scores with. */
+    if (rs_bundle_load_expect(o->model, &m->b, MODEL_WHAT, e) < 0) rs_cmd_fail(NULL, e);
+    m->s = rs_scorer_open_kind(&m->b, o->popular ? "popular" : NULL, e);
+    if (!m->s) rs_cmd_fail(NULL, e);
+    m->train = rs_scorer_train(m->s);
+    if (o->nsimilar && !rs_scorer_can_similar(m->s))
+        rs_usage_error("--similar: a %s model has no notion of item similarity",
+                       rs_scorer_kind(m->s));
+    if (o->predict && !rs_scorer_can_predict(m->s))
+        rs_usage_error("--predict: a %s model does not predict ratings", rs_scorer_kind(m->s));
+    m->inames = names(&m->b, "items", m->train->cols, e);
+    if (o->titles || o->nsimilar || o->history || o->predict) m->imap = idmap(&m->b, "items", e);
+    if (o->nusers || o->predict) m->umap = idmap(&m->b, "users", e);
+    if (o->verbose)
+        rs_warn("model %s: %u users, %u items, %llu training interactions; loaded in %.3f s",
+                rs_scorer_kind(m->s), m->train->rows, m->train->cols,
+                (unsigned long long)m->train->nnz, rs_now() - t0);
+    if (!o->titles) return;
+    uint32_t matched;
+    if (!(m->titles = rs_titles_read(o->titles, m->imap, &matched, e))) rs_cmd_fail(NULL, e);
+    /* A file that names none of the model's items is not its titles table
+     * (another data set, or not a titles file at all). */
+    if (matched == 0 && m->train->cols > 0)
+        rs_die(RS_EDATA, "%s: no id in it is an item of the model (--items wants the titles "
+               "of the model's items: movies.csv, u.item, movies.dat or id<TAB>title)", o->titles);
+    if (o->verbose) rs_warn("%s: titles for %u of %u items", o->titles, matched, m->train->cols);
+}
+
+static void close_model(model *m)
+{
+    rs_idmap_free(m->umap);
+    rs_idmap_free(m->imap);
+    rs_titles_free(m->titles, m->train->cols);
+    free(m->inames);
+    rs_scorer_close(m->s);
+    rs_bundle_free(&m->b);
+}
+
+/* What one query kind did: queries answered, and whether some were not. */
+typedef struct done {
+    size_t nq;
+    int incomplete;     /* exit 1 after the output: an unknown id, a skipped user */
+} done;
+
+static int run_predict(const opts *o, const model *m, char **paths, int npaths, FILE *f,
+                       done *d, rs_err *e)
+{
+    rs_ratings p;
+    rs_ratings_init(&p);
+    if (rs_ratings_read_paths(paths, npaths, &p, e) < 0) return -1;
+    uint64_t uu, ui;
+    int rc = rs_recommend_predict_titled(m->s, m->umap, m->imap,
+                                         (const char *const *)m->titles, &p, f, &uu, &ui, e);
+    d->nq = p.n;
+    if (rc == 0 && (uu || ui))
+        rs_warn("%llu of %zu pairs with an unknown user, %llu with an unknown item "
+                "(predicted without them)", (unsigned long long)uu, p.n, (unsigned long long)ui);
+    rs_ratings_free(&p);
+    return rc;
+}
+
+/* History users of whom the model knows no item cannot be folded in: their
+ * scores would be the model's answer for nobody.  They get the popular
+ * list with --fallback popular, else they are left out (and said so). */
+static int run_history(const opts *o, const model *m, rs_listwrite *w, FILE *f, done *d,
+                       rs_err *e)
+{
+    rs_ratings h;
+    rs_ratings_init(&h);
+    char *paths[1] = { (char *)o->history };
+    if (rs_ratings_read_paths(paths, 1, &h, e) < 0) return -1;
+    rs_csr hm;
+    uint64_t skipped;
+    rs_history_matrix(&h, m->imap, &hm, &skipped);
+    if (o->verbose && skipped)
+        rs_warn("%s: %llu history rows name items the model does not know (ignored)",
+                o->history, (unsigned long long)skipped);
+    size_t nq = hm.rows, blind = 0;
+    const char **qnames = rs_xmalloc((nq ? nq : 1) * sizeof *qnames);
+    for (size_t q = 0; q < nq; q++) {
+        qnames[q] = rs_idmap_str(h.users, (uint32_t)q);
+        blind += hm.indptr[q] == hm.indptr[q + 1];
+    }
+    /* Popularity needs no known item: nothing to fall back from. */
+    int needs_items = strcmp(rs_scorer_kind(m->s), "popular") != 0;
+    rs_scorer *pop = NULL;
+    int rc = 0;
+    if (needs_items && blind && o->fallback && !(pop = rs_scorer_open_kind(&m->b, "popular", e))) {
+        rc = -1;
+        goto out;
+    }
+    /* Runs of users alike go to one scorer each, in input order; a run is
+     * a view of hm's rows (indptr keeps absolute offsets). */
+    for (size_t r0 = 0; r0 < nq && rc == 0;) {
+        int blind0 = needs_items && hm.indptr[r0] == hm.indptr[r0 + 1];
+        size_t r1 = r0 + 1;
+        while (r1 < nq && (needs_items && hm.indptr[r1] == hm.indptr[r1 + 1]) == blind0) r1++;
+        rs_csr run = hm;
+        run.rows = (uint32_t)(r1 - r0);
+        run.indptr = hm.indptr + r0;
+        rs_listwrite rw = *w;
+        rw.qname = qnames + r0;
+        if (!blind0) rc = rs_recommend_history(m->s, &run, &o->rec, rs_listwrite_emit, &rw, f, e);
+        else if (pop) rc = rs_recommend_history(pop, &run, &o->rec, rs_listwrite_emit, &rw, f, e);
+        r0 = r1;
+    }
+    if (rc < 0) goto out;
+    d->nq = nq;
+    if (needs_items && blind == nq && !pop) {
+        rc = rs_errf(e, RS_EDATA, "%s: no item of the history is known to the model%s "
+                     "(--fallback popular serves the most popular items instead)", o->history,
+                     nq > 1 ? " (for any of its users)" : "");
+    } else if (needs_items && blind) {
+        if (pop) {
+            rs_warn("%zu of %zu history users know no item of the model: served the popular "
+                    "list (--fallback popular)", blind, nq);
+        } else {
+            rs_warn("%zu of %zu history users skipped: no item of their history is known to "
+                    "the model (--fallback popular serves them the popular list)", blind, nq);
+            d->incomplete = 1;
+        }
+    }
+out:
+    if (pop) rs_scorer_close(pop);
+    free(qnames);
+    rs_csr_free(&hm);
+    rs_ratings_free(&h);
+    return rc;
+}
+
+/* --similar and --user: the ids the model knows, in the order given. */
+static int run_listed(const opts *o, const model *m, rs_listwrite *w, FILE *f, done *d,
+                      rs_err *e)
+{
+    int similar = o->nsimilar > 0;
+    int n = similar ? o->nsimilar : o->nusers;
+    uint32_t *idx = rs_xmalloc((size_t)n * sizeof *idx);
+    const char **qnames = rs_xmalloc((size_t)n * sizeof *qnames);
+    const char **qtitles = NULL;
+    d->nq = lookup(similar ? m->imap : m->umap, similar ? o->similar : o->users, n,
+                   similar ? "item" : "user", idx, qnames, &d->incomplete);
+    w->qname = qnames;
+    int rc;
+    if (similar) {
+        w->key = "item";
+        if (m->titles) {
+            qtitles = rs_xmalloc((size_t)n * sizeof *qtitles);
+            for (size_t q = 0; q < d->nq; q++) qtitles[q] = m->titles[idx[q]];
+            w->qtitle = qtitles;
+        }
+        rc = rs_recommend_similar(m->s, idx, d->nq, &o->rec, rs_listwrite_emit, w, f, e);
+    } else {
+        rc = rs_recommend_users(m->s, idx, d->nq, &o->rec, rs_listwrite_emit, w, f, e);
+    }
+    free(idx);
+    free(qnames);
+    free(qtitles);
+    return rc;
+}
+
+static int run_all(const opts *o, const model *m, rs_listwrite *w, FILE *f, done *d, rs_err *e)
+{
+    const char **qnames = names(&m->b, "users", m->train->rows, e);
+    w->qname = qnames;
+    d->nq = m->train->rows;
+    int rc = rs_recommend_users(m->s, NULL, 0, &o->rec, rs_listwrite_emit, w, f, e);
+    free(qnames);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     opts o = { 0 };
     parse(argc, argv, &o);
     rs_err e = { 0 };
-    int unknown = 0;
-    double t0 = rs_now();
 
     /* BLAS stays on one thread inside each of our workers: measured faster
      * than one worker over a threaded BLAS (bench/recommend.sh), and a
      * row's scores then never depend on -j.  Set before the scorer opens,
      * so no idle BLAS threads spin beside the workers. */
     rs_blas_threads(1);
-    rs_bundle b = { 0 };
-    /* Mapped when it is a plain file: --user on a big model then reads
-     * only the pages it scores with. */
-    if (rs_bundle_load_expect(o.model, &b, MODEL_WHAT, &e) < 0) rs_cmd_fail(NULL, &e);
-    rs_scorer *s = rs_scorer_open_kind(&b, o.popular ? "popular" : NULL, &e);
-    if (!s) rs_cmd_fail(NULL, &e);
-    const rs_csr *train = rs_scorer_train(s);
-    if (o.nsimilar && !rs_scorer_can_similar(s))
-        rs_usage_error("--similar: a %s model has no notion of item similarity",
-                       rs_scorer_kind(s));
-    if (o.predict && !rs_scorer_can_predict(s))
-        rs_usage_error("--predict: a %s model does not predict ratings", rs_scorer_kind(s));
-    const char **inames = names(&b, "items", train->cols, &e);
-    rs_idmap *imap = NULL, *umap = NULL;
-    if (o.titles || o.nsimilar || o.history || o.predict) imap = idmap(&b, "items", &e);
-    if (o.nusers || o.predict) umap = idmap(&b, "users", &e);
-    if (o.verbose)
-        rs_warn("model %s: %u users, %u items, %llu training interactions; loaded in %.3f s",
-                rs_scorer_kind(s), train->rows, train->cols, (unsigned long long)train->nnz,
-                rs_now() - t0);
-    char **titles = NULL;
-    if (o.titles) {
-        uint32_t matched;
-        if (!(titles = rs_titles_read(o.titles, imap, &matched, &e))) rs_cmd_fail(NULL, &e);
-        if (o.verbose) rs_warn("%s: titles for %u of %u items", o.titles, matched, train->cols);
-    }
+    model m = { 0 };
+    open_model(&o, &m, &e);
 
     rs_out *out = rs_out_open(o.output, 0, &e);
     if (!out) rs_cmd_fail(NULL, &e);
     FILE *f = rs_out_file(out);
     rs_listwrite w = { .format = o.format, .key = "user", .prefix = o.prefix,
-                      .iname = inames, .title = (const char *const *)titles };
+                      .iname = m.inames, .title = (const char *const *)m.titles };
     rs_progress prog;
     o.rec.progress = &prog;
     o.rec.threads = o.threads;
     double t1 = rs_now();
-    int rc = 0;
-    size_t nq = 0;
-    const char **qnames = NULL;
-
-    if (o.predict) {
-        rs_ratings p;
-        rs_ratings_init(&p);
-        if (rs_ratings_read_paths(argv + optind, argc - optind, &p, &e) < 0)
-            rs_cmd_fail(out, &e);
-        uint64_t uu, ui;
-        rc = rs_recommend_predict(s, umap, imap, &p, f, &uu, &ui, &e);
-        nq = p.n;
-        if (rc == 0 && (uu || ui))
-            rs_warn("%llu of %zu pairs with an unknown user, %llu with an unknown item "
-                    "(predicted without them)", (unsigned long long)uu, p.n,
-                    (unsigned long long)ui);
-        rs_ratings_free(&p);
-    } else if (o.history) {
-        rs_ratings h;
-        rs_ratings_init(&h);
-        char *paths[1] = { (char *)o.history };
-        if (rs_ratings_read_paths(paths, 1, &h, &e) < 0) rs_cmd_fail(out, &e);
-        rs_csr hm;
-        uint64_t skipped;
-        rs_history_matrix(&h, imap, &hm, &skipped);
-        if (o.verbose && skipped)
-            rs_warn("%s: %llu history rows name items the model does not know (ignored)",
-                    o.history, (unsigned long long)skipped);
-        nq = hm.rows;
-        qnames = rs_xmalloc((nq ? nq : 1) * sizeof *qnames);
-        for (size_t q = 0; q < nq; q++) qnames[q] = rs_idmap_str(h.users, (uint32_t)q);
-        w.qname = qnames;
-        rc = rs_recommend_history(s, &hm, &o.rec, rs_listwrite_emit, &w, f, &e);
-        rs_csr_free(&hm);
-        free(qnames);
-        qnames = NULL;
-        rs_ratings_free(&h);
-    } else if (o.nsimilar) {
-        uint32_t *idx = rs_xmalloc((size_t)o.nsimilar * sizeof *idx);
-        qnames = rs_xmalloc((size_t)o.nsimilar * sizeof *qnames);
-        nq = lookup(imap, o.similar, o.nsimilar, "item", idx, qnames, &unknown);
-        w.qname = qnames;
-        w.key = "item";
-        rc = rs_recommend_similar(s, idx, nq, &o.rec, rs_listwrite_emit, &w, f, &e);
-        free(idx);
-    } else if (o.nusers) {
-        uint32_t *idx = rs_xmalloc((size_t)o.nusers * sizeof *idx);
-        qnames = rs_xmalloc((size_t)o.nusers * sizeof *qnames);
-        nq = lookup(umap, o.users, o.nusers, "user", idx, qnames, &unknown);
-        w.qname = qnames;
-        rc = rs_recommend_users(s, idx, nq, &o.rec, rs_listwrite_emit, &w, f, &e);
-        free(idx);
-    } else {
-        qnames = names(&b, "users", train->rows, &e);
-        w.qname = qnames;
-        nq = train->rows;
-        rc = rs_recommend_users(s, NULL, 0, &o.rec, rs_listwrite_emit, &w, f, &e);
-    }
+    done d = { 0 };
+    int rc;
+    if (o.predict) rc = run_predict(&o, &m, argv + optind, argc - optind, f, &d, &e);
+    else if (o.history) rc = run_history(&o, &m, &w, f, &d, &e);
+    else if (o.nsimilar || o.nusers) rc = run_listed(&o, &m, &w, f, &d, &e);
+    else rc = run_all(&o, &m, &w, f, &d, &e);
     if (rc < 0) rs_cmd_fail(out, &e);
     rs_cmd_close(out);
     if (o.verbose)
-        rs_warn("%zu %s in %.4f s (%d thread%s)", nq, o.predict ? "pairs" : "lists",
+        rs_warn("%zu %s in %.4f s (%d thread%s)", d.nq, o.predict ? "pairs" : "lists",
                 rs_now() - t1, o.threads, o.threads == 1 ? "" : "s");
 
-    free(qnames);
-    rs_idmap_free(umap);
-    rs_idmap_free(imap);
-    rs_titles_free(titles, train->cols);
-    free(inames);
-    rs_scorer_close(s);
-    rs_bundle_free(&b);
+    close_model(&m);
     free(o.users);
     free(o.similar);
-    return unknown ? RS_EDATA : 0;
+    return d.incomplete ? RS_EDATA : 0;
 }

@@ -87,7 +87,7 @@ static const char usage[] =
 "  -j, --jobs N           threads (default: all cores)\n"
 "  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
 "  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
-"                         note: -z takes a level only attached, as in -z9\n"
+"                         (-z9, -z 9 and --compress=9 are the same)\n"
 "  -v, --verbose          print the time of each phase and the singular values\n"
 "                         (svd), or of each epoch or iteration, on stderr\n"
 "  -h, --help             show this help and exit\n"
@@ -95,9 +95,11 @@ static const char usage[] =
 "\n"
 "The model keeps U sqrt(S) as user factors and V sqrt(S) as item factors, and\n"
 "S; score(u, i) = user_factors[u] . item_factors[i] + the biases.  The other\n"
-"algorithms write the same kind of model (see rs-svd(1)).  With -j N > 1,\n"
-"funk and bpr update shared factors without locks, so their results vary\n"
-"from run to run; with -j 1 they do not.\n"
+"algorithms write the same kind of model (see rs-svd(1)).  svd, als and bpr\n"
+"give the same model for the same --seed and -j (bpr's blocks depend on -j, so\n"
+"another -j gives another, equally good, model).  funk with -j N > 1 updates\n"
+"shared factors without locks, so it varies from run to run; with -j 1 it\n"
+"does not.\n"
 "\n"
 "Examples:\n"
 "  rs-index train.tsv | rs-svd -k 50 > model.rsm\n"
@@ -492,7 +494,7 @@ int main(int argc, char **argv)
         case OPT_NO_VERIFY: op.bpr.verify = 0; break;
         case 'j': op.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
-        case 'z': op.zlevel = rs_opt_zlevel(optarg); break;
+        case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();

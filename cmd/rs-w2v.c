@@ -57,7 +57,7 @@ static const char usage[] =
 "                         instead of the model\n"
 "  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
 "  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
-"                         note: -z takes a level only attached, as in -z9\n"
+"                         (-z9, -z 9 and --compress=9 are the same)\n"
 "  -j, --jobs N           threads (default: all cores); -j 1 gives the same\n"
 "                         model for the same input and seed\n"
 "  -v, --verbose          print counts, times and speed on stderr\n"
@@ -259,7 +259,7 @@ int main(int argc, char **argv)
             break;
         case 'j': op.w.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
-        case 'z': op.zlevel = rs_opt_zlevel(optarg); break;
+        case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();

@@ -23,14 +23,14 @@ echo
 
 # The same split for every model: index the training part once.
 rs-filter --min-rating 4 "$ratings" | rs-split --last 5 -t test.tsv > train.tsv
-rs-index train.tsv > train.rs
+rs-index train.tsv > train.rsm
 echo "Every model on the same split ($(wc -l < train.tsv) training, $(wc -l < test.tsv) test interactions), top-10:"
 printf '%-40s %8s %8s %8s %8s %8s\n' model hitrate map ndcg mrr coverage
 run() {
     name=$1; shift
     start=$(date +%s.%N)
-    "$@" < train.rs > model.rs
-    rs-recommend -n 10 < model.rs | rs-eval -t test.tsv -k 10 --train train.tsv > report.tsv
+    "$@" < train.rsm > model.rsm
+    rs-recommend -n 10 < model.rsm | rs-eval -t test.tsv -k 10 --train train.tsv > report.tsv
     secs=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo "?")
     awk -F'\t' -v name="$name" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
         { printf "%-40s %8.4f %8.4f %8.4f %8.4f %8.4f\n", name, $c["hitrate"], $c["map"],

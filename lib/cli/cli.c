@@ -87,6 +87,19 @@ int rs_opt_zlevel(const char *arg)
     return arg ? (int)rs_opt_int("--compress", arg, 1, 19) : 3;
 }
 
+int rs_opt_zlevel_getopt(const char *arg, int argc, char **argv)
+{
+    if (!arg && optind < argc && argv[optind][0]) {
+        const char *s = argv[optind];
+        size_t n = strspn(s, "0123456789");
+        if (s[n] == '\0') {
+            optind++;
+            return rs_opt_zlevel(s);
+        }
+    }
+    return rs_opt_zlevel(arg);
+}
+
 void rs_help(const char *text)
 {
     fputs(text, stdout);

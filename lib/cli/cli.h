@@ -37,6 +37,11 @@ int rs_opt_int_list(const char *opt, const char *arg, int64_t lo, int64_t hi,
 int rs_opt_jobs(const char *arg);
 /* -z[LEVEL]/--compress[=LEVEL]: a zstd level 1..19, 3 when arg is NULL. */
 int rs_opt_zlevel(const char *arg);
+/* The same for getopt's 'z' with an optional argument, which getopt only
+ * sees attached (-z9, --compress=9): a separate all-digits word after a
+ * bare -z (-z 9) is taken as the level too (and consumed), never left to
+ * be read as a file name. */
+int rs_opt_zlevel_getopt(const char *arg, int argc, char **argv);
 
 /* Print a help text (to stdout) and exit 0. */
 _Noreturn void rs_help(const char *text);

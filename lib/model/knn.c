@@ -9,6 +9,7 @@
 #endif
 #include "model/knn.h"
 #include "common/parallel.h"
+#include "model/diverge.h"
 #include "common/topk.h"
 
 static const char *const sim_names[] = { "cosine", "jaccard", "pearson", "dot" };
@@ -500,5 +501,12 @@ int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, 
     rs_topk_free(&top);
     for (int t = 0; t < nh; t++) heaps_free(&j.h[t]);
     free(j.h);
+    /* A similarity that is not a number would sort anywhere. */
+    if (rs_diverged_f32("the neighbour search", "the end", "a similarity", out->values, out->nnz, 1,
+                        "the interaction values are too large (or not numbers); rescale them",
+                        e) < 0) {
+        rs_csr_free(out);
+        return -1;
+    }
     return 0;
 }

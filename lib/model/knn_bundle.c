@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include "common/io.h"
 #include "format/layout.h"
+#include "format/finite.h"
 #include "model/knn_bundle.h"
 
 const char *rs_knn_kind(int items)
@@ -64,12 +65,10 @@ int rs_knn_get(const rs_bundle *b, int items, uint32_t n, rs_csr *nb, rs_err *e)
     for (uint32_t r = 0; r < n; r++)
         if (p[r + 1] < p[r]) return rs_errf(e, RS_EDATA, "model: %s decreases at row %u", name[0], r);
     const uint32_t *idx = ix->data;
-    const float *val = v->data;
-    for (uint64_t q = 0; q < nnz; q++) {
+    for (uint64_t q = 0; q < nnz; q++)
         if (idx[q] >= n)
             return rs_errf(e, RS_EDATA, "model: %s: index %u out of range (%u)", name[1], idx[q], n);
-        if (!isfinite(val[q])) return rs_errf(e, RS_EDATA, "model: %s: not a number", name[2]);
-    }
+    if (rs_block_check_finite(b, name[2], e) < 0) return -1;
     *nb = (rs_csr){ .rows = n, .cols = n, .nnz = nnz, .indptr = ip->data,
                     .indices = ix->data, .values = v->data };
     return 0;

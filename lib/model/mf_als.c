@@ -7,6 +7,7 @@
 #include <lapacke.h>
 #include "common/parallel.h"
 #include "model/mf_als.h"
+#include "model/diverge.h"
 #include "common/rng.h"
 
 /* Rows gathered per SYRK in the Cholesky solver. */
@@ -222,6 +223,22 @@ static int check(const rs_csr *a, const rs_als_opts *o, rs_err *e)
     return rs_mf_check(a, o->k, e);
 }
 
+/* Confidences too large for single precision, or a penalty too small for
+ * the solves, leave NaN/inf behind: stop at the iteration it happened. */
+static int finite_after(const rs_mf *m, const rs_als_opts *o, int it, rs_err *e)
+{
+    char step[32], hint[256];
+    snprintf(step, sizeof step, "iteration %d", it);
+    snprintf(hint, sizeof hint, "the confidence weight (--alpha %g) is too large for these values, "
+             "or the regularization (--reg %g) too weak; try --reg 0.1 or a smaller --alpha",
+             o->alpha, o->reg);
+    size_t k = (size_t)m->k;
+    if (rs_diverged_f32("ALS", step, "a user factor", m->P, m->users * k, k, hint, e) < 0 ||
+        rs_diverged_f32("ALS", step, "an item factor", m->Q, m->items * k, k, hint, e) < 0)
+        return -1;
+    return 0;
+}
+
 int rs_als_fit(const rs_csr *a, const rs_als_opts *o, rs_mf *m, rs_err *e)
 {
     if (check(a, o, e) < 0) return -1;
@@ -241,6 +258,7 @@ int rs_als_fit(const rs_csr *a, const rs_als_opts *o, rs_mf *m, rs_err *e)
         double t0 = rs_now();
         rc = solve_side(o, &t, m->Q, m->P, a->rows, G, "item", e);
         if (rc == 0) rc = solve_side(o, a, m->P, m->Q, a->cols, G, "user", e);
+        if (rc == 0) rc = finite_after(m, o, it, e);
         if (rc == 0 && o->iteration_done) o->iteration_done(o->ctx, it, rs_now() - t0);
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");
     }

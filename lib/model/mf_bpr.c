@@ -5,6 +5,7 @@
 #include <string.h>
 #include "model/mf_bpr.h"
 #include "common/parallel.h"
+#include "model/diverge.h"
 #include "common/rng.h"
 
 /* Samples are drawn user by user (see mf_bpr.h): a user's row of the
@@ -397,6 +398,22 @@ static float *falloc(size_t n)
     return aligned_alloc(64, bytes ? bytes : 64);
 }
 
+/* Steps too long overflow the factors to inf, then NaN: stop at the
+ * iteration it happened.  Rows are stride floats (the padding is 0). */
+static int finite_after(const float *U, const float *V, const float *bi, uint32_t users,
+                        uint32_t items, size_t stride, const rs_bpr_opts *o, int it, rs_err *e)
+{
+    char step[32], hint[256];
+    snprintf(step, sizeof step, "iteration %d", it);
+    snprintf(hint, sizeof hint, "the learning rate (--lr %g) is too large, or the regularization "
+             "(--reg %g) too weak; try --lr %g", o->lr, o->reg, RS_BPR_LR);
+    if (rs_diverged_f32("BPR", step, "a user factor", U, users * stride, stride, hint, e) < 0 ||
+        rs_diverged_f32("BPR", step, "an item factor", V, items * stride, stride, hint, e) < 0 ||
+        rs_diverged_f32("BPR", step, "an item bias", bi, items, 1, hint, e) < 0)
+        return -1;
+    return 0;
+}
+
 int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
 {
     if (check(a, o, e) < 0) return -1;
@@ -445,6 +462,7 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
     for (int it = 1; it <= o->iterations && rc == 0; it++) {
         double t0 = rs_now();
         rc = iterate(&B, &S, a, &rng, bi, it, e);
+        if (rc == 0) rc = finite_after(U, V, bi, a->rows, a->cols, stride, o, it, e);
         if (rc == 0 && o->iteration_done) {
             uint64_t used = atomic_load(&B.used);
             o->iteration_done(o->ctx, it, used ? (double)atomic_load(&B.correct) / (double)used : NAN,

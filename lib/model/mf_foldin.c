@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +19,30 @@ struct rs_foldin {
     double reg, reg_bias, alpha, lr;
     uint64_t iterations, seed;
     int verify;
-    rs_alias *noise;     /* bpr: the negatives' distribution, or NULL */
-    double *gram;           /* als: Q'Q + reg I, k x k */
+    rs_alias *noise;        /* bpr: the negatives' distribution, or NULL */
+    pthread_mutex_t lock;   /* guards the lazy gram */
+    double *gram;           /* als: Q'Q + reg I, k x k, made on first use */
 };
+
+#define GRAM_ROWS 256
+
+double *rs_foldin_gram(const float *Q, uint32_t items, int k, double ridge)
+{
+    size_t kk = (size_t)k;
+    double *G = rs_xcalloc(kk * kk, sizeof *G);
+    double *buf = rs_xmalloc(GRAM_ROWS * kk * sizeof *buf);
+    for (uint32_t r0 = 0; r0 < items; r0 += GRAM_ROWS) {
+        uint32_t n = items - r0 < GRAM_ROWS ? items - r0 : GRAM_ROWS;
+        for (size_t x = 0; x < (size_t)n * kk; x++) buf[x] = Q[(size_t)r0 * kk + x];
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, k, (int)n, 1.0, buf, k, 1.0, G, k);
+    }
+    free(buf);
+    for (size_t a = 0; a < kk; a++) {
+        G[a * kk + a] += ridge;
+        for (size_t c = 0; c < a; c++) G[a * kk + c] = G[c * kk + a];
+    }
+    return G;
+}
 
 static int meta_double(const rs_bundle *b, const char *key, double *v, rs_err *e)
 {
@@ -74,17 +96,7 @@ int rs_foldin_open(const rs_bundle *b, const rs_csr *train, const float *Q, cons
         if (rc == 0) f->noise = rs_mf_noise(train, x);
         f->verify = !ver || strcmp(ver, "0") != 0;
     }
-    if (rc == 0 && kind == FOLD_ALS) {
-        float *G = rs_xcalloc((size_t)k * k, sizeof *G);
-        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, k, (int)train->cols, 1.0f, Q, k, 0.0f,
-                    G, k);
-        f->gram = rs_xmalloc((size_t)k * k * sizeof *f->gram);
-        for (int a = 0; a < k; a++)
-            for (int c = 0; c < k; c++)
-                f->gram[(size_t)a * k + c] = a <= c ? G[(size_t)a * k + c] : G[(size_t)c * k + a];
-        for (int a = 0; a < k; a++) f->gram[(size_t)a * k + a] += f->reg;
-        free(G);
-    }
+    pthread_mutex_init(&f->lock, NULL);
     if (rc < 0) {
         rs_foldin_close(f);
         return -1;
@@ -96,6 +108,7 @@ int rs_foldin_open(const rs_bundle *b, const rs_csr *train, const float *Q, cons
 void rs_foldin_close(rs_foldin *f)
 {
     if (!f) return;
+    pthread_mutex_destroy(&f->lock);
     free(f->gram);
     free(f->noise);
     free(f);
@@ -108,12 +121,25 @@ static int solve(double *A, double *x, int n, rs_err *e)
     return 0;
 }
 
+/* Q'Q + reg I, made once, by the first user who needs it.  The state is
+ * otherwise read-only; the lock makes this one write safe. */
+static const double *als_gram(const rs_foldin *cf)
+{
+    rs_foldin *f = (rs_foldin *)cf;     /* allocated non-const by rs_foldin_open */
+    pthread_mutex_lock(&f->lock);
+    if (!f->gram) f->gram = rs_foldin_gram(f->Q, f->train->cols, f->k, f->reg);
+    const double *g = f->gram;
+    pthread_mutex_unlock(&f->lock);
+    return g;
+}
+
 static int fold_als(const rs_foldin *f, const uint32_t *items, const float *vals, size_t n,
                     float *p, rs_err *e)
 {
     int k = f->k;
+    const double *gram = als_gram(f);
     double *A = rs_xmalloc((size_t)k * k * sizeof *A), *x = rs_xcalloc((size_t)k, sizeof *x);
-    memcpy(A, f->gram, (size_t)k * k * sizeof *A);
+    memcpy(A, gram, (size_t)k * k * sizeof *A);
     for (size_t t = 0; t < n; t++) {
         const float *q = f->Q + (size_t)items[t] * k;
         double v = vals ? vals[t] : 1.0, c = 1 + f->alpha * fabs(v);

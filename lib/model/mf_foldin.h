@@ -33,10 +33,18 @@ typedef struct rs_foldin rs_foldin;
  * (model=svd: the scorer's own fold-in).  -1 on bad meta. */
 int rs_foldin_open(const rs_bundle *b, const rs_csr *train, const float *Q, const float *bi,
                    double g, int k, rs_foldin **out, rs_err *e);
-/* Her factors p [k] and bias *bu from n interactions.  Only reads f, so
- * threads may call it at once. */
+/* Her factors p [k] and bias *bu from n interactions.  Threads may call
+ * it at once: what every user shares (als: Q'Q + reg I, from the model's
+ * own reg) is made by the first call that needs it, under a lock, so a
+ * model that is only asked about its own users never pays for it. */
 int rs_foldin_user(const rs_foldin *f, const uint32_t *items, const float *vals, size_t n,
                    float *p, float *bu, rs_err *e);
 void rs_foldin_close(rs_foldin *f);
+
+/* Q'Q + ridge I of Q [items x k] in double precision (k x k, full,
+ * malloc'd), accumulated from blocks of rows with DSYRK: in single
+ * precision, with strongly penalised (hence tiny) factors, the sum loses
+ * the small eigenvalues and the matrix stops being positive definite. */
+double *rs_foldin_gram(const float *Q, uint32_t items, int k, double ridge);
 
 #endif

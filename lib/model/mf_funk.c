@@ -5,6 +5,7 @@
 #include <string.h>
 #include "model/mf_funk.h"
 #include "common/parallel.h"
+#include "model/diverge.h"
 #include "common/rng.h"
 
 typedef struct entry { uint32_t i; float r; } entry;
@@ -139,6 +140,24 @@ static int check(const rs_csr *a, const rs_funk_opts *o, rs_err *e)
     return rs_mf_check(a, o->k, e);
 }
 
+/* An SGD step too long for the ratings overflows to inf, then NaN: stop
+ * at the epoch it happened, naming the step size, not at the end. */
+static int finite_after(const rs_mf *m, const rs_funk_opts *o, int ep, rs_err *e)
+{
+    char step[32], hint[256];
+    snprintf(step, sizeof step, "epoch %d", ep);
+    snprintf(hint, sizeof hint, "the learning rate (--lr %g, --lr-bias %g) is too large for these "
+             "ratings, or the regularization (--reg %g) too weak; try --lr 0.005",
+             o->lr, o->lr_bias, o->reg);
+    size_t k = (size_t)m->k;
+    if (rs_diverged_f32("FunkSVD", step, "a user factor", m->P, m->users * k, k, hint, e) < 0 ||
+        rs_diverged_f32("FunkSVD", step, "an item factor", m->Q, m->items * k, k, hint, e) < 0 ||
+        rs_diverged_f32("FunkSVD", step, "a user bias", m->bu, m->bu ? m->users : 0, 1, hint, e) < 0 ||
+        rs_diverged_f32("FunkSVD", step, "an item bias", m->bi, m->bi ? m->items : 0, 1, hint, e) < 0)
+        return -1;
+    return 0;
+}
+
 int rs_funk_fit(const rs_csr *a, const rs_funk_opts *o, rs_mf *m, rs_err *e)
 {
     if (check(a, o, e) < 0) return -1;
@@ -186,6 +205,7 @@ int rs_funk_fit(const rs_csr *a, const rs_funk_opts *o, rs_mf *m, rs_err *e)
         rs_rng_shuffle_u32(&rng, perm, a->rows);
         atomic_store(&F.next, 0);
         rc = rs_parallel_for(o->threads, (size_t)o->threads, epoch_worker, &F, e);
+        if (rc == 0) rc = finite_after(m, o, ep, e);
         double secs = rs_now() - t0;
         if (rc == 0 && o->epoch_done) {
             atomic_store(&F.next, 0);

@@ -8,6 +8,7 @@
 #include "common/rng.h"
 #include "format/layout.h"
 #include "model/svd.h"
+#include "model/diverge.h"
 
 /* Dense blocks that the sparse passes read or write have rows padded to a
  * multiple of LANE (with zeros), so the inner loops have a fixed trip count
@@ -787,6 +788,13 @@ int rs_svd_compute(const rs_csr *a, const rs_svd_opts *opt, rs_svd *s, rs_err *e
     o.alpha = users_big ? d : c;
     double *us = users_big ? s->v : s->u, *vb = users_big ? s->u : s->v;
     int rc = krylov(&o, opt, s, us, vb, e);
+    /* Values near the double range overflow the products to inf, then NaN. */
+    static const char hint[] = "the matrix values are too large (or not numbers); rescale them";
+    if (rc == 0)
+        rc = rs_diverged_f64("the SVD", "the end", "sigma", s->sigma, k, 1, hint, e) < 0 ||
+             rs_diverged_f64("the SVD", "the end", "a user factor", s->u, (size_t)a->rows * k, k, hint, e) < 0 ||
+             rs_diverged_f64("the SVD", "the end", "an item factor", s->v, (size_t)a->cols * k, k, hint, e) < 0
+             ? -1 : 0;
     rs_csr_free(&t);
     free(c);
     free(d);

@@ -9,6 +9,7 @@
 #include "common/rng.h"
 #include "format/layout.h"
 #include "model/w2v.h"
+#include "model/diverge.h"
 
 #define MAX_EXP 6.0f
 #define SIG_SIZE 1000
@@ -541,6 +542,17 @@ int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress,
     free(noise);
     free(keep);
     vocab_free(&v);
+    /* Epochs interleave over the threads, so the vectors are looked at once,
+     * before they are written: a step size too large overflows them. */
+    char hint[200];
+    snprintf(hint, sizeof hint, "the learning rate (--alpha %g) is too large; try --alpha 0.025",
+             o->alpha);
+    size_t n = (size_t)m->items * o->dim;
+    if (rs_diverged_f32("word2vec", "the end", "an input vector", m->in, n, o->dim, hint, e) < 0 ||
+        rs_diverged_f32("word2vec", "the end", "an output vector", m->out, n, o->dim, hint, e) < 0) {
+        rs_w2v_free(m);
+        return -1;
+    }
     return 0;
 }
 

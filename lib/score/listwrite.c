@@ -64,8 +64,8 @@ static size_t score_text(char *b, size_t size, float v)
     return (size_t)snprintf(b, size, "%.6g", (double)v);
 }
 
-static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const uint32_t *items,
-                       const float *scores, size_t n)
+static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const char *qtitle,
+                       const uint32_t *items, const float *scores, size_t n)
 {
     rs_json j;
     char b[32];
@@ -73,6 +73,10 @@ static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const uin
     rs_json_object_begin(&j);
     rs_json_key(&j, w->key);
     rs_json_string(&j, id);
+    if (qtitle) {
+        rs_json_key(&j, "title");
+        rs_json_string(&j, qtitle);
+    }
     rs_json_key(&j, "items");
     rs_json_array_begin(&j);
     for (size_t k = 0; k < n; k++) rs_json_string(&j, w->iname[items[k]]);
@@ -102,10 +106,11 @@ int rs_listwrite_emit(void *ctx, FILE *f, size_t q, const uint32_t *items,
 {
     const rs_listwrite *w = ctx;
     const char *id = w->qname[q];
+    const char *qtitle = w->title && w->qtitle ? w->qtitle[q] : NULL;
     if (w->format == RS_LISTFMT_REDIS) {
         emit_redis(w, f, id, items, n);
     } else if (w->format == RS_LISTFMT_JSONL) {
-        emit_jsonl(w, f, id, items, scores, n);
+        emit_jsonl(w, f, id, qtitle, items, scores, n);
     } else {
         for (size_t k = 0; k < n; k++) {
             put_str(f, id);
@@ -119,6 +124,10 @@ int rs_listwrite_emit(void *ctx, FILE *f, size_t q, const uint32_t *items,
                 const char *t = w->title[items[k]];
                 putc_unlocked('\t', f);
                 if (t) put_str(f, t);
+                if (w->qtitle) {
+                    putc_unlocked('\t', f);
+                    if (qtitle) put_str(f, qtitle);
+                }
             }
             putc_unlocked('\n', f);
         }

@@ -1,7 +1,8 @@
 /* listwrite.h: how rs-recommend writes one query's top-N list.
  *
- *   tsv    query<TAB>rank<TAB>item<TAB>score[<TAB>title], rank from 1
- *   jsonl  {"user":"..","items":[..],"scores":[..][,"titles":[..]]}
+ *   tsv    query<TAB>rank<TAB>item<TAB>score[<TAB>title[<TAB>query_title]],
+ *          rank from 1
+ *   jsonl  {"user":"..",["title":"..",]"items":[..],"scores":[..][,"titles":[..]]}
  *          ("item" instead of "user" for similar-item lists)
  *   redis  RESP commands for `redis-cli --pipe`: DEL key, then
  *          RPUSH key item... (when the list is not empty); key = prefix + id
@@ -25,6 +26,8 @@ typedef struct rs_listwrite {
     const char *const *qname;   /* query ids, by query position */
     const char *const *iname;   /* item ids, by model item index */
     const char *const *title;   /* titles by model item index (entries may be NULL), or NULL */
+    const char *const *qtitle;  /* the query's own title by query position (similar-item
+                                   lists; entries may be NULL), or NULL; only with title */
 } rs_listwrite;
 
 /* "tsv", "jsonl" or "redis" -> RS_LISTFMT_*, or -1. */

@@ -9,6 +9,15 @@ int rs_recommend_predict(rs_scorer *s, const rs_idmap *model_users, const rs_idm
                          const rs_ratings *p, FILE *out, uint64_t *unknown_users,
                          uint64_t *unknown_items, rs_err *e)
 {
+    return rs_recommend_predict_titled(s, model_users, model_items, NULL, p, out, unknown_users,
+                                       unknown_items, e);
+}
+
+int rs_recommend_predict_titled(rs_scorer *s, const rs_idmap *model_users,
+                                const rs_idmap *model_items, const char *const *title,
+                                const rs_ratings *p, FILE *out, uint64_t *unknown_users,
+                                uint64_t *unknown_items, rs_err *e)
+{
     if (!rs_scorer_can_predict(s)) return rs_scorer_predict(s, NULL, NULL, 0, NULL, e);
     int64_t *umap = rs_idmap_find_all(model_users, p->users);
     int64_t *imap = rs_idmap_find_all(model_items, p->items);
@@ -32,6 +41,10 @@ int rs_recommend_predict(rs_scorer *s, const rs_idmap *model_users, const rs_idm
             fwrite(rs_idmap_str(p->items, pi), 1, rs_idmap_len(p->items, pi), out);
             putc('\t', out);
             rs_put_g(out, score[k]);
+            if (title) {
+                putc('\t', out);
+                if (i[k] >= 0 && title[i[k]]) fputs(title[i[k]], out);
+            }
             putc('\n', out);
         }
     }

@@ -68,5 +68,11 @@ void rs_history_matrix(const rs_ratings *h, const rs_idmap *model_items, rs_csr 
 int rs_recommend_predict(rs_scorer *s, const rs_idmap *model_users, const rs_idmap *model_items,
                          const rs_ratings *p, FILE *out, uint64_t *unknown_users,
                          uint64_t *unknown_items, rs_err *e);
+/* The same with the item's title as a fourth column (empty when the item
+ * has none or the model does not know it); title by model item index. */
+int rs_recommend_predict_titled(rs_scorer *s, const rs_idmap *model_users,
+                                const rs_idmap *model_items, const char *const *title,
+                                const rs_ratings *p, FILE *out, uint64_t *unknown_users,
+                                uint64_t *unknown_items, rs_err *e);
 
 #endif

@@ -1,22 +1,29 @@
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
 #include <lapacke.h>
 #include "model/mf_foldin.h"
 #include "score/score_factors.h"
+#include "format/finite.h"
 
 typedef struct factors {
     uint32_t users, items, k;
     const float *P, *Q;         /* views into the bundle */
     const float *bu;            /* or NULL */
+    const float *bi;            /* or NULL */
     float *ib;                  /* bi[i] + g, folded once so scoring adds one row */
     double g;
     int user_mean;              /* fold-in bias: the row mean over all items */
     int clamp;
     double lo, hi;
     float *norm;                /* |Q[i]| for similar() */
+    /* svd's fold-in, made by the first history() that needs it (under
+     * lock): lists for the model's own users never pay for it. */
+    pthread_mutex_t lock;
+    int prepared;               /* 1 done, -1 failed (Q'Q not positive definite) */
     double *colsum, *qtb;       /* sum over items of Q[i], and Q' bi */
     double *chol;               /* Cholesky factor of Q'Q (+ a tiny ridge) */
     rs_foldin *fold;            /* funk|als|bpr: their own fold-in (mf_foldin.h), else NULL */
@@ -32,6 +39,7 @@ static void fac_close(void *state)
     free(f->qtb);
     free(f->chol);
     rs_foldin_close(f->fold);
+    pthread_mutex_destroy(&f->lock);
     free(f);
 }
 
@@ -64,34 +72,49 @@ static int read_meta(factors *f, const rs_bundle *b, rs_err *e)
     return 0;
 }
 
-/* What fold-in needs, computed once so history() only reads the state. */
-static int prepare_foldin(factors *f, const float *bi, rs_err *e)
+/* What svd's fold-in needs (model=svd: the least-squares projection on
+ * the item factors, which svd has no penalty for), in double precision. */
+static int prepare_foldin(factors *f, rs_err *e)
 {
     size_t k = f->k;
-    float *gram = rs_xcalloc(k * k, sizeof *gram);
-    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)k, (int)f->items, 1.0f, f->Q,
-                (int)k, 0.0f, gram, (int)k);
-    f->chol = rs_xcalloc(k * k, sizeof *f->chol);
+    double *G = rs_foldin_gram(f->Q, f->items, (int)k, 0);
     double trace = 0;
-    for (size_t a = 0; a < k; a++) trace += gram[a * k + a];
+    for (size_t a = 0; a < k; a++) trace += G[a * k + a];
     /* Factors of zero (an SVD of a matrix of rank below k) would make Q'Q
      * singular; the ridge leaves them at zero instead. */
     double ridge = trace > 0 ? 1e-9 * trace / (double)k : 1e-30;
-    for (size_t a = 0; a < k; a++)
-        for (size_t c = a; c < k; c++) f->chol[a * k + c] = gram[a * k + c] + (a == c ? ridge : 0);
-    free(gram);
+    for (size_t a = 0; a < k; a++) G[a * k + a] += ridge;
+    f->chol = G;
     if (LAPACKE_dpotrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)k, f->chol, (lapack_int)k) != 0)
-        return rs_errf(e, RS_EDATA, "model: item factors are not usable (Q'Q is not positive definite)");
+        return rs_errf(e, RS_EDATA, "fold-in: the item factors are not usable "
+                       "(Q'Q is not positive definite)");
     f->colsum = rs_xcalloc(k, sizeof *f->colsum);
     f->qtb = rs_xcalloc(k, sizeof *f->qtb);
     for (uint32_t i = 0; i < f->items; i++) {
         const float *q = f->Q + (size_t)i * k;
-        double b = bi ? bi[i] : 0;
+        double b = f->bi ? f->bi[i] : 0;
         for (size_t a = 0; a < k; a++) {
             f->colsum[a] += q[a];
             f->qtb[a] += b * q[a];
         }
     }
+    return 0;
+}
+
+/* The state is read-only after open() but for this one lazy step. */
+static int foldin_ready(const factors *cf, rs_err *e)
+{
+    factors *f = (factors *)cf;         /* allocated non-const by fac_open */
+    pthread_mutex_lock(&f->lock);
+    if (!f->prepared) {
+        rs_err mine = { 0 };
+        f->prepared = prepare_foldin(f, &mine) < 0 ? -1 : 1;
+    }
+    int ok = f->prepared > 0;
+    pthread_mutex_unlock(&f->lock);
+    if (!ok)
+        return rs_errf(e, RS_EDATA, "fold-in: the item factors are not usable "
+                       "(Q'Q is not positive definite)");
     return 0;
 }
 
@@ -108,6 +131,11 @@ static void *fac_open(const rs_bundle *b, const rs_csr *train, rs_err *e)
     rs_block *bu = rs_bundle_get(b, "user_bias"), *bi = rs_bundle_get(b, "item_bias");
     if (bu && !rs_bundle_need(b, "user_bias", RS_F32, train->rows, 1, e)) return NULL;
     if (bi && !rs_bundle_need(b, "item_bias", RS_F32, train->cols, 1, e)) return NULL;
+    /* A NaN factor would rank items arbitrarily, silently: refuse it. */
+    static const char *const blocks[] = { "item_factors", "user_factors", "user_bias",
+                                          "item_bias", "sigma" };
+    for (size_t t = 0; t < sizeof blocks / sizeof blocks[0]; t++)
+        if (rs_block_check_finite(b, blocks[t], e) < 0) return NULL;
     factors *f = rs_xcalloc(1, sizeof *f);
     f->users = train->rows;
     f->items = train->cols;
@@ -116,7 +144,9 @@ static void *fac_open(const rs_bundle *b, const rs_csr *train, rs_err *e)
     f->Q = q->data;
     f->bu = bu ? bu->data : NULL;
     const float *bif = bi ? bi->data : NULL;
-    if (read_meta(f, b, e) < 0 || prepare_foldin(f, bif, e) < 0 ||
+    f->bi = bif;
+    pthread_mutex_init(&f->lock, NULL);
+    if (read_meta(f, b, e) < 0 ||
         rs_foldin_open(b, train, f->Q, bif, f->g, (int)f->k, &f->fold, e) < 0) {
         fac_close(f);
         return NULL;
@@ -172,6 +202,7 @@ static int fac_history(void *state, const uint32_t *items, const float *vals, si
         free(p);
         return rc;
     }
+    if (foldin_ready(f, e) < 0) return -1;
     double *rhs = rs_xcalloc(k, sizeof *rhs), sum = 0;
     for (size_t t = 0; t < n; t++) {
         const float *q = f->Q + (size_t)items[t] * k;

@@ -6,6 +6,7 @@
 #include "model/knn.h"
 #include "model/knn_bundle.h"
 #include "score/score_knn.h"
+#include "format/finite.h"
 #include "common/topk.h"
 
 typedef struct knn {

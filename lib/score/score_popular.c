@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "score/score_popular.h"
+#include "format/finite.h"
 
 typedef struct popular {
     uint32_t items;
@@ -9,6 +10,9 @@ typedef struct popular {
 
 static void *pop_open(const rs_bundle *b, const rs_csr *train, rs_err *e)
 {
+    /* Counts ignore the values, but a matrix holding NaN is broken, and
+     * every other kind would be misled by it: say so here too. */
+    if (rs_block_check_finite(b, "values", e) < 0) return NULL;
     popular *p = rs_xmalloc(sizeof *p);
     p->items = train->cols;
     p->count = rs_xcalloc(train->cols ? train->cols : 1, sizeof *p->count);

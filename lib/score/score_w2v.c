@@ -3,6 +3,7 @@
 #include <string.h>
 #include <cblas.h>
 #include "score/score_w2v.h"
+#include "format/finite.h"
 
 typedef struct w2v {
     uint32_t items, d;
@@ -33,6 +34,8 @@ static void *w2v_open(const rs_bundle *b, const rs_csr *train, rs_err *e)
     if (!out) return NULL;
     rs_block *cnt = rs_bundle_need(b, "w2v_count", RS_U64, train->cols, 1, e);
     if (!cnt) return NULL;
+    if (rs_block_check_finite(b, "w2v_in", e) < 0 || rs_block_check_finite(b, "w2v_out", e) < 0)
+        return NULL;
     const char *cm = rs_meta_get(b, "cbow_mean");
     if (cm && strcmp(cm, "0") && strcmp(cm, "1")) {
         rs_errf(e, RS_EDATA, "model: bad cbow_mean '%s'", cm);
