@@ -200,8 +200,16 @@ int main(int argc, char **argv)
                                                                   : RS_REPORT_TSV;
 
     rs_err e = { 0 };
-    rs_out *out = rs_out_open(output, 0, &e);
-    if (!out) rs_cmd_fail(NULL, &e);
+    rs_outset *set = rs_outset_new();
+    if (predictions)
+        rs_cmd_input(set, "--predictions", predictions, "predictions",
+                     "them with --predictions FILE");
+    else
+        rs_cmd_inputs(set, argv + optind, argc - optind, "recommendations",
+                      "them as RECS files or through a pipe");
+    rs_cmd_input(set, "-t", test, "the test set", "it with -t FILE");
+    if (train) rs_cmd_input(set, "--train", train, "the training set", "it with --train FILE");
+    rs_out *out = rs_cmd_open(set, "-o", output, 0);
     double t0 = rs_now();
 
     /* Standard input first, to its end: only then may the test file be

@@ -177,8 +177,10 @@ int main(int argc, char **argv)
                                "header line to find it in", d.colname[r]);
 
     /* Open first, so an unwritable path fails before a long read. */
-    rs_out *out = rs_out_open(out_path, 0, &e);
-    if (!out) rs_cmd_fail(NULL, &e);
+    rs_outset *set = rs_outset_new();
+    rs_cmd_inputs(set, argv + optind, argc - optind, "ratings",
+                  "them as FILE arguments or through a pipe");
+    rs_out *out = rs_cmd_open(set, "-o", out_path, 0);
 
     rs_ratings rt;
     rs_ratings_init(&rt);

@@ -130,8 +130,12 @@ static int seed_ids(rs_ratings *rt, const rs_bundle *from, const char *path,
 static void index_main(const opts *op, char *const *files, int nfiles)
 {
     rs_err e = { 0 };
-    rs_out *o = rs_out_open(op->output, 1, &e);
-    if (!o) rs_cmd_fail(NULL, &e);
+    rs_outset *set = rs_outset_new();
+    rs_cmd_inputs(set, files, nfiles, "interactions (canonical TSV)",
+                  "them as FILE arguments or through a pipe");
+    if (op->ids_from)
+        rs_cmd_input(set, "--ids-from", op->ids_from, "a matrix or a model", "it with --ids-from FILE");
+    rs_out *o = rs_cmd_open(set, "-o", op->output, 1);
     rs_ratings rt;
     rs_ratings_init(&rt);
     rs_bundle from = { 0 };
@@ -180,8 +184,10 @@ static void decode_main(const opts *op, char *const *files, int nfiles)
 {
     if (nfiles > 1) rs_usage_error("--decode reads one input, not %d", nfiles);
     rs_err e = { 0 };
-    rs_out *o = rs_out_open(op->output, 0, &e);
-    if (!o) rs_cmd_fail(NULL, &e);
+    rs_outset *set = rs_outset_new();
+    rs_cmd_inputs(set, files, nfiles, "an rs binary stream",
+                  "it as FILE or through a pipe");
+    rs_out *o = rs_cmd_open(set, "-o", op->output, 0);
     /* A plain file is mapped, not copied: decoding a big matrix reads it once. */
     const char *path = nfiles ? files[0] : "-";
     const char *name = strcmp(path, "-") ? path : "(stdin)";

@@ -78,8 +78,10 @@ static void run(opts *op)
 {
     rs_err e = { 0 };
     /* Opened first, so a terminal is refused before any work. */
-    rs_out *o = rs_out_open(op->output, !op->text, &e);
-    if (!o) rs_cmd_fail(NULL, &e);
+    rs_outset *set = rs_outset_new();
+    rs_cmd_input(set, "the input", op->input, "a matrix (rs-index output)",
+                 "it as FILE or through a pipe");
+    rs_out *o = rs_cmd_open(set, "-o", op->output, !op->text);
     double t0 = rs_now();
     rs_in *in = rs_in_open(op->input, &e);
     if (!in) rs_cmd_fail(o, &e);

@@ -408,6 +408,16 @@ int main(int argc, char **argv)
     opts o = { 0 };
     parse(argc, argv, &o);
     rs_err e = { 0 };
+    rs_outset *set = rs_outset_new();
+    rs_cmd_input(set, "-m", o.model, "a model", "it with -m FILE or a pipe");
+    if (o.history)
+        rs_cmd_input(set, "--history", o.history, "the --history rows",
+                     "them with --history FILE");
+    if (o.titles)
+        rs_cmd_input(set, "--items", o.titles, "the --items titles", "them with --items FILE");
+    if (o.predict)
+        rs_cmd_inputs(set, argv + optind, argc - optind, "(user, item) pairs",
+                      "them as PAIRS files or through a pipe");
 
     /* BLAS stays on one thread inside each of our workers: measured faster
      * than one worker over a threaded BLAS (bench/recommend.sh), and a
@@ -417,8 +427,7 @@ int main(int argc, char **argv)
     model m = { 0 };
     open_model(&o, &m, &e);
 
-    rs_out *out = rs_out_open(o.output, 0, &e);
-    if (!out) rs_cmd_fail(NULL, &e);
+    rs_out *out = rs_cmd_open(set, "-o", o.output, 0);
     FILE *f = rs_out_file(out);
     rs_listwrite w = { .format = o.format, .key = "user", .prefix = o.prefix,
                       .iname = m.inames, .title = (const char *const *)m.titles };

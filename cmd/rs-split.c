@@ -93,14 +93,16 @@ int main(int argc, char **argv)
     if (!test_path) rs_usage_error("-t FILE is required (where the test rows go)");
     if (is_stdout(test_path) && is_stdout(train_path))
         rs_usage_error("test and training rows cannot both go to stdout (give -o FILE with -t -)");
-    if (train_path && strcmp(test_path, train_path) == 0)
-        rs_usage_error("-t and -o name the same file '%s'", test_path);
 
-    /* Open both first, so an unwritable path fails before a long read. */
-    rs_out *test_out = rs_out_open(test_path, 0, &e);
-    if (!test_out) rs_cmd_fail(NULL, &e);
-    rs_out *train_out = rs_out_open(train_path, 0, &e);
-    if (!train_out) rs_cmd_fail(test_out, &e);
+    /* Both outputs are opened first, so an unwritable path fails before a
+     * long read, and into one set: two files are renamed into place
+     * together, after both are complete, so a failure never leaves a new
+     * test set beside an old training set. */
+    rs_outset *set = rs_outset_new();
+    rs_cmd_inputs(set, argv + optind, argc - optind, "interactions (canonical TSV)",
+                  "them as FILE arguments or through a pipe");
+    rs_out *test_out = rs_cmd_open(set, "-t", test_path, 0);
+    rs_out *train_out = rs_cmd_open(set, "-o", train_path, 0);
 
     rs_ratings rt;
     rs_ratings_init(&rt);
@@ -110,18 +112,16 @@ int main(int argc, char **argv)
         test = rs_xmalloc(rt.n);
         rc = rs_split(&rt, &so, test, &e);
     }
-    if (rc < 0) {
-        rs_out_abort(test_out);
-        rs_cmd_fail(train_out, &e);
-    }
+    if (rc < 0) rs_cmd_fail(train_out, &e);
 
-    /* The file side first, and closed (renamed into place) before stdout is
-     * touched: in `rs-split -t t.tsv | ... | rs-eval -t t.tsv` a later stage
-     * may open t.tsv as soon as our first byte reaches it. */
+    /* The file side first.  When the other side is a pipe, the file is
+     * complete and in place before the pipe's first byte: in `rs-split -t
+     * t.tsv | ... | rs-eval -t t.tsv` a later stage may open t.tsv as soon
+     * as our first byte reaches it. */
     int test_first = !is_stdout(test_path);
     rs_out *first = test_first ? test_out : train_out, *second = test_first ? train_out : test_out;
     rs_ratings_write_tsv(rs_out_file(first), &rt, test, test_first);
-    if (rs_out_close(first, &e) < 0) rs_cmd_fail(second, &e);
+    if (rs_out_is_stream(second) && rs_outset_commit_files(set, &e) < 0) rs_cmd_fail(NULL, &e);
     rs_ratings_write_tsv(rs_out_file(second), &rt, test, !test_first);
     rs_cmd_close(second);
 

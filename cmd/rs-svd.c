@@ -396,8 +396,13 @@ static void run(const opts *op, const algo *a)
 {
     rs_err e = { 0 };
     /* Opened first, so a terminal is refused before any work. */
-    rs_out *o = rs_out_open(op->output, 1, &e);
-    if (!o) rs_die_err(&e);
+    rs_outset *set = rs_outset_new();
+    rs_cmd_input(set, "the input", op->input, "a matrix (rs-index output)",
+                 "it as FILE or through a pipe");
+    if (op->validate)
+        rs_cmd_input(set, "--validate", op->validate, "validation ratings (canonical TSV)",
+                     "them with --validate FILE");
+    rs_out *o = rs_cmd_open(set, "-o", op->output, 1);
     double t0 = rs_now();
     rs_bundle b = { 0 };
     /* A named rs file is mapped, not copied (the matrix is most of it). */

@@ -136,8 +136,10 @@ static void run(opts *op)
 {
     rs_err e = { 0 };
     /* Opened first, so a terminal is refused before any work. */
-    rs_out *o = rs_out_open(op->output, !op->export, &e);
-    if (!o) rs_die_err(&e);
+    rs_outset *set = rs_outset_new();
+    rs_cmd_inputs(set, op->inputs, op->ninputs, "interactions (canonical TSV or a matrix)",
+                  "them as FILE arguments or through a pipe");
+    rs_out *o = rs_cmd_open(set, "-o", op->output, !op->export);
     double t0 = rs_now();
     rs_bundle b = { 0 };
     read_input(op, o, &b, &e);
@@ -179,13 +181,13 @@ static void run(opts *op)
         rc = rs_w2v_write_text(rs_out_file(o), &w, ids, &e);
         free(ids);
         rs_w2v_free(&w);
+        if (rc < 0) {
+            rs_err why = { 0 };     /* a write error: named by the output */
+            rs_cmd_fail(o, rs_out_check(o, &why) < 0 ? &why : &e);
+        }
     } else {
         rs_w2v_put(&w, &op->w, op->time_order ? "time" : "input", &b);
-        rc = rs_bundle_write(rs_out_file(o), &b, op->zlevel, &e);
-    }
-    if (rc < 0) {
-        if (errno == EPIPE) e.msg[0] = '\0';     /* the reader left: no words needed */
-        rs_cmd_fail(o, &e);
+        rs_cmd_write_bundle(o, &b, op->zlevel);
     }
     rs_bundle_free(&b);
     rs_cmd_close(o);

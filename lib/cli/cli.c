@@ -125,10 +125,39 @@ int rs_getopt(int argc, char **argv, const char *shortopts, const struct option 
     return c;
 }
 
+void rs_cmd_input(rs_outset *s, const char *name, const char *path, const char *what,
+                  const char *how)
+{
+    if ((!path || strcmp(path, "-") == 0) && isatty(STDIN_FILENO))
+        rs_usage_error("reading %s from the terminal; give %s", what, how);
+    rs_err e = { 0 };
+    if (rs_outset_input(s, name, path, &e) < 0) {
+        rs_outset_abort(s);
+        rs_usage_error("%s", e.msg);
+    }
+}
+
+void rs_cmd_inputs(rs_outset *s, char *const *files, int n, const char *what, const char *how)
+{
+    if (n == 0) rs_cmd_input(s, "the input", NULL, what, how);
+    for (int k = 0; k < n; k++) rs_cmd_input(s, "the input", files[k], what, how);
+}
+
+rs_out *rs_cmd_open(rs_outset *s, const char *opt, const char *path, int binary)
+{
+    rs_err e = { 0 };
+    rs_out *o = rs_outset_open(s, opt, path, binary, &e);
+    if (!o) {
+        rs_outset_abort(s);
+        rs_cmd_fail(NULL, &e);
+    }
+    return o;
+}
+
 void rs_cmd_fail(rs_out *o, const rs_err *e)
 {
     rs_out_abort(o);
-    if (!e->msg[0]) exit(e->code ? e->code : RS_EDATA);
+    if (!e->msg[0]) exit(0);    /* the reader left: a quiet stop */
     if (e->code == RS_EUSAGE) rs_usage_error("%s", e->msg);
     rs_die_err(e);
 }
@@ -143,7 +172,9 @@ void rs_cmd_write_bundle(rs_out *o, const rs_bundle *b, int zlevel)
 {
     rs_err e = { 0 };
     if (rs_bundle_write(rs_out_file(o), b, zlevel, &e) < 0) {
-        if (errno == EPIPE) e.msg[0] = '\0';    /* the reader left, as rs_out_close says */
-        rs_cmd_fail(o, &e);
+        /* The output's own account names the file and the reason, and is
+         * empty when the reader left. */
+        rs_err why = { 0 };
+        rs_cmd_fail(o, rs_out_check(o, &why) < 0 ? &why : &e);
     }
 }

@@ -10,7 +10,11 @@
  *     nothing behind, and is said once as "prog: msg" (usage errors, such
  *     as binary output to a terminal, with the --help hint, exit 2; the
  *     rest exit 1);
- *   - a reader that left the pipe early (| head) gets silence.
+ *   - a reader that left the pipe early (| head) gets silence, and the
+ *     program stops with status 0 (see rs_outset in common/io.h);
+ *   - standard input that is a terminal, when the program would read it,
+ *     is refused at once with a hint (exit 2) instead of a silent wait;
+ *   - an output that is an input or another output is refused (exit 2).
  *
  * Like rs_die and rs_usage_error, these print and exit: they are for the
  * mains in cmd/ only, never for library code, which returns an rs_err. */
@@ -53,11 +57,26 @@ struct option;
  * the end of the options, never '?' or ':'. */
 int rs_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
 
-/* Give up: remove o's temporary file (o may be NULL), report e, exit with
- * its code.  An empty message means the reader left: nothing is said. */
+/* An input of the run, declared before the outputs are opened: path NULL
+ * or "-" is standard input.  Exits 2 when standard input is a terminal
+ * ("reading WHAT from the terminal; give HOW"), or when the input is an
+ * output of s.  name: how messages call the file ("the input", "-m"). */
+void rs_cmd_input(rs_outset *s, const char *name, const char *path, const char *what,
+                  const char *how);
+/* The FILE arguments files[0..n-1] as "the input", or stdin when n is 0. */
+void rs_cmd_inputs(rs_outset *s, char *const *files, int n, const char *what, const char *how);
+
+/* Open an output of s (opt: "-o", "-t"; path NULL or "-": stdout); on
+ * failure give up as rs_cmd_fail. */
+rs_out *rs_cmd_open(rs_outset *s, const char *opt, const char *path, int binary);
+
+/* Give up: remove the temporary files of o's set (o may be NULL), report
+ * e, exit with its code.  An empty message means the reader left: nothing
+ * is said, and the status is 0. */
 _Noreturn void rs_cmd_fail(rs_out *o, const rs_err *e);
 
-/* Close o, renaming a named output into place; on failure as rs_cmd_fail. */
+/* Close o's set, renaming every named output into place (all or none); on
+ * failure as rs_cmd_fail. */
 void rs_cmd_close(rs_out *o);
 
 /* Write b to o (zlevel as rs_bundle_write); on failure as rs_cmd_fail. */

@@ -6,10 +6,29 @@
  * Nothing ever seeks: every stream may be a pipe.
  *
  * rs_out writes stdout or -o FILE.  A named file is written to a temporary
- * file beside it and renamed only by a successful rs_out_close, so a failed
- * run never leaves half a file under the real name.  A path that is a
- * device or FIFO (/dev/null, a named pipe) is written in place instead.  Binary output to a
- * terminal is refused. */
+ * file beside it and renamed only by a successful close, so a failed run
+ * never leaves half a file under the real name.  A path that is a device or
+ * FIFO (/dev/null, a named pipe) is written in place instead; a symbolic
+ * link is written through (the file it points to is replaced, the link
+ * stays), as cp and sort -o do.  Binary output to a terminal is refused.
+ *
+ * Every output of a run belongs to one rs_outset, and so do its inputs:
+ *   - an output that is an input, or another output (the same device and
+ *     inode, or the same path once links and the folder are resolved,
+ *     whatever the names say) is refused with RS_EUSAGE before anything
+ *     is written;
+ *   - closing the set flushes and checks every output first and renames
+ *     the temporary files only when all are complete, so a pair (training
+ *     and test rows) is never half new;
+ *   - a failure, exit() or a signal (SIGINT, SIGTERM, SIGHUP; SIGPIPE when
+ *     standard output's reader left) removes every temporary file.  After
+ *     that cleanup SIGPIPE ends the process quietly with status 0 (the
+ *     reader did not want more); the others end it as the signal would.
+ *     A signal ignored on entry stays ignored (nohup, background jobs).
+ *
+ * The signal handler needs process-wide state; it is kept to one fixed
+ * registry of the live temporary files in io.c, the only global mutable
+ * state in rs.  rs_outset_new installs the handlers (once). */
 #ifndef RS_IO_H
 #define RS_IO_H
 #include <stdio.h>
@@ -42,14 +61,40 @@ uint64_t rs_in_lineno(const rs_in *in);
 int rs_in_region(const rs_in *in, int *fd, off_t *from, off_t *to);
 
 typedef struct rs_out rs_out;
+typedef struct rs_outset rs_outset;
 
-/* path NULL or "-" means stdout.  binary: refuse a terminal. */
+rs_outset *rs_outset_new(void);
+/* An input of the run (path NULL or "-": stdin), named in messages as
+ * "NAME PATH" ("the input x.tsv", "--ids-from m.rsm") or "standard input".
+ * Only regular files are remembered; -1 when it is an output already open. */
+int rs_outset_input(rs_outset *s, const char *name, const char *path, rs_err *e);
+/* An output: path NULL or "-" means stdout; what names the option in
+ * messages ("-o", "-t").  binary: refuse a terminal. */
+rs_out *rs_outset_open(rs_outset *s, const char *what, const char *path, int binary, rs_err *e);
+/* Flush and check every output, then rename all into place; -1 on any
+ * error (e.g. a full disk), in which case every temporary file is removed.
+ * A reader that left (EPIPE) gives -1 with an empty message.  Frees s. */
+int rs_outset_close(rs_outset *s, rs_err *e);
+/* 1 when o writes as it goes (stdout or a FIFO, not a regular file):
+ * nothing written there can be taken back. */
+int rs_out_is_stream(const rs_out *o);
+/* Check and rename into place the files of s now, leaving its streams
+ * open: for a later stage of a pipe that opens a file as soon as our
+ * stream starts.  On failure s is aborted and freed, as by close. */
+int rs_outset_commit_files(rs_outset *s, rs_err *e);
+/* Give up: remove every temporary file, close without renaming; frees s. */
+void rs_outset_abort(rs_outset *s);
+
+/* An output in a set of its own (no inputs to compare with). */
 rs_out *rs_out_open(const char *path, int binary, rs_err *e);
 FILE *rs_out_file(rs_out *o);
-/* Flush, check every write, fsync-free rename into place.  -1 on error
- * (e.g. a full disk), in which case the temporary file is removed. */
+/* The path as given, or "(stdout)". */
+const char *rs_out_name(const rs_out *o);
+/* Flush o and say whether every write so far went through: -1 with
+ * "NAME: write error: why" (empty when the reader left) if not. */
+int rs_out_check(rs_out *o, rs_err *e);
+/* rs_outset_close and rs_outset_abort of o's whole set (o may be NULL). */
 int rs_out_close(rs_out *o, rs_err *e);
-/* Give up: remove the temporary file, close without renaming. */
 void rs_out_abort(rs_out *o);
 
 /* Fast text output: append to f without printf's parsing cost. */
