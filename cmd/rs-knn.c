@@ -11,17 +11,27 @@
 #include "common/err.h"
 #include "format/bundle.h"
 #include "common/io.h"
+#include "format/layout.h"
+#include "model/ease.h"
 #include "model/knn.h"
 #include "model/knn_bundle.h"
 #include "common/progress.h"
 
 static const char usage[] =
 "Usage: rs-knn --users|--items [OPTION]... [FILE]\n"
+"   or: rs-knn -a ease [--reg L] [--binary] [OPTION]... [FILE]\n"
 "Find the k nearest neighbours of every user (--users) or every item\n"
 "(--items) of the user-item matrix in FILE (from rs-index; with no FILE, or\n"
 "when FILE is -, standard input) and write the matrix and the neighbour\n"
-"model as one rs binary stream, ready for rs-recommend.\n"
+"model as one rs binary stream, ready for rs-recommend.  With -a ease, fit\n"
+"the closed-form item-item model EASE instead.\n"
 "\n"
+"  -a, --algorithm NAME   knn (default: neighbours, --users or --items) or\n"
+"                         ease: B = I - P diag(1/diag(P)), P = (X'X + L I)^-1\n"
+"                         (Steck 2019), score(u, i) = sum over u's items j of\n"
+"                         value(u, j) * B[j][i]; dense: 12 x items^2 bytes\n"
+"      --reg L            ease: the L2 regularization L > 0 (default 100;\n"
+"                         larger catalogues and denser data want larger L)\n"
 "      --users            user-user model: users are compared by their rows;\n"
 "                         score(u, i) = sum of the similarities of u's\n"
 "                         neighbours who have i\n"
@@ -61,17 +71,19 @@ static const char usage[] =
 "  rs-knn --users -k 20 -o users.rsm train.rsm\n"
 "  rs-knn --items --weight bm25 -k 100 train.rsm > bm25.rsm\n"
 "  rs-knn --users --neighbors -k 5 train.rsm | head\n"
+"  rs-knn -a ease --reg 200 --binary train.rsm > ease.rsm\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
 enum { OPT_USERS = 256, OPT_ITEMS, OPT_SIM, OPT_WEIGHT, OPT_K1, OPT_B, OPT_BINARY, OPT_SCORE,
-       OPT_NEIGHBORS };
+       OPT_NEIGHBORS, OPT_REG };
 
 typedef struct opts {
     const char *output, *input;
-    int zlevel, verbose, threads, count, text;
+    int zlevel, verbose, threads, count, text, ease;
     uint32_t k;
     rs_knn_opts knn;
+    double reg;
 } opts;
 
 static void run(opts *op)
@@ -95,6 +107,21 @@ static void run(opts *op)
         rs_warn("read %.3f s: %u users x %u items, %llu nonzeros", rs_now() - t0, m.rows, m.cols,
                 (unsigned long long)m.nnz);
     double t1 = rs_now();
+    if (op->ease) {
+        rs_progress pr;
+        rs_progress_start(&pr, "ease");
+        rs_ease_opts eo = { .reg = op->reg, .binary = op->knn.binary, .threads = op->threads,
+                            .progress = &pr };
+        rs_layout_start_model(&b);
+        rc = rs_ease_fit(&m, &eo, &b, &e);
+        rs_progress_end(&pr);
+        if (rc < 0) rs_cmd_fail(o, &e);
+        if (op->verbose) rs_warn("ease %.3f s (%u items, L = %g)", rs_now() - t1, m.cols, op->reg);
+        rs_cmd_write_bundle(o, &b, op->zlevel);
+        rs_bundle_free(&b);
+        rs_cmd_close(o);
+        return;
+    }
     rs_knn_space s;
     if (rs_knn_space_build(&m, &op->knn, &s, &e) < 0) rs_cmd_fail(o, &e);
     uint32_t n = s.x.rows;
@@ -138,6 +165,8 @@ static void run(opts *op)
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
+        { "algorithm", required_argument, NULL, 'a' },
+        { "reg", required_argument, NULL, OPT_REG },
         { "users", no_argument, NULL, OPT_USERS },
         { "items", no_argument, NULL, OPT_ITEMS },
         { "nearest", required_argument, NULL, 'k' },
@@ -157,14 +186,21 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    opts op = { .k = 20 };
+    opts op = { .k = 20, .reg = 100 };
     rs_knn_defaults(&op.knn);
-    int users = 0, items = 0, sim_set = 0, score_set = 0, bm25_set = 0, c;
-    while ((c = rs_getopt(argc, argv, "k:j:o:z::vhV", longopts)) != -1) {
+    int users = 0, items = 0, sim_set = 0, score_set = 0, bm25_set = 0, k_set = 0, reg_set = 0,
+        knn_only = 0, c;
+    while ((c = rs_getopt(argc, argv, "a:k:j:o:z::vhV", longopts)) != -1) {
         switch (c) {
+        case 'a':
+            if (strcmp(optarg, "knn") && strcmp(optarg, "ease"))
+                rs_usage_error("-a: '%s' is not one of knn, ease", optarg);
+            op.ease = !strcmp(optarg, "ease");
+            break;
+        case OPT_REG: op.reg = rs_opt_double("--reg", optarg, 1e-300, 1e300); reg_set = 1; break;
         case OPT_USERS: users = 1; break;
         case OPT_ITEMS: items = 1; break;
-        case 'k': op.k = (uint32_t)rs_opt_int("-k", optarg, 1, UINT32_MAX); break;
+        case 'k': op.k = (uint32_t)rs_opt_int("-k", optarg, 1, UINT32_MAX); k_set = 1; break;
         case OPT_SIM:
             if ((op.knn.sim = rs_knn_sim_parse(optarg)) < 0)
                 rs_usage_error("--sim: '%s' is not one of cosine, jaccard, pearson, dot", optarg);
@@ -183,7 +219,7 @@ int main(int argc, char **argv)
             op.count = !strcmp(optarg, "count");
             score_set = 1;
             break;
-        case OPT_NEIGHBORS: op.text = 1; break;
+        case OPT_NEIGHBORS: op.text = 1; knn_only = 1; break;
         case 'j': op.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
         case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
@@ -192,6 +228,18 @@ int main(int argc, char **argv)
         case 'V': rs_version();
         }
     }
+    if (op.ease) {
+        knn_only |= users || k_set || sim_set || score_set || bm25_set || op.knn.weight;
+        if (knn_only)
+            rs_usage_error("-a ease is an item-item model of its own: --users, -k, --sim, "
+                           "--weight, --bm25-*, --score and --neighbors are for -a knn");
+        if (argc - optind > 1) rs_usage_error("one input at most, not %d", argc - optind);
+        op.input = optind < argc ? argv[optind] : NULL;
+        op.threads = op.threads ? op.threads : rs_threads_default();
+        run(&op);
+        return 0;
+    }
+    if (reg_set) rs_usage_error("--reg is for -a ease");
     if (users == items) rs_usage_error("say which neighbours: --users or --items (one of them)");
     op.knn.items = items;
     if (score_set && items) rs_usage_error("--score is for --users models");

@@ -75,6 +75,9 @@ static const rs_layout_key w2v_keys[] = {
     { "seed", 0 }, { "order", 0 }, { "vocab", 0 },
 };
 
+static const rs_layout_block ease_blocks[] = { { "ease_weights", RS_F32, 0 } };
+static const rs_layout_key ease_keys[] = { { "model", 0 }, { "reg", 0 }, { "binary", 0 } };
+
 #define KIND(name, writer, pre) { name, writer, pre##_blocks, N(pre##_blocks), pre##_keys, N(pre##_keys) }
 static const rs_layout_kind kinds[] = {
     KIND("matrix", "rs-index", matrix),     /* first: the one every model sits on */
@@ -85,6 +88,7 @@ static const rs_layout_kind kinds[] = {
     KIND("knn-item", "rs-knn", knn_item),
     KIND("knn-user", "rs-knn", knn_user),
     KIND("w2v", "rs-w2v", w2v),
+    KIND("ease", "rs-knn", ease),
 };
 
 const rs_layout_kind *rs_layout_kinds(size_t *n)
