@@ -73,13 +73,6 @@ typedef struct opts {
     rs_knn_opts knn;
 } opts;
 
-static void put_num(rs_bundle *b, const char *key, double v)
-{
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", v);
-    rs_meta_set(b, key, buf);
-}
-
 /* The neighbours as id<TAB>rank<TAB>neighbor<TAB>sim, rows in model order. */
 static int write_text(FILE *f, const rs_bundle *b, const rs_csr *nb, int items, rs_err *e)
 {
@@ -100,35 +93,6 @@ static int write_text(FILE *f, const rs_bundle *b, const rs_csr *nb, int items, 
         }
     free(ids);
     return 0;
-}
-
-static void put_model(const opts *op, rs_bundle *b, rs_csr *nb)
-{
-    const char *prefix = op->knn.items ? "item" : "user", *other = op->knn.items ? "user" : "item";
-    char name[RS_NAME_MAX + 1];
-    static const char *const part[] = { "indptr", "indices", "values" };
-    /* A model read back in and rebuilt the other way keeps no stale rows. */
-    for (int p = 0; p < 3; p++) {
-        snprintf(name, sizeof name, "%s_nbr_%s", other, part[p]);
-        rs_bundle_remove(b, name);
-    }
-    snprintf(name, sizeof name, "%s_nbr_indptr", prefix);
-    rs_bundle_put(b, name, RS_U64, (uint64_t)nb->rows + 1, 1, nb->indptr, 1);
-    snprintf(name, sizeof name, "%s_nbr_indices", prefix);
-    rs_bundle_put(b, name, RS_U32, nb->nnz, 1, nb->indices, 1);
-    snprintf(name, sizeof name, "%s_nbr_values", prefix);
-    rs_bundle_put(b, name, RS_F32, nb->nnz, 1, nb->values, 1);
-    nb->owned = 0;
-    rs_meta_set(b, "model", op->knn.items ? "knn-item" : "knn-user");
-    put_num(b, "k", op->k);
-    rs_meta_set(b, "sim", rs_knn_sim_name(op->knn.sim));
-    rs_meta_set(b, "weight", rs_knn_weight_name(op->knn.weight));
-    rs_meta_set(b, "binary", op->knn.binary ? "1" : "0");
-    if (op->knn.weight == RS_KNN_BM25) {
-        put_num(b, "bm25_k1", op->knn.bm25_k1);
-        put_num(b, "bm25_b", op->knn.bm25_b);
-    }
-    if (!op->knn.items) rs_meta_set(b, "score", op->count ? "count" : "sum");
 }
 
 static void run(opts *op)
@@ -182,7 +146,7 @@ static void run(opts *op)
         if (write_text(rs_out_file(o), &b, &nb, op->knn.items, &e) < 0) rs_cmd_fail(o, &e);
         rs_csr_free(&nb);
     } else {
-        put_model(op, &b, &nb);
+        rs_knn_put(&op->knn, op->k, op->count, &nb, &b);
         rs_cmd_write_bundle(o, &b, op->zlevel);
     }
     rs_bundle_free(&b);

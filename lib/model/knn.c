@@ -3,6 +3,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -519,4 +520,40 @@ int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, 
     free(j.h);
     (void)e;
     return 0;
+}
+
+static void put_num(rs_bundle *b, const char *key, double v)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.17g", v);
+    rs_meta_set(b, key, buf);
+}
+
+void rs_knn_put(const rs_knn_opts *o, uint32_t k, int count, rs_csr *nb, rs_bundle *b)
+{
+    const char *prefix = o->items ? "item" : "user", *other = o->items ? "user" : "item";
+    char name[RS_NAME_MAX + 1];
+    static const char *const part[] = { "indptr", "indices", "values" };
+    /* A model read back in and rebuilt the other way keeps no stale rows. */
+    for (int p = 0; p < 3; p++) {
+        snprintf(name, sizeof name, "%s_nbr_%s", other, part[p]);
+        rs_bundle_remove(b, name);
+    }
+    snprintf(name, sizeof name, "%s_nbr_indptr", prefix);
+    rs_bundle_put(b, name, RS_U64, (uint64_t)nb->rows + 1, 1, nb->indptr, 1);
+    snprintf(name, sizeof name, "%s_nbr_indices", prefix);
+    rs_bundle_put(b, name, RS_U32, nb->nnz, 1, nb->indices, 1);
+    snprintf(name, sizeof name, "%s_nbr_values", prefix);
+    rs_bundle_put(b, name, RS_F32, nb->nnz, 1, nb->values, 1);
+    nb->owned = 0;
+    rs_meta_set(b, "model", o->items ? "knn-item" : "knn-user");
+    put_num(b, "k", k);
+    rs_meta_set(b, "sim", rs_knn_sim_name(o->sim));
+    rs_meta_set(b, "weight", rs_knn_weight_name(o->weight));
+    rs_meta_set(b, "binary", o->binary ? "1" : "0");
+    if (o->weight == RS_KNN_BM25) {
+        put_num(b, "bm25_k1", o->bm25_k1);
+        put_num(b, "bm25_b", o->bm25_b);
+    }
+    if (!o->items) rs_meta_set(b, "score", count ? "count" : "sum");
 }

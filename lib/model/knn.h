@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "format/csr.h"
+#include "format/bundle.h"
 #include "common/err.h"
 #include "common/progress.h"
 
@@ -99,6 +100,12 @@ typedef struct rs_knn_run {
 /* The k nearest neighbours of every vector: out is n x n, row q holds q's
  * neighbours best first (indices, similarities). */
 int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, rs_err *e);
+
+/* Store neighbours nb (from rs_knn_neighbors with k) in b as model
+ * knn-item or knn-user (o->items) with the options in meta (count: a
+ * user model scores by neighbour count, not similarity sum); nb's arrays
+ * pass to b, and the other orientation's blocks are removed. */
+void rs_knn_put(const rs_knn_opts *o, uint32_t k, int count, rs_csr *nb, rs_bundle *b);
 
 /* Work of the neighbour pass (multiply-adds), for reports. */
 uint64_t rs_knn_work(const rs_knn_space *s);

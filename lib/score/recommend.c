@@ -96,6 +96,15 @@ static void scan_row(rs_topk *t, const float *row, uint32_t n)
         }
 }
 
+size_t rs_rec_top_row(rs_topk *t, float *row, uint32_t nitems, const uint32_t *mask,
+                      size_t nmask)
+{
+    for (size_t p = 0; p < nmask; p++) row[mask[p]] = -INFINITY;
+    rs_topk_clear(t);
+    scan_row(t, row, nitems);
+    return rs_topk_sorted(t);
+}
+
 /* The items to mask for query q. */
 static void masked(const job *j, size_t q, const uint32_t **items, size_t *n)
 {
@@ -161,10 +170,7 @@ static int do_block(const job *j, scratch *sc, size_t b, char **text, size_t *le
         const uint32_t *mi;
         size_t mn;
         masked(j, q0 + k, &mi, &mn);
-        for (size_t p = 0; p < mn; p++) row[mi[p]] = -INFINITY;
-        rs_topk_clear(&sc->top);
-        scan_row(&sc->top, row, j->nitems);
-        size_t n = rs_topk_sorted(&sc->top);
+        size_t n = rs_rec_top_row(&sc->top, row, j->nitems, mi, mn);
         rc = j->emit(j->ctx, f, q0 + k, sc->top.idx, sc->top.score, n, e);
     }
     if (fclose(f) != 0 && rc == 0) rc = rs_errf(e, RS_EDATA, "out of memory for the output of a block");
