@@ -68,6 +68,12 @@ cmp -s "$tmp/served.json" "$tmp/cli.json" || { echo "serve: rs-serve and rs-reco
 read -r s50 s99 srps sbad <<EOF2
 $(load "http://127.0.0.1:$port")
 EOF2
+# The server's own view (request in to last byte out, no client or
+# network in it): what the load generator's numbers become on a busy box.
+inside=$(curl -s "http://127.0.0.1:$port/metrics?format=json" | /usr/bin/python3 -c '
+import json, sys
+e = json.load(sys.stdin)["endpoints"]["/recommended"]
+print("%.3f %.3f" % (e["p50_seconds"] * 1e3, e["p99_seconds"] * 1e3))')
 kill $spid; wait $spid 2>/dev/null || true; spid=
 
 t0=$(date +%s.%N)
@@ -94,8 +100,11 @@ fi
 
 printf '%-34s %9s %9s %10s\n' "serve: one-user top-10 (2 cores)" "p50 ms" "p99 ms" "req/s"
 printf '%-34s %9s %9s %10s\n' "rs-serve (wrk -t2 -c4 -d${secs}s)" "$s50" "$s99" "$srps"
+printf '%-34s %9s %9s %10s\n' "rs-serve, inside the server" $inside "-"
 printf '%-34s %9s %9s %10s\n' "rs-recommend, a process each" "$cms" "-" "$crps"
 [ "$fl" = ok ] && printf '%-34s %9s %9s %10s\n' "flask+numpy (wrk -t2 -c4 -d${secs}s)" "$f50" "$f99" "$frps"
 [ "${sbad:-0}" = 0 ] || echo "serve: rs-serve answered $sbad requests with an error status"
 [ "$fl" = ok ] && echo "$srps $frps $s99" | awk '{ printf "serve: rs-serve / flask throughput %.1fx (goal 20x); p99 %.3f ms (goal < 2)\n", $1 / $2, $3 }'
+echo "serve: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+
 exit 0
