@@ -12,7 +12,7 @@ CC      ?= cc
 OPT     ?= -O2 -march=x86-64-v2
 CFLAGS  ?= $(OPT) -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
-PKGS    := openblas lapacke libzstd
+PKGS    := openblas lapacke libzstd libmicrohttpd jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CPPFLAGS += -D_GNU_SOURCE -Ilib $(PKG_CFLAGS)
@@ -23,18 +23,21 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 
 # What the build needs (DEB_HDRS are files that show each is there), and the
 # peers and servers the tests compare with (DEB_TEST_FILES likewise).
-DEB_PKGS := build-essential pkgconf libcsv-dev libopenblas-dev liblapacke-dev libzstd-dev zstd
+DEB_PKGS := build-essential pkgconf libcsv-dev libopenblas-dev liblapacke-dev libzstd-dev zstd \
+            libmicrohttpd-dev libjansson-dev
 DEB_HDRS := /usr/include/csv.h /usr/include/lapacke.h /usr/include/zstd.h \
-            /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h /usr/bin/zstd /usr/bin/pkg-config
+            /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h /usr/bin/zstd /usr/bin/pkg-config \
+            /usr/include/microhttpd.h /usr/include/jansson.h
 DEB_TEST_PKGS := perl python3-numpy python3-scipy python3-sklearn python3-gensim python3-pandas \
-            python3-zstandard python3-crcmod redis-server
+            python3-zstandard python3-crcmod redis-server curl wrk python3-flask
 DEB_TEST_FILES := /usr/bin/prove /usr/lib/python3/dist-packages/scipy \
             /usr/lib/python3/dist-packages/sklearn /usr/lib/python3/dist-packages/gensim \
             /usr/lib/python3/dist-packages/pandas /usr/lib/python3/dist-packages/zstandard \
-            /usr/lib/python3/dist-packages/crcmod /usr/bin/redis-server
+            /usr/lib/python3/dist-packages/crcmod /usr/bin/redis-server /usr/bin/curl /usr/bin/wrk \
+            /usr/lib/python3/dist-packages/flask
 
 # The library, one folder per layer (lib/README): a layer includes only layers below it.
-LAYERS  := common format prep model score eval cli
+LAYERS  := common format prep model score eval serve cli
 LIB_SRC := $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 CMD_SRC := $(wildcard cmd/*.c)

@@ -2,6 +2,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -510,3 +511,4 @@ int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, 
     }
     return 0;
 }
+

@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "format/csr.h"
+#include "format/bundle.h"
 #include "common/err.h"
 #include "common/progress.h"
 
@@ -99,6 +100,7 @@ typedef struct rs_knn_run {
 /* The k nearest neighbours of every vector: out is n x n, row q holds q's
  * neighbours best first (indices, similarities). */
 int rs_knn_neighbors(const rs_knn_space *s, const rs_knn_run *run, rs_csr *out, rs_err *e);
+
 
 /* Work of the neighbour pass (multiply-adds), for reports. */
 uint64_t rs_knn_work(const rs_knn_space *s);

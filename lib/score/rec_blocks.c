@@ -97,6 +97,15 @@ static void scan_row(rs_topk *t, const float *row, uint32_t n)
         }
 }
 
+size_t rs_rec_top_row(rs_topk *t, float *row, uint32_t nitems, const uint32_t *mask,
+                      size_t nmask)
+{
+    for (size_t p = 0; p < nmask; p++) row[mask[p]] = -INFINITY;
+    rs_topk_clear(t);
+    scan_row(t, row, nitems);
+    return rs_topk_sorted(t);
+}
+
 /* Score, select and format block b into a malloc'd text. */
 static int do_block(const job *j, scratch *sc, size_t b, char **text, size_t *len, rs_err *e)
 {
@@ -114,10 +123,7 @@ static int do_block(const job *j, scratch *sc, size_t b, char **text, size_t *le
         const uint32_t *mi;
         size_t mn;
         src->masked(src->src, q0 + k, &mi, &mn);
-        for (size_t p = 0; p < mn; p++) row[mi[p]] = -INFINITY;
-        rs_topk_clear(&sc->top);
-        scan_row(&sc->top, row, src->nitems);
-        size_t n = rs_topk_sorted(&sc->top);
+        size_t n = rs_rec_top_row(&sc->top, row, src->nitems, mi, mn);
         rc = j->emit(j->ctx, f, q0 + k, sc->top.idx, sc->top.score, n, e);
     }
     if (fclose(f) != 0 && rc == 0) rc = rs_errf(e, RS_EDATA, "out of memory for the output of a block");

@@ -21,6 +21,7 @@
 #include "format/csr.h"
 #include "common/idmap.h"
 #include "common/progress.h"
+#include "common/topk.h"
 #include "prep/ratings.h"
 #include "score/scorer.h"
 
@@ -40,6 +41,14 @@ typedef int (*rs_rec_emit)(void *ctx, FILE *f, size_t q, const uint32_t *items,
 
 /* Block size that keeps a block's score rows around 16 MB. */
 size_t rs_rec_default_block(uint32_t nitems);
+
+/* One list, as every list above is made (for a caller that scores one
+ * query itself, e.g. a server): row[0..nitems) gets -inf at the items
+ * mask[0..nmask) (row is modified), NaN scores are never listed, ties go
+ * to the smaller index.  t (capacity = list length, at most nitems) is
+ * cleared first; returns the count, best first in t->idx and t->score. */
+size_t rs_rec_top_row(rs_topk *t, float *row, uint32_t nitems, const uint32_t *mask,
+                      size_t nmask);
 
 /* Lists for model users: users[0..nu), or every user in model order when
  * users is NULL (nu is then ignored). */
