@@ -49,7 +49,7 @@ static const char usage[] =
 "\n"
 "Examples:\n"
 "  rs-index train.tsv | rs-svd -k 50 > model.rs\n"
-"  rs-serve -m model.rs --items movies.csv --listen 127.0.0.1:8080 &\n"
+"  rs-serve -m model.rsm --items movies.csv --listen 127.0.0.1:8080 &\n"
 "  curl 'http://127.0.0.1:8080/recommended?user=10&n=15'\n"
 "  curl -X POST 'http://127.0.0.1:8080/recompute?k=20'\n"
 "  curl -d '{\"items\":[\"1\",\"50\"],\"ratings\":[5,4]}' http://127.0.0.1:8080/recommend\n"

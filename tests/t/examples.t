@@ -21,6 +21,9 @@ PROGS = ["rs-filter", "rs-split", "rs-index", "rs-svd", "rs-knn", "rs-w2v", "rs-
 SKIP = {
     "redis-cli --pipe": "needs a running Redis server",
     "redis-cli LRANGE": "needs a running Redis server",
+    "rs-serve -m": "starts a server; tests/t/serve.t runs every endpoint",
+    "pkill -HUP -x rs-serve": "signals a running server; tests/t/serve.t reloads one",
+    "xdg-open": "opens a browser on a running server; tests/t/serve.t fetches /recs",
 }
 
 # What the examples read, made once from testdata/.
@@ -144,8 +147,11 @@ def main():
                     shutil.copy(p, d)
                 elif os.path.isdir(p) and not f.startswith("tmp"):
                     shutil.copytree(p, os.path.join(d, f))
-            r = subprocess.run(["sh", "-ec", script], cwd=d, env=env, capture_output=True, text=True,
-                               stdin=subprocess.DEVNULL, timeout=60)
+            try:
+                r = subprocess.run(["sh", "-ec", script], cwd=d, env=env, capture_output=True,
+                                   text=True, stdin=subprocess.DEVNULL, timeout=60)
+            except subprocess.TimeoutExpired:
+                r = subprocess.CompletedProcess(script, 124, "", "timed out after 60 s")
             bad = r.returncode != 0 or re.search(r"^rs-[a-z]+: ", r.stderr, re.M) and \
                 re.search(r"(error|cannot|not |bad |invalid)", r.stderr)
             print("%s %d - %s" % ("not ok" if bad else "ok", n, title))
