@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
+#include "common/num.h"
 #include "cli/cli.h"
 #include "format/csr.h"
 #include "common/err.h"
@@ -75,8 +76,8 @@ typedef struct opts {
 
 static void put_num(rs_bundle *b, const char *key, double v)
 {
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    char buf[RS_NUM_BUF];
+    rs_num_fmt_f64(buf, v);
     rs_meta_set(b, key, buf);
 }
 
@@ -95,7 +96,7 @@ static int write_text(FILE *f, const rs_bundle *b, const rs_csr *nb, int items, 
             putc('\t', f);
             fputs(ids[nb->indices[p]], f);
             putc('\t', f);
-            rs_put_g(f, nb->values[p]);
+            rs_put_f32(f, nb->values[p]);
             putc('\n', f);
         }
     free(ids);

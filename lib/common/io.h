@@ -55,7 +55,10 @@ void rs_out_abort(rs_out *o);
 /* Fast text output: append to f without printf's parsing cost. */
 void rs_put_u64(FILE *f, uint64_t v);
 void rs_put_i64(FILE *f, int64_t v);
-/* Shortest of %.6g style for ratings and scores ("4", "3.5", "0.123457"). */
+/* The shortest text that reads back to the same double / float (common/num.h):
+ * "4", "3.5", "0.1", "4.0000001".  Values kept as float (scores, matrix
+ * values) go through rs_put_f32, or their widening would print 17 digits. */
 void rs_put_g(FILE *f, double v);
+void rs_put_f32(FILE *f, float v);
 
 #endif

@@ -19,7 +19,7 @@ static void put_str(FILE *f, const char *s)
 /* Scores are finite in practice; spell the rest the way each format can. */
 static void put_score(FILE *f, float v, int json)
 {
-    if (isfinite(v)) rs_put_g(f, v);
+    if (isfinite(v)) rs_put_f32(f, v);
     else if (json) put_str(f, "null");
     else put_str(f, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
 }

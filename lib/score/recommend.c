@@ -387,7 +387,7 @@ int rs_recommend_predict(rs_scorer *s, const rs_idmap *model_users, const rs_idm
             putc('\t', out);
             fwrite(rs_idmap_str(p->items, pi), 1, rs_idmap_len(p->items, pi), out);
             putc('\t', out);
-            rs_put_g(out, score[k]);
+            rs_put_f32(out, score[k]);
             putc('\n', out);
         }
     }
