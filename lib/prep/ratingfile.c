@@ -130,6 +130,20 @@ static int take_id(reader *rd, int k, int role, const char *s, size_t n, uint32_
     return 0;
 }
 
+static size_t max_field(const rs_dialect *d)
+{
+    return d->max_field ? d->max_field : RS_DIALECT_FIELD_MAX;
+}
+
+/* Field k (0-based) of the row on rd->row_line is over the cap. */
+static void long_field(reader *rd, int k)
+{
+    rs_errf(rd->e, RS_EDATA, "%s: line %llu, field %d: longer than %zu bytes (--max-field "
+            "raises the limit)", rd->name, (unsigned long long)rd->row_line, k + 1,
+            max_field(rd->d));
+    rd->failed = 1;
+}
+
 static void on_field(reader *rd, const char *s, size_t n)
 {
     if (rd->failed) return;
@@ -138,6 +152,7 @@ static void on_field(reader *rd, const char *s, size_t n)
         rd->row_line = rd->lines + 1;
         rd->comment = n > 0 && s[0] == '#';
     }
+    if (n > max_field(rd->d)) { long_field(rd, k); return; }
     if (rd->comment) { count_newlines(rd, s, n); return; }
     if (rd->header_pending) {
         count_newlines(rd, s, n);
@@ -317,11 +332,6 @@ static void csv_setup(struct csv_parser *p, int sep)
     if (sep == '\t') csv_set_quote(p, '\0');
 }
 
-static size_t max_field(const rs_dialect *d)
-{
-    return d->max_field ? d->max_field : RS_DIALECT_FIELD_MAX;
-}
-
 /* Before a chunk is parsed: text has no NUL bytes.  After: the field being
  * buffered is not over the cap, so a runaway field (a stray quote, a file
  * that is not ratings) fails at once instead of eating the memory. */
@@ -335,11 +345,9 @@ static int check_chunk(reader *rd, const char *buf, size_t n, const struct csv_p
         line_error(rd, "NUL byte: this is binary data, not ratings text");
         return -1;
     }
-    size_t cap = max_field(rd->d);
-    if (p->entry_pos <= cap) return 0;
+    if (p->entry_pos <= max_field(rd->d)) return 0;
     if (!rd->nf) rd->row_line = rd->lines + 1;
-    line_error(rd, "field %d is longer than %zu bytes (--max-field raises the limit)",
-               rd->nf + 1, cap);
+    long_field(rd, rd->nf);
     return -1;
 }
 
