@@ -10,6 +10,7 @@
 #include "common/err.h"
 #include "prep/filter.h"
 #include "common/io.h"
+#include "common/num.h"
 #include "common/progress.h"
 #include "prep/ratings.h"
 
@@ -169,8 +170,12 @@ int main(int argc, char **argv)
         default: rs_usage_error("unknown option");
         }
     }
-    if (fo.min_rating > fo.max_rating)
-        rs_usage_error("--min-rating %g is above --max-rating %g", fo.min_rating, fo.max_rating);
+    if (fo.min_rating > fo.max_rating) {
+        char lo[RS_NUM_BUF], hi[RS_NUM_BUF];   /* as given: 4.0000002 is not "4" */
+        rs_num_fmt_f64(lo, fo.min_rating);
+        rs_num_fmt_f64(hi, fo.max_rating);
+        rs_usage_error("--min-rating %s is above --max-rating %s", lo, hi);
+    }
     if (fo.min_user_items > fo.max_user_items)
         rs_usage_error("--min-user-items %llu is above --max-user-items %llu",
                        (unsigned long long)fo.min_user_items, (unsigned long long)fo.max_user_items);

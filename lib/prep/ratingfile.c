@@ -227,10 +227,12 @@ static void resolve_header(reader *rd)
             int r = rs_dialect_known_role(rd->hdr[k], strlen(rd->hdr[k]));
             if (r >= 0 && rd->col[r] < 0) rd->col[r] = (int)k;
         }
+        int named = 0;      /* no known name at all: line 1 may be data after all */
+        for (int r = 0; r < RS_NROLES; r++) named |= rd->col[r] >= 0;
         if (rd->col[RS_COL_USER] < 0 || rd->col[RS_COL_ITEM] < 0) {
             line_error(rd, "missing column: no %s column in the header (%s); name the columns "
                        "with --columns%s", rd->col[RS_COL_USER] < 0 ? "user" : "item", list,
-                       d->header < 0 ? ", or give --no-header if line 1 is data" : "");
+                       d->header < 0 && !named ? ", or give --no-header if line 1 is data" : "");
             return;
         }
     }
