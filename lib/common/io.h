@@ -3,6 +3,8 @@
  * rs_in reads a file or stdin through its own buffer.  A file named *.zst,
  * or any stream that starts with the zstd magic number, is decompressed on
  * the fly, so `rs-filter ratings.csv.zst` and `zstd -c x | rs-index` work.
+ * A UTF-8 byte order mark at the start of the (decoded) stream is dropped,
+ * so no reader takes it for part of the first id.
  * Nothing ever seeks: every stream may be a pipe.
  *
  * rs_out writes stdout or -o FILE.  A named file is written to a temporary
