@@ -10,6 +10,7 @@
 #include "common/err.h"
 #include "prep/filter.h"
 #include "common/io.h"
+#include "common/num.h"
 #include "common/progress.h"
 #include "prep/ratings.h"
 
@@ -28,6 +29,8 @@ static const char usage[] =
 "                         1-based numbers, e.g. userId,movieId or 2,1,,4\n"
 "  -j, --jobs N           threads reading a big uncompressed file (default:\n"
 "                         all cores); the output is the same for every N\n"
+"      --max-field BYTES  longest field accepted (default 1048576): a longer\n"
+"                         one fails at once instead of filling memory\n"
 "\n"
 "Filters, in this order (see rs-filter(1) for the exact SQL semantics):\n"
 "      --min-rating R     keep rows with rating >= R (before any counting)\n"
@@ -57,7 +60,7 @@ static const char usage[] =
 
 enum { OPT_HEADER = 256, OPT_NO_HEADER, OPT_MIN_RATING, OPT_MAX_RATING, OPT_MIN_ITEM_USERS,
        OPT_MIN_USER_ITEMS, OPT_MAX_USER_ITEMS, OPT_DEDUP, OPT_CORE, OPT_BINARY, OPT_SORT,
-       OPT_LIMIT };
+       OPT_LIMIT, OPT_MAX_FIELD };
 
 static const struct option longopts[] = {
     { "format", required_argument, NULL, 'f' },
@@ -66,6 +69,7 @@ static const struct option longopts[] = {
     { "no-header", no_argument, NULL, OPT_NO_HEADER },
     { "columns", required_argument, NULL, 'c' },
     { "jobs", required_argument, NULL, 'j' },
+    { "max-field", required_argument, NULL, OPT_MAX_FIELD },
     { "min-rating", required_argument, NULL, OPT_MIN_RATING },
     { "max-rating", required_argument, NULL, OPT_MAX_RATING },
     { "min-item-users", required_argument, NULL, OPT_MIN_ITEM_USERS },
@@ -131,6 +135,7 @@ int main(int argc, char **argv)
         case 's': if (rs_dialect_set_sep(&d, optarg, &e) < 0) rs_usage_error("%s", e.msg); break;
         case 'c': if (rs_dialect_set_columns(&d, optarg, &e) < 0) rs_usage_error("%s", e.msg); break;
         case 'j': d.jobs = rs_opt_jobs(optarg); break;
+        case OPT_MAX_FIELD: d.max_field = (size_t)rs_opt_int("--max-field", optarg, 1, 1ll << 40); break;
         case OPT_HEADER: d.header = 1; break;
         case OPT_NO_HEADER: d.header = 0; break;
         case OPT_MIN_RATING:
@@ -165,8 +170,12 @@ int main(int argc, char **argv)
         default: rs_usage_error("unknown option");
         }
     }
-    if (fo.min_rating > fo.max_rating)
-        rs_usage_error("--min-rating %g is above --max-rating %g", fo.min_rating, fo.max_rating);
+    if (fo.min_rating > fo.max_rating) {
+        char lo[RS_NUM_BUF], hi[RS_NUM_BUF];   /* as given: 4.0000002 is not "4" */
+        rs_num_fmt_f64(lo, fo.min_rating);
+        rs_num_fmt_f64(hi, fo.max_rating);
+        rs_usage_error("--min-rating %s is above --max-rating %s", lo, hi);
+    }
     if (fo.min_user_items > fo.max_user_items)
         rs_usage_error("--min-user-items %llu is above --max-user-items %llu",
                        (unsigned long long)fo.min_user_items, (unsigned long long)fo.max_user_items);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "common/err.h"
+#include "common/num.h"
 
 void rs_usage_error(const char *fmt, ...)
 {
@@ -22,11 +23,10 @@ void rs_usage_error(const char *fmt, ...)
 
 double rs_opt_double(const char *opt, const char *arg, double lo, double hi)
 {
-    char *end;
-    errno = 0;
-    double v = strtod(arg, &end);
-    if (end == arg || *end || errno == ERANGE || !isfinite(v))
-        rs_usage_error("%s: invalid number '%s'", opt, arg);
+    double v;
+    const char *why;
+    if (rs_num_f64(arg, strlen(arg), &v, &why) < 0)     /* no hex, nan, inf */
+        rs_usage_error("%s: invalid number '%s' (%s)", opt, arg, why);
     if (v < lo || v > hi)
         rs_usage_error("%s: %s is out of range (%g to %g)", opt, arg, lo, hi);
     return v;

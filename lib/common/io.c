@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <zstd.h>
 #include "common/io.h"
+#include "common/num.h"
 
 #define BUF_CAP   (4u << 20)    /* decoded bytes buffered */
 #define LINE_MAX_ (1u << 20)    /* longest text line accepted */
@@ -28,6 +29,7 @@ struct rs_in {
     int raweof;
     size_t zhint;               /* last ZSTD_decompressStream return: 0 = at frame end */
     uint64_t lineno;
+    int bom_checked;            /* a UTF-8 byte order mark at the start was dropped */
 };
 
 static ssize_t read_fd(int fd, void *p, size_t n)
@@ -104,6 +106,20 @@ static int fill(rs_in *in, rs_err *e)
     return 0;
 }
 
+/* Text written on Windows may start with a UTF-8 byte order mark: it is
+ * not part of the first line's first field, whoever reads the stream.  An
+ * rs binary stream or zstd frame never starts with one, so dropping it here
+ * for every stream leaves their magic numbers intact. */
+static int skip_bom(rs_in *in, rs_err *e)
+{
+    in->bom_checked = 1;
+    while (in->end - in->pos < 3 && !in->eof)
+        if (fill(in, e) < 0) return -1;
+    if (in->end - in->pos >= 3 && memcmp(in->buf + in->pos, "\xef\xbb\xbf", 3) == 0)
+        in->pos += 3;
+    return 0;
+}
+
 rs_in *rs_in_open(const char *path, rs_err *e)
 {
     int fd = 0, own = 0;
@@ -145,6 +161,7 @@ rs_in *rs_in_open(const char *path, rs_err *e)
         free(in->raw);
         in->raw = NULL;
         in->eof = in->raweof;
+        if (skip_bom(in, e) < 0) { rs_in_close(in); return NULL; }
     }
     return in;
 }
@@ -177,6 +194,7 @@ uint64_t rs_in_lineno(const rs_in *in) { return in->lineno; }
 
 ssize_t rs_in_peek(rs_in *in, const unsigned char **p, size_t n, rs_err *e)
 {
+    if (!in->bom_checked && skip_bom(in, e) < 0) return -1;
     if (n > PEEK_MAX) n = PEEK_MAX;
     while (in->end - in->pos < n && !in->eof)
         if (fill(in, e) < 0) return -1;
@@ -189,6 +207,7 @@ ssize_t rs_in_read(rs_in *in, void *buf, size_t n, rs_err *e)
 {
     unsigned char *out = buf;
     size_t got = 0;
+    if (!in->bom_checked && skip_bom(in, e) < 0) return -1;
     while (got < n) {
         if (in->pos == in->end) {
             if (in->eof) break;
@@ -207,6 +226,7 @@ ssize_t rs_in_read(rs_in *in, void *buf, size_t n, rs_err *e)
 int rs_in_getline(rs_in *in, char **line, size_t *len, rs_err *e)
 {
     size_t scanned = 0;
+    if (!in->bom_checked && skip_bom(in, e) < 0) return -1;
     for (;;) {
         unsigned char *start = in->buf + in->pos;
         size_t avail = in->end - in->pos;
@@ -734,14 +754,12 @@ void rs_put_i64(FILE *f, int64_t v)
 
 void rs_put_g(FILE *f, double v)
 {
-    /* Ratings are mostly whole or half numbers: print those without printf. */
-    double h = v * 2;
-    if (v > -1e15 && v < 1e15 && h == (double)(int64_t)h) {   /* range first: the cast is UB outside */
-        int64_t w = (int64_t)h;
-        if (w < 0) { putc_unlocked('-', f); w = -w; }
-        rs_put_u64(f, (uint64_t)(w / 2));
-        if (w & 1) fwrite_unlocked(".5", 1, 2, f);
-        return;
-    }
-    fprintf(f, "%.6g", v);
+    char buf[RS_NUM_BUF];
+    fwrite_unlocked(buf, 1, rs_num_fmt_f64(buf, v), f);
+}
+
+void rs_put_f32(FILE *f, float v)
+{
+    char buf[RS_NUM_BUF];
+    fwrite_unlocked(buf, 1, rs_num_fmt_f32(buf, v), f);
 }

@@ -3,6 +3,8 @@
  * rs_in reads a file or stdin through its own buffer.  A file named *.zst,
  * or any stream that starts with the zstd magic number, is decompressed on
  * the fly, so `rs-filter ratings.csv.zst` and `zstd -c x | rs-index` work.
+ * A UTF-8 byte order mark at the start of the (decoded) stream is dropped,
+ * so no reader takes it for part of the first id.
  * Nothing ever seeks: every stream may be a pipe.
  *
  * rs_out writes stdout or -o FILE.  A named file is written to a temporary
@@ -100,7 +102,10 @@ void rs_out_abort(rs_out *o);
 /* Fast text output: append to f without printf's parsing cost. */
 void rs_put_u64(FILE *f, uint64_t v);
 void rs_put_i64(FILE *f, int64_t v);
-/* Shortest of %.6g style for ratings and scores ("4", "3.5", "0.123457"). */
+/* The shortest text that reads back to the same double / float (common/num.h):
+ * "4", "3.5", "0.1", "4.0000001".  Values kept as float (scores, matrix
+ * values) go through rs_put_f32, or their widening would print 17 digits. */
 void rs_put_g(FILE *f, double v);
+void rs_put_f32(FILE *f, float v);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "eval/eval.h"
 #include "common/idmap.h"
+#include "common/num.h"
 #include "prep/ratings.h"
 
 /* One input line of either kind, kept with where it came from so that
@@ -85,13 +86,6 @@ static int not_text(rs_in *in, const char *what, rs_err *e)
     return 0;
 }
 
-static int parse_number(const char *s, double *out)
-{
-    char *end;
-    if (!*s || isspace((unsigned char)*s)) return -1;
-    *out = strtod(s, &end);
-    return *end ? -1 : 0;
-}
 
 int rs_eval_read_recs(rs_eval *ev, rs_in *in, rs_err *e)
 {
@@ -123,9 +117,10 @@ int rs_eval_read_recs(rs_eval *ev, rs_in *in, rs_err *e)
             return rs_errf(e, RS_EDATA, "%s: line %llu, field 2 (rank): %s: '%.40s'",
                            src, ln, errno == ERANGE ? "out of range" : "ranks start at 1", f[1]);
         double score;
-        if (parse_number(f[3], &score) < 0)
-            return rs_errf(e, RS_EDATA, "%s: line %llu, field 4 (score): not a number: '%.40s'",
-                           src, ln, f[3]);
+        const char *why;
+        if (rs_num_f64(f[3], strlen(f[3]), &score, &why) < 0)
+            return rs_errf(e, RS_EDATA, "%s: line %llu, field 4 (score): %s: '%.40s'",
+                           src, ln, why, f[3]);
         rs_grow(&ev->rec, &ev->crec, ev->nrec + 1, sizeof *ev->rec);
         ev->rec[ev->nrec++] = (struct rec){
             .rank = rank,

@@ -17,28 +17,6 @@ const char *rs_dump_dtype_name(int dtype)
     return dtype >= 0 && dtype <= RS_STR ? names[dtype] : "?";
 }
 
-/* Floats in the fewest digits that read back to the same value, so a dump
- * is both readable ("0.1", not "0.100000001") and exact. */
-static void put_f32(FILE *f, float v)
-{
-    char buf[32];
-    for (int prec = 6; prec <= 9; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, (double)v);
-        if (strtof(buf, NULL) == v || v != v) break;
-    }
-    fputs_unlocked(buf, f);
-}
-
-static void put_f64(FILE *f, double v)
-{
-    char buf[40];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v || v != v) break;
-    }
-    fputs_unlocked(buf, f);
-}
-
 static void put_value(FILE *f, int dtype, const unsigned char *p)
 {
     switch (dtype) {
@@ -47,8 +25,8 @@ static void put_value(FILE *f, int dtype, const unsigned char *p)
     case RS_U32: { uint32_t v; memcpy(&v, p, 4); rs_put_u64(f, v); break; }
     case RS_I64: { int64_t v; memcpy(&v, p, 8); rs_put_i64(f, v); break; }
     case RS_U64: { uint64_t v; memcpy(&v, p, 8); rs_put_u64(f, v); break; }
-    case RS_F32: { float v; memcpy(&v, p, 4); put_f32(f, v); break; }
-    case RS_F64: { double v; memcpy(&v, p, 8); put_f64(f, v); break; }
+    case RS_F32: { float v; memcpy(&v, p, 4); rs_put_f32(f, v); break; }  /* shortest, exact */
+    case RS_F64: { double v; memcpy(&v, p, 8); rs_put_g(f, v); break; }
     }
 }
 
@@ -92,7 +70,7 @@ int rs_dump_matrix(FILE *f, const rs_bundle *b, rs_err *e)
             fwrite_unlocked(users[u], 1, ulen, f);
             putc_unlocked('\t', f);
             put_str(f, items[m.indices[p]]);
-            if (rating) { putc_unlocked('\t', f); rs_put_g(f, m.values[p]); }
+            if (rating) { putc_unlocked('\t', f); rs_put_f32(f, m.values[p]); }
             if (stamp) { putc_unlocked('\t', f); rs_put_i64(f, m.times[p]); }
             putc_unlocked('\n', f);
             if (p % CHECK_EVERY == 0 && ferror(f)) break;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "common/num.h"
 #include "common/parallel.h"
 #include "model/ease.h"
 
@@ -118,8 +119,8 @@ int rs_ease_fit(const rs_csr *m, const rs_ease_opts *o, rs_bundle *b, rs_err *e)
                            "--reg keeps the inverse well conditioned", k / n);
         }
     rs_bundle_put(b, "ease_weights", RS_F32, n, n, w, 1);
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", o->reg);
+    char buf[RS_NUM_BUF];
+    rs_num_fmt_f64(buf, o->reg);
     rs_meta_set(b, "model", "ease");
     rs_meta_set(b, "reg", buf);
     rs_meta_set(b, "binary", o->binary ? "1" : "0");

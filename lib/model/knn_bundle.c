@@ -1,6 +1,7 @@
 /* knn_bundle.c: the neighbour model's blocks (knn_bundle.h). */
 #include <math.h>
 #include <stdlib.h>
+#include "common/num.h"
 #include "common/io.h"
 #include "format/layout.h"
 #include "format/finite.h"
@@ -19,8 +20,8 @@ static void block_name(char *buf, size_t n, int items, const char *part)
 
 static void put_num(rs_bundle *b, const char *key, double v)
 {
-    char buf[64];
-    snprintf(buf, sizeof buf, "%.17g", v);
+    char buf[RS_NUM_BUF];
+    rs_num_fmt_f64(buf, v);
     rs_meta_set(b, key, buf);
 }
 
@@ -88,7 +89,7 @@ int rs_knn_write_text(FILE *f, const rs_bundle *b, const rs_csr *nb, int items, 
             putc('\t', f);
             fputs(ids[nb->indices[p]], f);
             putc('\t', f);
-            rs_put_g(f, nb->values[p]);
+            rs_put_f32(f, nb->values[p]);
             putc('\n', f);
         }
     free(ids);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "format/layout.h"
+#include "common/num.h"
 #include "model/mf.h"
 
 void rs_mf_alloc(rs_mf *m, uint32_t users, uint32_t items, int k, int user_bias, int item_bias)
@@ -40,10 +41,9 @@ int rs_mf_check(const rs_csr *a, int k, rs_err *e)
 
 void rs_mf_format(double v, char *buf, size_t n)
 {
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
-    }
+    char b[RS_NUM_BUF];
+    rs_num_fmt_f64(b, v);
+    snprintf(buf, n, "%s", b);
 }
 
 void rs_mf_meta_double(rs_bundle *b, const char *key, double v)

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <cblas.h>
 #include <lapacke.h>
+#include "common/num.h"
 #include "model/mf.h"
 #include "model/mf_foldin.h"
 #include "common/rng.h"
@@ -47,12 +48,10 @@ double *rs_foldin_gram(const float *Q, uint32_t items, int k, double ridge)
 static int meta_double(const rs_bundle *b, const char *key, double *v, rs_err *e)
 {
     const char *s = rs_meta_get(b, key);
-    char *end;
+    const char *why;
     if (!s) return rs_errf(e, RS_EDATA, "model: no %s in meta (fold-in needs it)", key);
-    errno = 0;
-    *v = strtod(s, &end);
-    if (end == s || *end || errno == ERANGE || !isfinite(*v))
-        return rs_errf(e, RS_EDATA, "model: bad %s '%s'", key, s);
+    if (rs_num_f64(s, strlen(s), v, &why) < 0)
+        return rs_errf(e, RS_EDATA, "model: bad %s '%s' (%s)", key, s, why);
     return 0;
 }
 

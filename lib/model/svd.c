@@ -5,6 +5,7 @@
 #include <lapacke.h>
 #include <sys/mman.h>
 #include "common/parallel.h"
+#include "common/num.h"
 #include "common/rng.h"
 #include "format/layout.h"
 #include "model/svd.h"
@@ -844,8 +845,8 @@ void rs_svd_put(const rs_svd *s, const rs_svd_opts *o, rs_bundle *b)
     rs_meta_set(b, "block", buf);
     snprintf(buf, sizeof buf, "%d", o->power);
     rs_meta_set(b, "power", buf);
-    snprintf(buf, sizeof buf, "%g", o->tol);
+    rs_num_fmt_f64(buf, o->tol);
     rs_meta_set(b, "tol", buf);
-    snprintf(buf, sizeof buf, "%.17g", s->global_bias);
+    rs_num_fmt_f64(buf, s->global_bias);
     rs_meta_set(b, "global_bias", buf);
 }

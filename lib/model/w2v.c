@@ -6,6 +6,8 @@
 #include <string.h>
 #include "common/alias.h"
 #include "common/parallel.h"
+#include <time.h>
+#include "common/num.h"
 #include "common/rng.h"
 #include "format/layout.h"
 #include "model/w2v.h"
@@ -603,11 +605,8 @@ void rs_w2v_time_order(const rs_csr *m, rs_csr *out)
 /* The shortest text that reads back as v: "0.025", not "0.025000000000000001". */
 static void meta_num(rs_bundle *b, const char *key, double v)
 {
-    char buf[64];
-    for (int prec = 15; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
-    }
+    char buf[RS_NUM_BUF];
+    rs_num_fmt_f64(buf, v);
     rs_meta_set(b, key, buf);
 }
 
@@ -643,12 +642,7 @@ void rs_w2v_put(rs_w2v *m, const rs_w2v_opts *o, const char *order, rs_bundle *b
 /* Shortest %g that reads back as the same float. */
 static void put_float(FILE *f, float v)
 {
-    char buf[40];
-    for (int prec = 6; prec <= 9; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, (double)v);
-        if (strtof(buf, NULL) == v) break;
-    }
-    fputs(buf, f);
+    rs_put_f32(f, v);
 }
 
 int rs_w2v_write_text(FILE *f, const rs_w2v *m, const char *const *ids, rs_err *e)

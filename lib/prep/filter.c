@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/num.h"
 #include "prep/filter.h"
 
 void rs_filter_opts_init(rs_filter_opts *o)
@@ -250,12 +251,15 @@ int rs_filter_apply(rs_ratings *rt, const rs_filter_opts *o, rs_filter_report *r
         for (size_t k = 0; k < rt->n; k++)
             keep[k] = rt->r[k] >= o->min_rating && rt->r[k] <= o->max_rating;
         rs_ratings_select(rt, keep);
+        char lo[RS_NUM_BUF], hi[RS_NUM_BUF];    /* the bounds as given, not to 6 digits */
+        rs_num_fmt_f64(lo, o->min_rating);
+        rs_num_fmt_f64(hi, o->max_rating);
         if (o->min_rating > -HUGE_VAL && o->max_rating < HUGE_VAL)
-            note(rep, rt, "--min-rating %g --max-rating %g", o->min_rating, o->max_rating);
+            note(rep, rt, "--min-rating %s --max-rating %s", lo, hi);
         else if (o->min_rating > -HUGE_VAL)
-            note(rep, rt, "--min-rating %g", o->min_rating);
+            note(rep, rt, "--min-rating %s", lo);
         else
-            note(rep, rt, "--max-rating %g", o->max_rating);
+            note(rep, rt, "--max-rating %s", hi);
     }
 
     int item_f = o->min_item_users > 1;

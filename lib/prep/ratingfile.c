@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "common/num.h"
+#include "prep/datetime.h"
 #include "prep/ratingfile_par.h"
 #include "prep/ratingfile.h"
 #include "format/bundle.h"
@@ -13,233 +15,22 @@
 /* Strict: a stray quote is an error, not a field that swallows the rest of
  * the file.  REPALL_NL: a callback for every line end, to count lines. */
 #define CSV_OPTS   (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
-#define MAXCOL     1024         /* columns that can hold a role */
-#define SNIFF_MAX  (64u << 10)  /* bytes looked at to guess the dialect */
-#define SNIFF_RECS 32           /* records looked at to guess the dialect */
-#define SNIFF_FLD  16           /* fields of records 1 and 2 kept for the header guess */
-#define SNIFF_LEN  64           /* bytes kept of each such field */
-
-static const char *const role_name[RS_NROLES] = { "user", "item", "rating", "timestamp" };
-
-/* Header names recognised without --columns, compared ignoring case, '_',
- * '-' and ' ' ("userId", "user_id" and "User ID" all mean the user). */
-static const char *const known_names[RS_NROLES][9] = {
-    { "user", "userid", "uid", "u", "users", "customer", "customerid", NULL },
-    { "item", "itemid", "iid", "i", "movie", "movieid", "product", "productid" },
-    { "rating", "ratings", "r", "score", "stars", "rate", NULL },
-    { "timestamp", "time", "t", "ts", "date", "datetime", "unixtime", "unixtimestamp" },
-};
-
-void rs_dialect_init(rs_dialect *d)
-{
-    memset(d, 0, sizeof *d);
-    d->header = -1;
-}
-
-const char *rs_dialect_format_name(int format)
-{
-    switch (format) {
-    case RS_FMT_CSV: return "csv";
-    case RS_FMT_TSV: return "tsv";
-    case RS_FMT_DAT: return "dat";
-    default: return "auto";
-    }
-}
-
-int rs_dialect_set_format(rs_dialect *d, const char *arg, rs_err *e)
-{
-    static const char *const names[] = { "auto", "csv", "tsv", "dat" };
-    for (int k = 0; k < 4; k++)
-        if (strcmp(arg, names[k]) == 0) { d->format = k; return 0; }
-    return rs_errf(e, RS_EUSAGE, "--format: '%s' is not one of auto, csv, tsv, dat", arg);
-}
-
-int rs_dialect_set_sep(rs_dialect *d, const char *arg, rs_err *e)
-{
-    if (strcmp(arg, "::") == 0) { d->format = RS_FMT_DAT; d->sep = 0; return 0; }
-    int c;
-    if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0) c = '\t';
-    else if (arg[0] && !arg[1]) c = (unsigned char)arg[0];
-    else return rs_errf(e, RS_EUSAGE, "--sep: '%s' is not one character (or 'tab', '::')", arg);
-    if (c == '"' || c == '\n' || c == '\r' || c == '#')
-        return rs_errf(e, RS_EUSAGE, "--sep: '%s' cannot separate fields", arg);
-    d->sep = c;
-    d->format = c == '\t' ? RS_FMT_TSV : RS_FMT_CSV;
-    return 0;
-}
-
-int rs_dialect_set_columns(rs_dialect *d, const char *spec, rs_err *e)
-{
-    memset(d->colnum, 0, sizeof d->colnum);
-    memset(d->colname, 0, sizeof d->colname);
-    const char *p = spec;
-    int k = 0;
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma ? (size_t)(comma - p) : strlen(p);
-        if (k == RS_NROLES)
-            return rs_errf(e, RS_EUSAGE, "--columns: more than 4 entries in '%s' "
-                           "(user,item,rating,timestamp)", spec);
-        if (len == 0) {
-            if (k < 2)
-                return rs_errf(e, RS_EUSAGE, "--columns: the %s column cannot be left out", role_name[k]);
-        } else if (strspn(p, "0123456789") >= len) {
-            long v = 0;
-            for (size_t j = 0; j < len && v <= MAXCOL; j++) v = v * 10 + (p[j] - '0');
-            if (v < 1 || v > MAXCOL)
-                return rs_errf(e, RS_EUSAGE, "--columns: column number %.*s is out of range (1 to %d)",
-                               (int)len, p, MAXCOL);
-            d->colnum[k] = (int)v;
-        } else {
-            if (len > RS_COLNAME_MAX)
-                return rs_errf(e, RS_EUSAGE, "--columns: name '%.*s...' is too long", 20, p);
-            memcpy(d->colname[k], p, len);
-            d->colname[k][len] = '\0';
-        }
-        k++;
-        if (!comma) break;
-        p = comma + 1;
-    }
-    if (k < 2)
-        return rs_errf(e, RS_EUSAGE, "--columns: '%s' names fewer than 2 columns (user,item "
-                       "at least)", spec);
-    for (int a = 0; a < k; a++)
-        for (int b = a + 1; b < k; b++)
-            if ((d->colnum[a] && d->colnum[a] == d->colnum[b]) ||
-                (d->colname[a][0] && strcmp(d->colname[a], d->colname[b]) == 0))
-                return rs_errf(e, RS_EUSAGE, "--columns: the %s and %s columns are the same",
-                               role_name[a], role_name[b]);
-    d->columns_given = 1;
-    return 0;
-}
-
-static int columns_by_name(const rs_dialect *d)
-{
-    if (!d->columns_given) return 0;
-    for (int r = 0; r < RS_NROLES; r++)
-        if (d->colname[r][0]) return 1;
-    return 0;
-}
-
-/* ---- dates ------------------------------------------------------------ */
-
-int64_t rs_days_from_civil(int64_t y, int m, int d)
-{
-    /* Count from 0000-03-01 so the leap day ends the year, in 400-year eras
-     * of 146097 days; 719468 is the day number of 1970-01-01 on that count. */
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;                                   /* 0..399 */
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1; /* 0..365 */
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;           /* 0..146096 */
-    return era * 146097 + doe - 719468;
-}
-
-static int digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int k = 0; k < n; k++) {
-        if ((unsigned)(s[k] - '0') > 9) return -1;
-        v = v * 10 + (s[k] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
-int rs_parse_datetime(const char *s, size_t n, int64_t *out)
-{
-    static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    int y, m, d, hh = 0, mi = 0, ss = 0;
-    if (n && s[n - 1] == 'Z') n--;
-    if (n != 10 && n != 16 && n != 19) return -1;
-    if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &m) || s[7] != '-' ||
-        digits(s + 8, 2, &d))
-        return -1;
-    if (n > 10) {
-        if ((s[10] != ' ' && s[10] != 'T') || digits(s + 11, 2, &hh) || s[13] != ':' ||
-            digits(s + 14, 2, &mi))
-            return -1;
-        if (n == 19 && (s[16] != ':' || digits(s + 17, 2, &ss))) return -1;
-    }
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap) ||
-        hh > 23 || mi > 59 || ss > 59)
-        return -1;
-    *out = rs_days_from_civil(y, m, d) * 86400 + hh * 3600 + mi * 60 + ss;
-    return 0;
-}
+#define MAXCOL     RS_DIALECT_MAXCOL
+#define SNIFF_MAX  RS_DIALECT_SNIFF_MAX
+#define role_name  rs_role_name
 
 /* ---- fields ------------------------------------------------------------ */
 
-static const double pow10tab[16] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
-                                     1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-
-/* Copy a field into buf NUL-terminated for the strict (slow) parsers. */
-static const char *cstr(const char *s, size_t n, char *buf, size_t cap)
-{
-    if (n >= cap) n = cap - 1;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    return buf;
-}
-
-static int parse_rating(const char *s, size_t n, double *out, const char **why)
-{
-    /* Plain decimals with at most 15 digits are m / 10^f with both exact,
-     * so one division gives the correctly rounded value, as strtod would. */
-    const char *p = s, *end = s + n;
-    int neg = 0, nd = 0, frac = 0;
-    uint64_t m = 0;
-    if (p < end && (*p == '-' || *p == '+')) neg = *p++ == '-';
-    while (p < end && (unsigned)(*p - '0') <= 9) { m = m * 10 + (uint64_t)(*p++ - '0'); nd++; }
-    if (p < end && *p == '.')
-        for (p++; p < end && (unsigned)(*p - '0') <= 9; p++) { m = m * 10 + (uint64_t)(*p - '0'); nd++; frac++; }
-    if (p == end && nd > 0 && nd <= 15) {
-        double v = (double)m / pow10tab[frac];
-        *out = neg ? -v : v;
-        return 0;
-    }
-    char buf[128];
-    if (n >= sizeof buf) { *why = "not a number"; return -1; }
-    return rs_parse_rating(cstr(s, n, buf, sizeof buf), out, why);
-}
-
+/* A timestamp is Unix seconds or a date-time. */
 static int parse_time(const char *s, size_t n, int64_t *out, const char **why)
 {
-    const char *p = s, *end = s + n;
-    int neg = p < end && *p == '-';
-    p += neg;
-    if (end - p > 0 && end - p <= 18) {     /* 18 digits cannot overflow */
-        int64_t v = 0;
-        while (p < end && (unsigned)(*p - '0') <= 9) v = v * 10 + (*p++ - '0');
-        if (p == end) { *out = neg ? -v : v; return 0; }
-    }
+    if (rs_num_i64(s, n, out, why) == 0) return 0;
     if (n >= 10 && s[4] == '-') {
         if (rs_parse_datetime(s, n, out) == 0) return 0;
         *why = "not a valid date-time (YYYY-MM-DD HH:MM:SS, UTC)";
         return -1;
     }
-    char buf[128];
-    if (n >= sizeof buf) { *why = "not a Unix timestamp or date-time"; return -1; }
-    if (rs_parse_time(cstr(s, n, buf, sizeof buf), out, why) == 0) return 0;
     if (strcmp(*why, "not an integer") == 0) *why = "not a Unix timestamp or date-time";
-    return -1;
-}
-
-static int known_role(const char *s, size_t n)
-{
-    char low[RS_COLNAME_MAX + 1];
-    size_t k = 0;
-    for (size_t j = 0; j < n; j++) {
-        unsigned char c = (unsigned char)s[j];
-        if (c == '_' || c == '-' || c == ' ') continue;
-        if (k == RS_COLNAME_MAX) return -1;
-        low[k++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
-    }
-    low[k] = '\0';
-    for (int r = 0; r < RS_NROLES; r++)
-        for (int j = 0; known_names[r][j]; j++)
-            if (strcmp(low, known_names[r][j]) == 0) return r;
     return -1;
 }
 
@@ -339,6 +130,20 @@ static int take_id(reader *rd, int k, int role, const char *s, size_t n, uint32_
     return 0;
 }
 
+static size_t max_field(const rs_dialect *d)
+{
+    return d->max_field ? d->max_field : RS_DIALECT_FIELD_MAX;
+}
+
+/* Field k (0-based) of the row on rd->row_line is over the cap. */
+static void long_field(reader *rd, int k)
+{
+    rs_errf(rd->e, RS_EDATA, "%s: line %llu, field %d: longer than %zu bytes (--max-field "
+            "raises the limit)", rd->name, (unsigned long long)rd->row_line, k + 1,
+            max_field(rd->d));
+    rd->failed = 1;
+}
+
 static void on_field(reader *rd, const char *s, size_t n)
 {
     if (rd->failed) return;
@@ -347,6 +152,7 @@ static void on_field(reader *rd, const char *s, size_t n)
         rd->row_line = rd->lines + 1;
         rd->comment = n > 0 && s[0] == '#';
     }
+    if (n > max_field(rd->d)) { long_field(rd, k); return; }
     if (rd->comment) { count_newlines(rd, s, n); return; }
     if (rd->header_pending) {
         count_newlines(rd, s, n);
@@ -365,7 +171,7 @@ static void on_field(reader *rd, const char *s, size_t n)
     case RS_COL_USER: take_id(rd, k, role, s, n, &rd->u); break;
     case RS_COL_ITEM: take_id(rd, k, role, s, n, &rd->i); break;
     case RS_COL_RATING:
-        if (parse_rating(s, n, &rd->r, &why) < 0) field_error(rd, k, role, why, s, n);
+        if (rs_num_f32(s, n, &rd->r, &why) < 0) field_error(rd, k, role, why, s, n);
         break;
     case RS_COL_TIME:
         if (parse_time(s, n, &rd->t, &why) < 0) field_error(rd, k, role, why, s, n);
@@ -418,12 +224,15 @@ static void resolve_header(reader *rd)
         }
     } else {
         for (size_t k = 0; k < rd->nhdr; k++) {
-            int r = known_role(rd->hdr[k], strlen(rd->hdr[k]));
+            int r = rs_dialect_known_role(rd->hdr[k], strlen(rd->hdr[k]));
             if (r >= 0 && rd->col[r] < 0) rd->col[r] = (int)k;
         }
+        int named = 0;      /* no known name at all: line 1 may be data after all */
+        for (int r = 0; r < RS_NROLES; r++) named |= rd->col[r] >= 0;
         if (rd->col[RS_COL_USER] < 0 || rd->col[RS_COL_ITEM] < 0) {
             line_error(rd, "missing column: no %s column in the header (%s); name the columns "
-                       "with --columns", rd->col[RS_COL_USER] < 0 ? "user" : "item", list);
+                       "with --columns%s", rd->col[RS_COL_USER] < 0 ? "user" : "item", list,
+                       d->header < 0 && !named ? ", or give --no-header if line 1 is data" : "");
             return;
         }
     }
@@ -515,19 +324,48 @@ static void cb_row(int c, void *data)
     if (c == '\n') rd->lines++;
 }
 
+/* Tab-separated text is canonical TSV, where '"' is an ordinary byte: no
+ * quote character at all.  libcsv has no such switch, so the quote becomes
+ * NUL, which check_chunk has refused before the parser sees it. */
+static void csv_setup(struct csv_parser *p, int sep)
+{
+    csv_init(p, CSV_OPTS);
+    csv_set_delim(p, (unsigned char)sep);
+    if (sep == '\t') csv_set_quote(p, '\0');
+}
+
+/* Before a chunk is parsed: text has no NUL bytes.  After: the field being
+ * buffered is not over the cap, so a runaway field (a stray quote, a file
+ * that is not ratings) fails at once instead of eating the memory. */
+static int check_chunk(reader *rd, const char *buf, size_t n, const struct csv_parser *p)
+{
+    if (!p) {
+        const char *nul = memchr(buf, '\0', n);
+        if (!nul) return 0;
+        rd->row_line = rd->lines + 1;
+        for (const char *q = buf; (q = memchr(q, '\n', (size_t)(nul - q))); q++) rd->row_line++;
+        line_error(rd, "NUL byte: this is binary data, not ratings text");
+        return -1;
+    }
+    if (p->entry_pos <= max_field(rd->d)) return 0;
+    if (!rd->nf) rd->row_line = rd->lines + 1;
+    long_field(rd, rd->nf);
+    return -1;
+}
+
 static int read_csv(reader *rd, rs_in *in, int sep)
 {
     struct csv_parser p;
-    csv_init(&p, CSV_OPTS);
-    csv_set_delim(&p, (unsigned char)sep);
+    csv_setup(&p, sep);
     char *buf = rs_xmalloc(CHUNK);
     int rc = 0;
     for (;;) {
         ssize_t got = rs_in_read(in, buf, CHUNK, rd->e);
         if (got < 0) { rc = -1; break; }
         if (got == 0) break;
+        if (check_chunk(rd, buf, (size_t)got, NULL) < 0) { rc = -1; break; }
         size_t done = csv_parse(&p, buf, (size_t)got, cb_field, cb_row, rd);
-        if (rd->failed) { rc = -1; break; }
+        if (rd->failed || check_chunk(rd, buf, (size_t)got, &p) < 0) { rc = -1; break; }
         if (rd->progress) rs_progress_update(rd->progress, rd->rt->n, 0, "rows");
         if (done < (size_t)got) {
             rd->row_line = rd->lines + 1;
@@ -554,7 +392,7 @@ static int read_csv(reader *rd, rs_in *in, int sep)
 }
 
 static void reader_start(reader *rd, rs_ratings *rt, const rs_dialect *d, const rs_dialect *dd,
-                         rs_err *e, const char *name, rs_progress *progress, size_t expect)
+                         rs_err *e, const char *name, rs_progress *progress)
 {
     memset(rd, 0, sizeof *rd);
     rd->rt = rt;
@@ -568,7 +406,6 @@ static void reader_start(reader *rd, rs_ratings *rt, const rs_dialect *d, const 
     memset(rd->role_of, -1, sizeof rd->role_of);
     /* Without a header the roles are known before the first row. */
     if (!dd->header) resolve_positions(rd, RS_NROLES);
-    if (expect) rs_ratings_reserve(rt, rt->n + expect);
 }
 
 static void reader_free(reader *rd)
@@ -603,7 +440,8 @@ static int read_csv_parallel(reader *rd, rs_in *in, int sep)
     off_t span = rd->d->span_min ? (off_t)rd->d->span_min : (off_t)PAR_SPAN;
     if (jobs < 2 || rd->rt->n != 0 || !rs_in_region(in, &fd, &from, &to) || to - from < 2 * span)
         return 0;
-    rs_csvpar cfg = { fd, CSV_OPTS, (unsigned char)sep, cb_field, cb_row, cb_failed, cb_tick };
+    rs_csvpar cfg = { fd, CSV_OPTS, (unsigned char)sep, cb_field, cb_row, cb_failed, cb_tick,
+                      sep == '\t', max_field(rd->d) };
     /* The first piece: the sniffed bytes, or less when spans are small. */
     off_t head[2] = { from, rs_csvpar_line_end(fd, from + (span < SNIFF_MAX ? span : SNIFF_MAX), to) };
     void *self[1] = { rd };
@@ -617,13 +455,11 @@ static int read_csv_parallel(reader *rd, rs_in *in, int sep)
     rs_err *err = rs_xcalloc((size_t)(k > 1 ? k : 1), sizeof *err);
     void **ctx = rs_xcalloc((size_t)(k > 1 ? k : 1), sizeof *ctx);
     if (ok && k > 0) {
-        double per_row = (double)(head[1] - from) / (double)(rd->lines ? rd->lines : 1);
         ctx[0] = rd;
         rd->spans = (unsigned)k;
         for (int j = 1; j < k; j++) {
             rs_ratings_init(&tab[j]);
             rs_ratings_keep(&tab[j], rd->rt->r != NULL, rd->rt->t != NULL);
-            rs_ratings_reserve(&tab[j], (size_t)((double)(cuts[j + 1] - cuts[j]) / per_row * 1.05));
             part[j] = *rd;
             part[j].rt = &tab[j];
             part[j].e = &err[j];
@@ -679,128 +515,6 @@ static int read_dat(reader *rd, rs_in *in)
     return rc;
 }
 
-/* ---- sniffing ----------------------------------------------------------- */
-
-typedef struct sniffer {
-    int nrec, nf, comment;
-    int counts[SNIFF_RECS];
-    int nfirst[2];
-    char first[2][SNIFF_FLD][SNIFF_LEN + 1];
-} sniffer;
-
-static void sn_field(void *s, size_t n, void *data)
-{
-    sniffer *sn = data;
-    if (sn->nf == 0) sn->comment = n > 0 && *(char *)s == '#';
-    if (!sn->comment && sn->nrec < 2 && sn->nf < SNIFF_FLD) {
-        size_t k = n < SNIFF_LEN ? n : SNIFF_LEN;
-        memcpy(sn->first[sn->nrec][sn->nf], s, k);
-        sn->first[sn->nrec][sn->nf][k] = '\0';
-    }
-    sn->nf++;
-}
-
-static void sn_row(int c, void *data)
-{
-    sniffer *sn = data;
-    if (sn->nf && !sn->comment && sn->nrec < SNIFF_RECS) {
-        if (sn->nrec < 2) sn->nfirst[sn->nrec] = sn->nf < SNIFF_FLD ? sn->nf : SNIFF_FLD;
-        sn->counts[sn->nrec++] = sn->nf;
-    }
-    sn->nf = 0;
-    sn->comment = 0;
-}
-
-static void sniff_with(const char *buf, size_t n, int at_eof, int fmt, int sep, sniffer *sn)
-{
-    memset(sn, 0, sizeof *sn);
-    if (fmt == RS_FMT_DAT) {
-        const char *p = buf, *end = buf + n;
-        while (p < end && sn->nrec < SNIFF_RECS) {
-            const char *nl = memchr(p, '\n', (size_t)(end - p));
-            if (!nl && !at_eof) break;      /* a cut line says nothing */
-            const char *le = nl ? nl : end;
-            if (le > p && le[-1] == '\r') le--;
-            if (le > p) {
-                for (const char *f = p;;) {
-                    const char *q = memmem(f, (size_t)(le - f), "::", 2);
-                    sn_field((void *)f, (size_t)((q ? q : le) - f), sn);
-                    if (!q) break;
-                    f = q + 2;
-                }
-                sn_row('\n', sn);
-            }
-            p = nl ? nl + 1 : end;
-        }
-        return;
-    }
-    struct csv_parser p;
-    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI);
-    csv_set_delim(&p, (unsigned char)sep);
-    /* A quoting error ends the look (the reader will report it); the
-     * records before it still tell the dialect. */
-    if (csv_parse(&p, buf, n, sn_field, sn_row, sn) == n && at_eof)
-        csv_fini(&p, sn_field, sn_row, sn);
-    csv_free(&p);
-}
-
-static int numeric(const char *s)
-{
-    double r;
-    int64_t t;
-    const char *why;
-    size_t n = strlen(s);
-    return n > 0 && (parse_rating(s, n, &r, &why) == 0 || rs_parse_datetime(s, n, &t) == 0);
-}
-
-void rs_dialect_sniff(const char *buf, size_t n, int at_eof, const rs_dialect *d, rs_dialect *out)
-{
-    static const int cand_fmt[5] = { RS_FMT_DAT, RS_FMT_TSV, RS_FMT_CSV, RS_FMT_CSV, RS_FMT_CSV };
-    static const int cand_sep[5] = { 0, '\t', ',', ';', '|' };
-    *out = *d;
-    sniffer sn, best;
-    int bestk = -1, bestnf = 0, fallback = -1;
-    for (int k = 0; k < 5; k++) {
-        if (d->format == RS_FMT_DAT && k != 0) continue;
-        if (d->format == RS_FMT_TSV && cand_sep[k] != (d->sep ? d->sep : '\t')) continue;
-        if (d->format == RS_FMT_CSV && cand_sep[k] != (d->sep ? d->sep : ',')) continue;
-        if (d->format != RS_FMT_AUTO && d->format != RS_FMT_DAT && k == 0) continue;
-        sniff_with(buf, n, at_eof, cand_fmt[k], cand_sep[k], &sn);
-        if (sn.nrec == 0 || sn.counts[0] < 2) continue;
-        int same = 1;
-        for (int j = 1; j < sn.nrec; j++) same &= sn.counts[j] == sn.counts[0];
-        if (fallback < 0) fallback = k;
-        if (same && sn.counts[0] > bestnf) { bestk = k; bestnf = sn.counts[0]; best = sn; }
-    }
-    if (bestk < 0 && fallback >= 0) {
-        bestk = fallback;
-        sniff_with(buf, n, at_eof, cand_fmt[bestk], cand_sep[bestk], &best);
-    }
-    if (d->format != RS_FMT_AUTO) {
-        out->sep = d->format == RS_FMT_DAT ? 0 : d->sep ? d->sep : d->format == RS_FMT_TSV ? '\t' : ',';
-    } else if (bestk >= 0) {
-        out->format = cand_fmt[bestk];
-        out->sep = cand_sep[bestk];
-    } else {
-        out->format = RS_FMT_CSV;
-        out->sep = ',';
-    }
-    if (d->header >= 0) return;
-    out->header = 0;
-    if (columns_by_name(d)) { out->header = 1; return; }
-    if (bestk < 0) {    /* the format was forced and does not fit: look anyway */
-        sniff_with(buf, n, at_eof, out->format, out->sep, &best);
-        if (best.nrec == 0) return;
-    }
-    for (int f = 0; f < best.nfirst[0]; f++)
-        if (known_role(best.first[0][f], strlen(best.first[0][f])) >= 0) { out->header = 1; return; }
-    if (best.nrec >= 2) {
-        int m = best.nfirst[0] < best.nfirst[1] ? best.nfirst[0] : best.nfirst[1];
-        for (int f = 0; f < m; f++)
-            if (!numeric(best.first[0][f]) && numeric(best.first[1][f])) { out->header = 1; return; }
-    }
-}
-
 /* ---- reading ----------------------------------------------------------- */
 
 int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_info *info,
@@ -813,12 +527,7 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
     if (bin)
         return rs_errf(e, RS_EDATA, "%s: this is an rs binary stream, not ratings text "
                        "(hint: rs-index --decode turns it back into TSV)", name);
-    ssize_t n = rs_in_peek(in, &p, 3, e);
-    if (n < 0) return -1;
-    if (n == 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0) {   /* a UTF-8 byte order mark */
-        char bom[3];
-        if (rs_in_read(in, bom, 3, e) < 0) return -1;
-    }
+    ssize_t n;
     n = rs_in_peek(in, &p, SNIFF_MAX, e);
     if (n < 0) return -1;
     if (n == 0) return rs_errf(e, RS_EDATA, "%s: empty input (no lines)", name);
@@ -829,24 +538,14 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
         return rs_errf(e, RS_EDATA, "%s: line %zu: NUL byte: this is binary data, not ratings text",
                        name, line);
     }
-    /* A plain file's size over the sniffed bytes per line says how many rows
-     * are coming: reserving them at once saves the copies of doubling. */
-    size_t expect = 0;
-    int fd;
-    off_t from, to;
-    if (rs_in_region(in, &fd, &from, &to)) {
-        size_t lines = 0;
-        for (const unsigned char *q = p; (q = memchr(q, '\n', (size_t)(p + n - q))); q++) lines++;
-        if (lines > 1) expect = (size_t)((double)(to - from) / ((double)n / (double)lines) * 1.05) + 1024;
-    }
     rs_dialect dd;
     rs_dialect_sniff((const char *)p, (size_t)n, n < (ssize_t)SNIFF_MAX, d, &dd);
-    if (dd.header == 0 && columns_by_name(d))
+    if (dd.header == 0 && rs_dialect_names_columns(d))
         return rs_errf(e, RS_EUSAGE, "--columns names columns, but --no-header says %s has "
                        "no header line to find them in", name);
 
     reader rd;
-    reader_start(&rd, rt, d, &dd, e, name, progress, expect);
+    reader_start(&rd, rt, d, &dd, e, name, progress);
     int rc = 0;
     if (dd.format == RS_FMT_DAT) {
         rc = read_dat(&rd, in);
@@ -854,7 +553,7 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
         reader_free(&rd);       /* start again: a parallel reading may have begun */
         e->code = 0;            /* and may have left a message this reading replaces */
         e->msg[0] = '\0';
-        reader_start(&rd, rt, d, &dd, e, name, progress, expect);
+        reader_start(&rd, rt, d, &dd, e, name, progress);
         rc = read_csv(&rd, in, dd.sep);
     }
     if (rc == 0 && rd.rows == 0) {
@@ -876,3 +575,4 @@ int rs_dialect_read(rs_in *in, const rs_dialect *d, rs_ratings *rt, rs_dialect_i
     reader_free(&rd);
     return rc;
 }
+

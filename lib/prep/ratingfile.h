@@ -10,7 +10,10 @@
  * Whatever is left on auto (format, separator, header) is sniffed from the
  * first 64 KiB of each input separately.  One-character separators are
  * parsed by libcsv in strict mode (RFC 4180 quoting: "Toy Story, The" is one
- * field); '::' cannot be a libcsv delimiter, so those lines are split here.
+ * field), except TAB: tab-separated text is canonical TSV, not CSV, so a '"'
+ * there is an ordinary character (ids rs-filter wrote read back as they
+ * were); '::' cannot be a libcsv delimiter, so those lines are split here.
+ * A UTF-8 byte order mark is dropped by rs_in, as for every text input.
  *
  * A big plain file is read by several threads (csvpar.h) when d->jobs
  * says so; pipes and zstd streams are read by one.
@@ -25,6 +28,7 @@
 #include "common/err.h"
 #include "common/io.h"
 #include "common/progress.h"
+#include "prep/datetime.h"
 #include "prep/ratings.h"
 
 enum { RS_FMT_AUTO = 0, RS_FMT_CSV, RS_FMT_TSV, RS_FMT_DAT };
@@ -47,6 +51,9 @@ typedef struct rs_dialect {
      * same either way. */
     int jobs;
     size_t span_min;    /* the least bytes a thread takes on; 0 = 8 MiB */
+    /* A longer field fails at once rather than being buffered whole;
+     * 0 = RS_DIALECT_FIELD_MAX (1 MiB). */
+    size_t max_field;
 } rs_dialect;
 
 /* What was decided for one input (for -v). */
@@ -81,10 +88,14 @@ void rs_dialect_sniff(const char *buf, size_t n, int at_eof, const rs_dialect *d
 
 const char *rs_dialect_format_name(int format);    /* "csv", "tsv", "dat" */
 
-/* Days since 1970-01-01 of a date in the proleptic Gregorian calendar. */
-int64_t rs_days_from_civil(int64_t y, int m, int d);
-/* "YYYY-MM-DD[ HH:MM[:SS]]" ('T' may replace the space, a final 'Z' is
- * allowed), read as UTC, to Unix seconds.  0 or -1 if it is not one. */
-int rs_parse_datetime(const char *s, size_t n, int64_t *out);
+/* Shared by the reader (ratingfile.c) and the dialect code (dialect.c). */
+#define RS_DIALECT_SNIFF_MAX (64u << 10)    /* bytes looked at to guess the dialect */
+#define RS_DIALECT_MAXCOL    1024           /* columns that can hold a role */
+#define RS_DIALECT_FIELD_MAX (1u << 20)     /* default cap on one field's bytes */
+extern const char *const rs_role_name[RS_NROLES];     /* "user", ... "timestamp" */
+/* The role a header name means ("userId", "movie_id", "Rating"...), or -1. */
+int rs_dialect_known_role(const char *s, size_t n);
+/* Whether --columns names columns (then there must be a header). */
+int rs_dialect_names_columns(const rs_dialect *d);
 
 #endif

@@ -81,15 +81,16 @@ static int parse_span(const span *sp)
     struct csv_parser p;
     if (csv_init(&p, cfg->options) != 0) return 0;
     csv_set_delim(&p, cfg->delim);
+    if (cfg->no_quotes) csv_set_quote(&p, '\0');
     char *buf = rs_xmalloc(CHUNK);
     off_t at = sp->from;
     int ok = 1;
     while (ok && at < sp->to) {
         size_t want = sp->to - at < (off_t)CHUNK ? (size_t)(sp->to - at) : CHUNK;
         ssize_t got = pread_full(cfg->fd, buf, want, at);
-        if (got <= 0) { ok = 0; break; }
+        if (got <= 0 || memchr(buf, '\0', (size_t)got)) { ok = 0; break; }
         if (csv_parse(&p, buf, (size_t)got, cfg->field, cfg->row, sp->ctx) < (size_t)got ||
-            cfg->failed(sp->ctx))
+            cfg->failed(sp->ctx) || (cfg->max_field && p.entry_pos > cfg->max_field))
             ok = 0;
         at += got;
         if (sp->on_caller && cfg->tick) cfg->tick(sp->ctx);

@@ -30,6 +30,11 @@ typedef struct rs_csvpar {
     /* Called on the calling thread after each buffer of its own span, for
      * progress (may be NULL). */
     void (*tick)(void *ctx);
+    /* Nonzero: no quote character (canonical TSV); a NUL byte then fails
+     * the span, as it does everywhere in text. */
+    int no_quotes;
+    /* Nonzero: a field buffered past this many bytes fails its span. */
+    size_t max_field;
 } rs_csvpar;
 
 /* The offset just past the first '\n' at or after at, or to if there is

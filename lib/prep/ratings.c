@@ -1,9 +1,8 @@
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include "common/num.h"
 #include "common/progress.h"
 #include "prep/ratings.h"
 
@@ -101,58 +100,14 @@ void rs_ratings_append(rs_ratings *dst, const rs_ratings *src)
     free(im);
 }
 
-/* Ratings are nearly always short decimals ("4", "3.5", "4.0"): the value
- * (digits as an integer) / 10^decimals is one correctly rounded division of
- * exact numbers, hence bit-identical to strtod, at a fraction of its cost. */
-static int fast_decimal(const char *s, double *out)
-{
-    static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
-                                    1e10, 1e11, 1e12, 1e13, 1e14, 1e15 };
-    uint64_t v = 0;
-    int digits = 0, decimals = -1;
-    const char *p = s;
-    for (;; p++) {
-        if (*p >= '0' && *p <= '9') {
-            v = v * 10 + (uint64_t)(*p - '0');
-            if (++digits > 15) return 0;
-            if (decimals >= 0) decimals++;
-        } else if (*p == '.' && decimals < 0) {
-            decimals = 0;
-        } else break;
-    }
-    if (*p || digits == 0) return 0;
-    *out = decimals > 0 ? (double)v / pow10[decimals] : (double)v;
-    return 1;
-}
-
 int rs_parse_rating(const char *s, double *out, const char **why)
 {
-    char *end;
-    if (fast_decimal(s, out)) return 0;
-    if (!*s) { *why = "empty"; return -1; }
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*end || end == s) { *why = "not a number"; return -1; }
-    if (!isfinite(v) || errno == ERANGE) { *why = isnan(v) ? "not a number" : "out of range"; return -1; }
-    *out = v;
-    return 0;
+    return rs_num_f32(s, strlen(s), out, why);
 }
 
 int rs_parse_time(const char *s, int64_t *out, const char **why)
 {
-    char *end;
-    if (!*s) { *why = "empty"; return -1; }
-    /* Fast path: up to 18 plain digits cannot overflow. */
-    int64_t v0 = 0;
-    const char *p = s;
-    while (*p >= '0' && *p <= '9' && p - s < 18) v0 = v0 * 10 + (*p++ - '0');
-    if (*p == '\0') { *out = v0; return 0; }
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*end || end == s) { *why = "not an integer"; return -1; }
-    if (errno == ERANGE) { *why = "out of range for a 64-bit timestamp"; return -1; }
-    *out = v;
-    return 0;
+    return rs_num_i64(s, strlen(s), out, why);
 }
 
 static const char *const field_name[] = { "user", "item", "rating", "timestamp" };
@@ -212,10 +167,10 @@ static int read_lines(rs_in *in, rs_ratings *rt, rs_progress *prog, rs_err *e)
         double r = 1;
         int64_t t = 0;
         const char *why;
-        if (nf >= 3 && rs_parse_rating(f[2], &r, &why) < 0)
+        if (nf >= 3 && rs_num_f32(f[2], fl[2], &r, &why) < 0)
             return rs_errf(e, RS_EDATA, "%s: line %llu, field 3 (rating): %s: '%.40s'",
                            name, ln, why, f[2]);
-        if (nf >= 4 && rs_parse_time(f[3], &t, &why) < 0)
+        if (nf >= 4 && rs_num_i64(f[3], fl[3], &t, &why) < 0)
             return rs_errf(e, RS_EDATA, "%s: line %llu, field 4 (timestamp): %s: '%.40s'",
                            name, ln, why, f[3]);
         /* Inputs are mostly grouped by user: skip the hash for a repeat. */
@@ -293,17 +248,7 @@ static char *fmt_u64(char *p, uint64_t v)
 
 static char *fmt_g(char *p, double v)
 {
-    if (v > -1e15 && v < 1e15) {
-        double h = v * 2;
-        int64_t w = (int64_t)h;
-        if ((double)w == h) {
-            if (w < 0) { *p++ = '-'; w = -w; }
-            p = fmt_u64(p, (uint64_t)(w / 2));
-            if (w & 1) { *p++ = '.'; *p++ = '5'; }
-            return p;
-        }
-    }
-    return p + snprintf(p, 32, "%.6g", v);
+    return p + rs_num_fmt_f64(p, v);
 }
 
 void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value)

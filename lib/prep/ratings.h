@@ -47,8 +47,9 @@ int rs_ratings_read_paths(char *const *paths, int npaths, rs_ratings *rt, rs_err
 void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value);
 void rs_ratings_write_row(FILE *f, const rs_ratings *rt, size_t row);
 
-/* Field parsers shared with other readers: strict, with overflow checks.
- * Return 0 or -1 (leaving a short reason in why). */
+/* A NUL-terminated rating (a value that fits a float) or timestamp (int64),
+ * by the strict rules of common/num.h.  Return 0 or -1 (leaving a short
+ * reason in why). */
 int rs_parse_rating(const char *s, double *out, const char **why);
 int rs_parse_time(const char *s, int64_t *out, const char **why);
 

@@ -1,5 +1,6 @@
 #include <math.h>
 #include <string.h>
+#include "common/num.h"
 #include "common/io.h"
 #include "common/json.h"
 #include "score/listwrite.h"
@@ -20,7 +21,7 @@ static void put_str(FILE *f, const char *s)
 /* Scores are finite in practice; spell the rest the way TSV can. */
 static void put_score(FILE *f, float v)
 {
-    if (isfinite(v)) rs_put_g(f, v);
+    if (isfinite(v)) rs_put_f32(f, v);
     else put_str(f, isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
 }
 
@@ -52,23 +53,11 @@ static void emit_redis(const rs_listwrite *w, FILE *f, const char *id, const uin
     }
 }
 
-/* The text rs_put_g writes (it writes only to a FILE), for the JSON writer. */
-static size_t score_text(char *b, size_t size, float v)
-{
-    double h = (double)v * 2;
-    if (v > -1e15 && v < 1e15 && h == (double)(int64_t)h) {
-        int64_t w = (int64_t)h;
-        return (size_t)snprintf(b, size, "%s%lld%s", w < 0 ? "-" : "",
-                                (long long)(w < 0 ? -w : w) / 2, w & 1 ? ".5" : "");
-    }
-    return (size_t)snprintf(b, size, "%.6g", (double)v);
-}
-
 static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const char *qtitle,
                        const uint32_t *items, const float *scores, size_t n)
 {
     rs_json j;
-    char b[32];
+    char b[RS_NUM_BUF];
     rs_json_init_file(&j, f, 0);
     rs_json_object_begin(&j);
     rs_json_key(&j, w->key);
@@ -84,7 +73,7 @@ static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const cha
     rs_json_key(&j, "scores");
     rs_json_array_begin(&j);
     for (size_t k = 0; k < n; k++)
-        if (isfinite(scores[k])) rs_json_raw(&j, b, score_text(b, sizeof b, scores[k]));
+        if (isfinite(scores[k])) rs_json_raw(&j, b, rs_num_fmt_f32(b, scores[k]));
         else rs_json_null(&j);
     rs_json_array_end(&j);
     if (w->title) {

@@ -40,7 +40,7 @@ int rs_recommend_predict_titled(rs_scorer *s, const rs_idmap *model_users,
             putc('\t', out);
             fwrite(rs_idmap_str(p->items, pi), 1, rs_idmap_len(p->items, pi), out);
             putc('\t', out);
-            rs_put_g(out, score[k]);
+            rs_put_f32(out, score[k]);
             if (title) {
                 putc('\t', out);
                 if (i[k] >= 0 && title[i[k]]) fputs(title[i[k]], out);

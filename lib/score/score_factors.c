@@ -5,6 +5,7 @@
 #include <string.h>
 #include <cblas.h>
 #include <lapacke.h>
+#include "common/num.h"
 #include "model/mf_foldin.h"
 #include "score/score_factors.h"
 #include "format/finite.h"
@@ -45,10 +46,8 @@ static void fac_close(void *state)
 
 static int parse_double(const char *s, double *v)
 {
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    return end != s && !*end && errno != ERANGE && isfinite(*v) ? 0 : -1;
+    const char *why;
+    return rs_num_f64(s, strlen(s), v, &why);
 }
 
 static int read_meta(factors *f, const rs_bundle *b, rs_err *e)

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/num.h"
 #include "model/knn.h"
 #include "model/knn_bundle.h"
 #include "score/score_knn.h"
@@ -48,11 +49,9 @@ static int meta_double(const rs_bundle *b, const char *key, double *v, rs_err *e
 {
     const char *s = rs_meta_get(b, key);
     if (!s) return 0;
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    if (end == s || *end || errno == ERANGE || !isfinite(*v))
-        return rs_errf(e, RS_EDATA, "model: bad %s '%s'", key, s);
+    const char *why;
+    if (rs_num_f64(s, strlen(s), v, &why) < 0)
+        return rs_errf(e, RS_EDATA, "model: bad %s '%s' (%s)", key, s, why);
     return 0;
 }
 

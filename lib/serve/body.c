@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/num.h"
 #include "serve/body.h"
 
 static const char *keep(rs_srv_body *b, const char *s)
@@ -18,7 +19,7 @@ static const char *scalar(rs_srv_body *b, json_t *v)
     switch (json_typeof(v)) {
     case JSON_STRING: return keep(b, json_string_value(v));
     case JSON_INTEGER: snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v)); break;
-    case JSON_REAL: snprintf(buf, sizeof buf, "%.17g", json_real_value(v)); break;
+    case JSON_REAL: rs_num_fmt_f64(buf, json_real_value(v)); break;
     case JSON_TRUE: return keep(b, "true");
     case JSON_FALSE: return keep(b, "false");
     case JSON_NULL: return keep(b, "");

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "common/num.h"
 #include "common/io.h"
 #include "common/json.h"
 #include "common/topk.h"
@@ -180,7 +181,7 @@ static int html_reply(const rs_srv_model *m, const char *user, const uint32_t *i
         fputs("</td><td>", f);
         html_text(f, t ? t : "");
         fputs("</td><td>", f);
-        if (isfinite(scores[k])) rs_put_g(f, scores[k]);
+        if (isfinite(scores[k])) rs_put_f32(f, scores[k]);
         fputs("</td></tr>\n", f);
     }
     fputs("</table>\n</body></html>\n", f);
@@ -268,18 +269,16 @@ int rs_srv_similar(const rs_srv_model *m, const rs_srv_args *a, rs_srv_reply *r)
     return rc;
 }
 
-/* v as rs-recommend writes a score (common/io.h rs_put_g), as JSON. */
-static void json_score(rs_json *j, double v)
+/* v (a float score) as rs-recommend writes it, as JSON: the shortest text
+ * that reads back as the same float. */
+static void json_score(rs_json *j, float v)
 {
-    char buf[64] = "";
-    FILE *f = isfinite(v) ? fmemopen(buf, sizeof buf - 1, "w") : NULL;
-    if (!f) {
-        rs_json_number(j, v);      /* null when not finite */
+    if (!isfinite(v)) {
+        rs_json_null(j);
         return;
     }
-    rs_put_g(f, v);
-    fclose(f);
-    rs_json_raw(j, buf, strlen(buf));
+    char buf[RS_NUM_BUF];
+    rs_json_raw(j, buf, rs_num_fmt_f32(buf, v));
 }
 
 int rs_srv_predict(const rs_srv_model *m, const rs_srv_args *a, rs_srv_reply *r)

@@ -99,7 +99,7 @@ int main(void)
     snprintf(cmd, sizeof cmd, "ls %s | grep -c tmp >/dev/null", dir);
     OK(&t, system(cmd) != 0, "and no temporary file");
 
-    /* rs_put_*: fast formatting matches printf. */
+    /* rs_put_*: integers as printf; reals in the shortest text that reads back. */
     char *mem; size_t memlen;
     FILE *f = open_memstream(&mem, &memlen);
     rs_put_u64(f, 0); fputc(' ', f);
@@ -107,9 +107,13 @@ int main(void)
     rs_put_g(f, 4.5); fputc(' ', f);
     rs_put_g(f, -3); fputc(' ', f);
     rs_put_g(f, 0.1); fputc(' ', f);
-    rs_put_g(f, 3.6666666);
+    rs_put_g(f, 3.6666666); fputc(' ', f);
+    rs_put_g(f, 1234567.3); fputc(' ', f);
+    rs_put_f32(f, 0.1f); fputc(' ', f);
+    rs_put_f32(f, 2.0f / 3);
     fclose(f);
-    OK(&t, strcmp(mem, "0 -1234567890123 4.5 -3 0.1 3.66667") == 0, "put formats: '%s'", mem);
+    OK(&t, strcmp(mem, "0 -1234567890123 4.5 -3 0.1 3.6666666 1234567.3 0.1 0.6666667") == 0,
+       "put formats: '%s'", mem);
     free(mem);
 
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

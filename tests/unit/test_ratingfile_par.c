@@ -32,7 +32,7 @@ static int run(int fd, const off_t *cuts, int n, counter *sum)
     counter c[8] = { { 0, 0, 0 } };
     void *ctx[8];
     for (int k = 0; k < n; k++) ctx[k] = &c[k];
-    rs_csvpar cfg = { fd, CSV_STRICT | CSV_STRICT_FINI, ',', on_field, on_row, failed, NULL };
+    rs_csvpar cfg = { fd, CSV_STRICT | CSV_STRICT_FINI, ',', on_field, on_row, failed, NULL, 0, 0 };
     int rc = rs_csvpar_run(&cfg, n, cuts, ctx, 1);
     *sum = (counter){ 0, 0, 0 };
     for (int k = 0; k < n; k++) { sum->fields += c[k].fields; sum->rows += c[k].rows; }
