@@ -125,11 +125,15 @@ static int64_t find(const rs_idmap *map, const char *id, const char *what, rs_sr
 }
 
 /* A list (items best first) as rs-recommend's JSON line, into r. */
+/* The list as rs-recommend's JSON line; qtitle: the query item's own title
+ * (similar items, when titles are loaded), else NULL. */
 static int list_reply(const rs_srv_model *m, const char *key, const char *qname,
-                      const uint32_t *items, const float *scores, size_t n, rs_srv_reply *r)
+                      const char *qtitle, const uint32_t *items, const float *scores, size_t n,
+                      rs_srv_reply *r)
 {
     rs_listwrite w = { .format = RS_LISTFMT_JSONL, .key = key, .qname = &qname,
-                       .iname = m->iname, .title = (const char *const *)m->titles };
+                       .iname = m->iname, .title = (const char *const *)m->titles,
+                       .qtitle = m->titles ? &qtitle : NULL };
     char *text = NULL;
     size_t len = 0;
     rs_err e = { 0 };
@@ -238,7 +242,7 @@ int rs_srv_recommended(const rs_srv_model *m, const rs_srv_args *a, const char *
         uint64_t p0 = tr->indptr[uu], p1 = tr->indptr[uu + 1];
         t.n = rs_rec_top_row(&t.t, t.row, ni, tr->indices + p0, (size_t)(p1 - p0));
         rc = html ? html_reply(m, user, t.t.idx, t.t.score, t.n, r)
-                  : list_reply(m, "user", user, t.t.idx, t.t.score, t.n, r);
+                  : list_reply(m, "user", user, NULL, t.t.idx, t.t.score, t.n, r);
     }
     top_free(&t);
     return rc;
@@ -263,7 +267,7 @@ int rs_srv_similar(const rs_srv_model *m, const rs_srv_args *a, rs_srv_reply *r)
         rc = rs_srv_error(r, 500, "%s", e.msg);
     } else {
         t.n = rs_rec_top_row(&t.t, t.row, ni, &ii, 1);
-        rc = list_reply(m, "item", item, t.t.idx, t.t.score, t.n, r);
+        rc = list_reply(m, "item", item, m->titles ? m->titles[ii] : NULL, t.t.idx, t.t.score, t.n, r);
     }
     top_free(&t);
     return rc;
@@ -419,7 +423,7 @@ int rs_srv_history_recommend(const rs_srv_model *m, const rs_srv_args *a,
         rc = rs_srv_error(r, 500, "%s", e.msg);
     } else {
         t.n = rs_rec_top_row(&t.t, t.row, ni, idx, k);
-        rc = list_reply(m, "user", user, t.t.idx, t.t.score, t.n, r);
+        rc = list_reply(m, "user", user, NULL, t.t.idx, t.t.score, t.n, r);
     }
     top_free(&t);
     free(idx);
