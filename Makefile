@@ -1,6 +1,7 @@
 # rs: recommender systems as small Unix filters.
 #   make            build the programs into $(BUILD)/bin
 #   make check      build, run every test, then again under ASan+UBSan
+#   make fuzz       run each libFuzzer harness FUZZ_SECONDS (default 600)
 #   make demo       the whole pipeline on testdata/, prints the report
 #   make bench      speed against peers on an ML-20M-sized synthetic file
 #   make install PREFIX=/usr/local
@@ -29,12 +30,13 @@ DEB_HDRS := /usr/include/csv.h /usr/include/lapacke.h /usr/include/zstd.h \
             /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h /usr/bin/zstd /usr/bin/pkg-config \
             /usr/include/microhttpd.h /usr/include/jansson.h
 DEB_TEST_PKGS := perl python3-numpy python3-scipy python3-sklearn python3-gensim python3-pandas \
-            python3-zstandard python3-crcmod redis-server curl wrk python3-flask
+            python3-zstandard python3-crcmod redis-server curl wrk python3-flask clang libclang-rt-14-dev
 DEB_TEST_FILES := /usr/bin/prove /usr/lib/python3/dist-packages/scipy \
             /usr/lib/python3/dist-packages/sklearn /usr/lib/python3/dist-packages/gensim \
             /usr/lib/python3/dist-packages/pandas /usr/lib/python3/dist-packages/zstandard \
             /usr/lib/python3/dist-packages/crcmod /usr/bin/redis-server /usr/bin/curl /usr/bin/wrk \
-            /usr/lib/python3/dist-packages/flask
+            /usr/lib/python3/dist-packages/flask /usr/bin/clang \
+            /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a
 
 # The library, one folder per layer (lib/README): a layer includes only layers below it.
 LAYERS  := common format prep model score eval serve cli
@@ -64,12 +66,41 @@ $(BUILD)/tests/%.t: tests/unit/%.c $(BUILD)/librs.a
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(DEPFLAGS) -Itests/unit $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/librs.a $(LDFLAGS) $(LDLIBS)
 
+# Fuzzing (tests/fuzz/README): a libFuzzer harness per parser, built by clang
+# with ASan+UBSan over a library of their own (built once, whatever BUILD is).
+# make test runs each briefly over its seeds (tests/t/fuzz.t) when clang's
+# fuzzer runtime is there; make fuzz runs each FUZZ_SECONDS, FUZZ_JOBS at a time.
+FUZZ_CC      ?= clang
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS    ?= 1
+FUZZ_FLAGS   := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_RT  := $(shell f=$$($(FUZZ_CC) -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null); \
+                    [ -f "$$f" ] && echo "$$f")
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJ := $(LIB_SRC:lib/%.c=$(FUZZ_BUILD)/lib/%.o)
+
+$(FUZZ_BUILD)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BUILD)/librs.a: $(FUZZ_OBJ)
+	rm -f $@; ar rcs $@ $^
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/librs.a
+	$(FUZZ_CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+	    $(FUZZ_BUILD)/librs.a $(LDLIBS)
+fuzz-build: $(FUZZ_BIN)
+fuzz: deps fuzz-build
+	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS)
+
 -include $(LIB_OBJ:.o=.d) $(PROGS:=.d) $(BENCH_BIN:=.d) $(UNITS:.t=.d)
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
 
 # Tests: C unit tests of lib/ and shell tests of the real programs, all TAP, run by prove.
 # RS_TEST_QUICK=1 (set for the sanitizer pass) skips the slow real-data comparisons.
-TESTS_ENV = RS_BIN=$(CURDIR)/$(BUILD)/bin RS_TOP=$(CURDIR)
-test: all $(UNITS)
+TESTS_ENV = RS_BIN=$(CURDIR)/$(BUILD)/bin RS_TOP=$(CURDIR) RS_FUZZ=$(CURDIR)/$(FUZZ_BUILD)
+test: all $(UNITS) $(if $(FUZZ_RT),$(FUZZ_BIN))
 	$(TESTS_ENV) prove -j$(JOBS) $(UNITS) tests/run.t tests/t/*.t
 
 # The layer rule, checked on its own (it is also one of the tests).
@@ -125,5 +156,6 @@ deps-ok:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all test check layers demo bench install deb deps deps-test deps-install deps-ok clean
+.PHONY: all test check layers demo bench install deb deps deps-test deps-install deps-ok clean \
+        fuzz fuzz-build
 .DELETE_ON_ERROR:

@@ -5,8 +5,10 @@
 #define NUM_DIRECT (1u << 24)   /* decimal ids below this skip the hash table */
 
 struct rs_idmap {
-    uint32_t *num;          /* value -> id + 1 for canonical decimal ids; calloc'd
-                             * lazily, so untouched pages cost nothing */
+    uint32_t *num;          /* value -> id + 1 for canonical decimal ids, num_cap of
+                             * them: grown to the largest value seen, so a map of
+                             * a few small ids stays small (under ASan too) */
+    size_t num_cap;
     char *arena;            /* strings, each NUL-terminated */
     size_t arena_len, arena_cap;
     uint64_t *off;          /* id -> offset in arena */
@@ -88,7 +90,7 @@ static void rehash(rs_idmap *m)
 int64_t rs_idmap_find(const rs_idmap *m, const char *s, size_t len)
 {
     int64_t d = decimal(s, len);
-    if (d >= 0) return m->num && m->num[d] ? (int64_t)m->num[d] - 1 : -1;
+    if (d >= 0) return (size_t)d < m->num_cap && m->num[d] ? (int64_t)m->num[d] - 1 : -1;
     uint32_t v = m->slot[probe(m, s, len, hash_bytes(s, len))];
     return v ? (int64_t)v - 1 : -1;
 }
@@ -99,7 +101,13 @@ uint32_t rs_idmap_intern(rs_idmap *m, const char *s, size_t len)
 {
     int64_t v = decimal(s, len);
     if (v < 0) return intern_hashed(m, s, len);
-    if (!m->num) m->num = rs_xcalloc(NUM_DIRECT, sizeof *m->num);
+    if ((size_t)v >= m->num_cap) {
+        size_t c = m->num_cap ? m->num_cap : 1024;
+        while (c <= (size_t)v) c *= 2;
+        m->num = rs_xrealloc(m->num, c * sizeof *m->num);
+        memset(m->num + m->num_cap, 0, (c - m->num_cap) * sizeof *m->num);
+        m->num_cap = c;
+    }
     if (!m->num[v]) m->num[v] = intern_hashed(m, s, len) + 1;
     return m->num[v] - 1;
 }

@@ -42,6 +42,10 @@ typedef struct rs_in rs_in;
 
 /* path NULL or "-" means stdin (named "(stdin)" in messages). */
 rs_in *rs_in_open(const char *path, rs_err *e);
+/* The n bytes at data (copied; zstd-compressed or not) as a stream called
+ * name: for tests and fuzzing, which would otherwise need a file per input.
+ * It is not a regular file: rs_in_region says 0. */
+rs_in *rs_in_open_mem(const char *name, const void *data, size_t n);
 void rs_in_close(rs_in *in);
 const char *rs_in_name(const rs_in *in);
 

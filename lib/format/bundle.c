@@ -390,20 +390,92 @@ static int strs_ok(const char *p, size_t size, uint64_t rows)
     return n == rows;
 }
 
+/* A header announces its payload's size before any of the payload
+ * arrives, so that size is a claim, and a lying one (a crafted file, a
+ * writer bug) must end in "truncated", not in an attempt to allocate it.
+ * Buffers therefore grow with the bytes that really come, from CHUNK on. */
+enum { CHUNK = 1 << 20 };
+
+/* The next n bytes of a stream into a malloc'd *out.  Returns how many
+ * there were (fewer only at the end: then *out is NULL, and for a plain
+ * file on stdin the count is what the file still holds, learnt without
+ * reading), or -1 on a read error. */
+static ssize_t take_stream(src *s, size_t n, unsigned char **out, rs_err *e)
+{
+    int fd;
+    off_t from, to;
+    *out = NULL;
+    if (rs_in_region(s->in, &fd, &from, &to) && (uint64_t)(to - from) < n)
+        return (ssize_t)(to - from);
+    size_t cap = n < CHUNK ? n : CHUNK, got = 0;
+    unsigned char *buf = rs_xmalloc(cap);
+    for (;;) {
+        ssize_t r = rs_in_read(s->in, buf + got, cap - got, e);
+        if (r < 0) { free(buf); return -1; }
+        got += (size_t)r;
+        if (got < cap || cap == n) break;     /* the stream ended, or all is here */
+        cap = cap > n / 2 ? n : cap * 2;
+        buf = rs_xrealloc(buf, cap);
+    }
+    s->off += got;
+    if (got < n) { free(buf); return (ssize_t)got; }
+    *out = buf;
+    return (ssize_t)got;
+}
+
+/* Decompress p[0..n) into a malloc'd buffer of exactly raw bytes, growing it
+ * as output really comes (the raw size is a claim too).  NULL, with *why,
+ * when the data is damaged or does not decompress to raw bytes. */
+static unsigned char *unzstd(const unsigned char *p, size_t n, size_t raw, const char **why)
+{
+    unsigned long long said = ZSTD_getFrameContentSize(p, n);
+    if (said != ZSTD_CONTENTSIZE_UNKNOWN && said != ZSTD_CONTENTSIZE_ERROR && said != raw) {
+        *why = "wrong size";
+        return NULL;
+    }
+    ZSTD_DStream *z = ZSTD_createDStream();
+    if (!z) rs_xmalloc(SIZE_MAX);
+    ZSTD_initDStream(z);
+    size_t cap = raw < CHUNK ? raw : CHUNK, rc;
+    unsigned char *out = rs_xmalloc(cap);
+    ZSTD_inBuffer zi = { p, n, 0 };
+    ZSTD_outBuffer zo = { out, cap, 0 };
+    for (;;) {
+        size_t ipos = zi.pos, opos = zo.pos;
+        rc = ZSTD_decompressStream(z, &zo, &zi);
+        if (ZSTD_isError(rc) || (rc == 0 && zi.pos == zi.size)) break;
+        if (zo.pos == zo.size && zo.size < raw) {
+            zo.size = zo.size > raw / 2 ? raw : zo.size * 2;
+            zo.dst = out = rs_xrealloc(out, zo.size);
+        } else if (zi.pos == ipos && zo.pos == opos) {
+            break;      /* stuck: the frame is cut short, or holds more than raw */
+        }
+    }
+    ZSTD_freeDStream(z);
+    if (ZSTD_isError(rc) || rc != 0 || zo.pos != raw) {
+        *why = ZSTD_isError(rc) ? ZSTD_getErrorName(rc) : "wrong size";
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
 /* The payload and padding of the block bh describes, checked, into b. */
 static int read_payload(src *s, bhdr *bh, rs_bundle *b, rs_err *e)
 {
     const char *name = bh->blk.name;
     size_t stored = bh->blk.stored, npad = pad8(stored), raw = bh->blk.size;
-    unsigned char *buf = s->in ? rs_xmalloc(stored) : NULL;   /* owned copy, if any */
+    unsigned char *buf = NULL;      /* owned copy, if any */
     unsigned char padbuf[ALIGN];
-    const unsigned char *p, *pad;
-    ssize_t got = take(s, buf, stored, &p, e);
+    const unsigned char *p = NULL, *pad;
+    ssize_t got = s->in ? take_stream(s, stored, &buf, e) : take(s, NULL, stored, &p, e);
     if (got < 0) goto fail;
     if ((size_t)got < stored) {
-        bad(e, s->name, TRUNC "block '%s' ends after %zd of %zu bytes", name, got, stored);
+        bad(e, s->name, TRUNC "block '%s' declares %zu bytes but the stream ends after %zd",
+            name, stored, got);
         goto fail;
     }
+    if (s->in) p = buf;
     if ((got = take(s, padbuf, npad, &pad, e)) < 0) goto fail;
     if ((size_t)got < npad) {
         bad(e, s->name, TRUNC "padding after block '%s' ends after %zd of %zu bytes",
@@ -420,13 +492,12 @@ static int read_payload(src *s, bhdr *bh, rs_bundle *b, rs_err *e)
         goto fail;
     }
     if (bh->blk.comp == COMP_ZSTD) {
-        unsigned char *out = rs_xmalloc(raw);
-        size_t r = ZSTD_decompress(out, raw, p, stored);
+        const char *why = NULL;
+        unsigned char *out = unzstd(p, stored, raw, &why);
         free(buf);
         p = buf = out;
-        if (ZSTD_isError(r) || r != raw) {
-            bad(e, s->name, "corrupted compressed data in block '%s': %s", name,
-                ZSTD_isError(r) ? ZSTD_getErrorName(r) : "wrong size");
+        if (!out) {
+            bad(e, s->name, "corrupted compressed data in block '%s': %s", name, why);
             goto fail;
         }
     }

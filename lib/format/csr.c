@@ -67,6 +67,17 @@ int rs_csr_get(const rs_bundle *b, rs_csr *m, rs_err *e)
     if (s[0] > UINT32_MAX || s[1] > UINT32_MAX)
         return rs_errf(e, RS_EDATA, "matrix shape %llux%llu too large",
                        (unsigned long long)s[0], (unsigned long long)s[1]);
+    /* The id maps name every row and column, so a shape they do not match
+     * is a lie, and one that would size allocations (a 2 KB file saying
+     * 2e9 items); a bare matrix without maps is the library's own. */
+    static const char *const maps[2] = { "users", "items" };
+    for (int k = 0; k < 2; k++) {
+        const rs_block *mb = rs_bundle_get(b, maps[k]);
+        if (mb && mb->dtype == RS_STR && mb->rows != s[k])
+            return rs_errf(e, RS_EDATA, "matrix shape %llux%llu does not match the %llu ids "
+                           "of block '%s'", (unsigned long long)s[0], (unsigned long long)s[1],
+                           (unsigned long long)mb->rows, maps[k]);
+    }
     m->rows = (uint32_t)s[0];
     m->cols = (uint32_t)s[1];
     rs_block *ip = rs_bundle_need(b, "indptr", RS_U64, (uint64_t)m->rows + 1, 1, e);

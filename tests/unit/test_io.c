@@ -80,6 +80,30 @@ int main(void)
     OK(&t, rs_in_read(in, buf, 16, &e) == 10 && memcmp(buf, "0123456789", 10) == 0, "read after peek");
     rs_in_close(in);
 
+    /* A stream over memory: plain (lines, peek, read) and zstd. */
+    in = rs_in_open_mem("mem", "u\tv\r\nlast", 9);
+    OK(&t, in && strcmp(rs_in_name(in), "mem") == 0, "memory stream named");
+    OK(&t, rs_in_peek(in, &p, 64, &e) == 9, "memory: peek sees all");
+    OK(&t, rs_in_getline(in, &line, &n, &e) == 1 && strcmp(line, "u\tv") == 0, "memory: line");
+    OK(&t, rs_in_getline(in, &line, &n, &e) == 1 && strcmp(line, "last") == 0 &&
+       rs_in_getline(in, &line, &n, &e) == 0, "memory: last line, then end");
+    int fd;
+    off_t from, to;
+    OK(&t, !rs_in_region(in, &fd, &from, &to), "memory: not a region");
+    rs_in_close(in);
+    in = rs_in_open_mem("mem.zst", z, zlen);
+    size_t got = 0;
+    while ((rc = rs_in_getline(in, &line, &n, &e)) == 1) got++;
+    OK(&t, rc == 0 && got == 300000, "memory, zstd: %zu lines", got);
+    rs_in_close(in);
+    in = rs_in_open_mem("half.zst", z, zlen / 2);
+    while ((rc = rs_in_getline(in, &line, &n, &e)) == 1) {}
+    OK(&t, rc == -1 && strstr(e.msg, "half.zst: truncated"), "memory, zstd cut: %s", e.msg);
+    rs_in_close(in);
+    in = rs_in_open_mem("empty", "", 0);
+    OK(&t, rs_in_read(in, buf, 16, &e) == 0, "memory: empty");
+    rs_in_close(in);
+
     OK(&t, rs_in_open("/nonexistent/x", &e) == NULL && strstr(e.msg, "/nonexistent/x"), "missing file named");
     OK(&t, rs_in_open(dir, &e) == NULL && strstr(e.msg, "directory"), "directory refused");
 
