@@ -21,6 +21,7 @@ PROGS = ["rs-filter", "rs-split", "rs-index", "rs-svd", "rs-knn", "rs-w2v", "rs-
 SKIP = {
     "redis-cli --pipe": "needs a running Redis server",
     "redis-cli LRANGE": "needs a running Redis server",
+    "mongoimport": "needs a running MongoDB server",
 }
 
 # What the examples read, made once from testdata/.
