@@ -13,10 +13,13 @@
 #include "format/bundle.h"
 #include "common/io.h"
 #include "prep/ratings.h"
+#include "prep/titles.h"
+#include "score/export.h"
 
 static const char usage[] =
 "Usage: rs-index [OPTION]... [FILE]...\n"
 "   or: rs-index --decode|--list|--block NAME [OPTION]... [FILE]\n"
+"   or: rs-index --format jsonl|redis|word2vec [OPTION]... [MODEL]\n"
 "Read interactions as canonical TSV (user<TAB>item[<TAB>rating[<TAB>timestamp]])\n"
 "from the FILEs or standard input and write the sparse user-item matrix, with\n"
 "both id maps, as an rs binary stream (man 5 rs-format).  Each user's\n"
@@ -38,6 +41,15 @@ static const char usage[] =
 "                         the id\n"
 "      --no-ids           with --block: never prefix rows with ids\n"
 "      --list, --info     decode: list the blocks and the meta entries\n"
+"      --format FMT       decode: a model's vectors (factors and biases of svd,\n"
+"                         funk, als, bpr; w2v's input vectors) for services:\n"
+"                         jsonl (a document per user and item, for mongoimport),\n"
+"                         redis (DEL and HSET commands for redis-cli --pipe:\n"
+"                         hashes PREFIXuser:ID and PREFIXitem:ID, field factors\n"
+"                         = float32 little-endian) or word2vec (text, items)\n"
+"      --items FILE       with --format jsonl or redis: item titles from FILE\n"
+"                         (movies.csv, u.item, movies.dat or id<TAB>title)\n"
+"      --redis-prefix P   key prefix for --format redis (default rs:)\n"
 "  -v, --verbose          report what was read and written on stderr\n"
 "  -h, --help             show this help and exit\n"
 "  -V, --version          show the version and exit\n"
@@ -47,14 +59,19 @@ static const char usage[] =
 "  rs-index --ids-from train.rsm test.tsv > test.rsm\n"
 "  rs-index --decode train.rsm | head\n"
 "  rs-svd -k 20 train.rsm | rs-index --block item_factors | head -3\n"
+"  rs-index --format jsonl --items movies.csv model.rsm > factors.jsonl\n"
+"  rs-index --format redis model.rsm | redis-cli --pipe\n"
+"  rs-index --format word2vec model.rsm > vectors.txt\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
-enum { OPT_IDS_FROM = 256, OPT_ADD_UNKNOWN, OPT_BLOCK, OPT_NO_IDS, OPT_LIST };
+enum { OPT_IDS_FROM = 256, OPT_ADD_UNKNOWN, OPT_BLOCK, OPT_NO_IDS, OPT_LIST, OPT_FORMAT,
+       OPT_ITEMS, OPT_PREFIX };
 
 typedef struct opts {
-    const char *output, *ids_from, *block;
-    int zlevel, add_unknown, decode, list, no_ids, verbose;
+    const char *output, *ids_from, *block, *titles, *prefix;
+    int zlevel, add_unknown, decode, list, no_ids, verbose, prefix_given;
+    int format;                 /* RS_EXPORT_*, or -1: no --format */
 } opts;
 
 /* Put where before e's message ("--ids-from m.rsm: ..."); returns -1. */
@@ -180,6 +197,20 @@ static void index_main(const opts *op, char *const *files, int nfiles)
     rs_cmd_close(o);
 }
 
+/* --format: the model's vectors, with titles from --items. */
+static int export(rs_out *o, const opts *op, const rs_bundle *b, rs_err *e)
+{
+    uint32_t nt = 0;
+    char **titles = NULL;
+    /* A titles file's error names that file, not the model. */
+    if (op->titles && !(titles = rs_export_titles(b, op->titles, &nt, e))) rs_cmd_fail(o, e);
+    rs_export_opts eo = { .format = op->format, .prefix = op->prefix,
+                          .titles = (const char *const *)titles };
+    int rc = rs_export(rs_out_file(o), b, &eo, e);
+    rs_titles_free(titles, nt);
+    return rc;
+}
+
 static void decode_main(const opts *op, char *const *files, int nfiles)
 {
     if (nfiles > 1) rs_usage_error("--decode reads one input, not %d", nfiles);
@@ -187,6 +218,8 @@ static void decode_main(const opts *op, char *const *files, int nfiles)
     rs_outset *set = rs_outset_new();
     rs_cmd_inputs(set, files, nfiles, "an rs binary stream",
                   "it as FILE or through a pipe");
+    if (op->titles)
+        rs_cmd_input(set, "--items", op->titles, "the --items titles", "them with --items FILE");
     rs_out *o = rs_cmd_open(set, "-o", op->output, 0);
     /* A plain file is mapped, not copied: decoding a big matrix reads it once. */
     const char *path = nfiles ? files[0] : "-";
@@ -197,6 +230,7 @@ static void decode_main(const opts *op, char *const *files, int nfiles)
     FILE *f = rs_out_file(o);
     if (op->list) rs_dump_list(f, &b);
     else if (op->block) rc = rs_dump_block(f, &b, op->block, !op->no_ids, &e);
+    else if (op->format >= 0) rc = export(o, op, &b, &e);
     else rc = rs_dump_matrix(f, &b, &e);
     if (rc < 0) {
         in_context(&e, name);
@@ -218,12 +252,15 @@ int main(int argc, char **argv)
         { "no-ids", no_argument, NULL, OPT_NO_IDS },
         { "list", no_argument, NULL, OPT_LIST },
         { "info", no_argument, NULL, OPT_LIST },
+        { "format", required_argument, NULL, OPT_FORMAT },
+        { "items", required_argument, NULL, OPT_ITEMS },
+        { "redis-prefix", required_argument, NULL, OPT_PREFIX },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    opts op = { 0 };
+    opts op = { .format = -1, .prefix = "rs:" };
     int c;
     while ((c = rs_getopt(argc, argv, "o:z::dvhV", longopts)) != -1) {
         switch (c) {
@@ -235,6 +272,13 @@ int main(int argc, char **argv)
         case OPT_BLOCK: op.block = optarg; op.decode = 1; break;
         case OPT_NO_IDS: op.no_ids = 1; break;
         case OPT_LIST: op.list = 1; op.decode = 1; break;
+        case OPT_FORMAT:
+            if ((op.format = rs_export_format(optarg)) < 0)
+                rs_usage_error("--format: '%s' is not one of jsonl, redis, word2vec", optarg);
+            op.decode = 1;
+            break;
+        case OPT_ITEMS: op.titles = optarg; break;
+        case OPT_PREFIX: op.prefix = optarg; op.prefix_given = 1; break;
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
@@ -242,10 +286,20 @@ int main(int argc, char **argv)
         }
     }
     if (op.list && op.block) rs_usage_error("--list and --block do not go together");
+    if (op.format >= 0 && (op.list || op.block))
+        rs_usage_error("--format and %s do not go together", op.list ? "--list" : "--block");
+    if (op.titles && op.format != RS_EXPORT_JSONL && op.format != RS_EXPORT_REDIS)
+        rs_usage_error("--items needs --format jsonl or redis%s",
+                       op.format == RS_EXPORT_WORD2VEC ? " (the word2vec format has no titles)" : "");
+    if (op.prefix_given && op.format != RS_EXPORT_REDIS)
+        rs_usage_error("--redis-prefix needs --format redis");
+    if (op.titles && !strcmp(op.titles, "-"))
+        rs_usage_error("--items needs a file (standard input carries the model)");
     if (op.no_ids && !op.block) rs_usage_error("--no-ids needs --block");
     if (op.add_unknown && !op.ids_from) rs_usage_error("--add-unknown needs --ids-from");
     if (op.decode && (op.zlevel || op.ids_from))
-        rs_usage_error("%s writes text: it takes no %s", op.list ? "--list" : op.block ? "--block" : "--decode",
+        rs_usage_error("%s writes text: it takes no %s",
+                       op.list ? "--list" : op.block ? "--block" : op.format >= 0 ? "--format" : "--decode",
                        op.zlevel ? "--compress" : "--ids-from");
     if (op.ids_from && !strcmp(op.ids_from, "-"))
         rs_usage_error("--ids-from needs a file (standard input carries the interactions)");

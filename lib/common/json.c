@@ -4,6 +4,7 @@
 #include <string.h>
 #include "common/err.h"
 #include "common/json.h"
+#include "common/num.h"
 #include "common/utf8.h"
 
 static void put(rs_json *j, const char *s, size_t n)
@@ -165,16 +166,15 @@ void rs_json_bool(rs_json *j, int v)
 void rs_json_number(rs_json *j, double v)
 {
     if (!isfinite(v)) { rs_json_null(j); return; }
-    char b[40];
-    int n = 0;
-    /* 17 significant digits always read back.  When fewer than 15 do, %.15g
-     * already gives those (its trailing zeros dropped), so 15 is the start;
-     * subnormals carry fewer digits and start from 1. */
-    for (int prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
-        n = snprintf(b, sizeof b, "%.*g", prec, v);
-        if (strtod(b, NULL) == v) break;
-    }
-    rs_json_raw(j, b, (size_t)n);
+    char b[RS_NUM_BUF];
+    rs_json_raw(j, b, rs_num_fmt_f64(b, v));
+}
+
+void rs_json_number_f32(rs_json *j, float v)
+{
+    if (!isfinite(v)) { rs_json_null(j); return; }
+    char b[RS_NUM_BUF];
+    rs_json_raw(j, b, rs_num_fmt_f32(b, v));
 }
 
 void rs_json_fixed(rs_json *j, double v, int decimals)

@@ -76,6 +76,9 @@ void rs_json_string(rs_json *j, const char *s);
 void rs_json_string_n(rs_json *j, const char *s, size_t n);    /* NUL bytes allowed */
 /* Shortest text that reads back as the same double ("0.1", "3", "1e+300"). */
 void rs_json_number(rs_json *j, double v);
+/* The same for a value stored as float: the shortest text that reads back
+ * as the same float ("0.1", not "0.10000000149011612"). */
+void rs_json_number_f32(rs_json *j, float v);
 /* printf "%.*f" with that many decimals, for reports with fixed columns. */
 void rs_json_fixed(rs_json *j, double v, int decimals);
 void rs_json_int(rs_json *j, int64_t v);

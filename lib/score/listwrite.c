@@ -57,7 +57,6 @@ static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const cha
                        const uint32_t *items, const float *scores, size_t n)
 {
     rs_json j;
-    char b[RS_NUM_BUF];
     rs_json_init_file(&j, f, 0);
     rs_json_object_begin(&j);
     rs_json_key(&j, w->key);
@@ -73,8 +72,7 @@ static void emit_jsonl(const rs_listwrite *w, FILE *f, const char *id, const cha
     rs_json_key(&j, "scores");
     rs_json_array_begin(&j);
     for (size_t k = 0; k < n; k++)
-        if (isfinite(scores[k])) rs_json_raw(&j, b, rs_num_fmt_f32(b, scores[k]));
-        else rs_json_null(&j);
+        rs_json_number_f32(&j, scores[k]);
     rs_json_array_end(&j);
     if (w->title) {
         rs_json_key(&j, "titles");

@@ -277,12 +277,7 @@ int rs_srv_similar(const rs_srv_model *m, const rs_srv_args *a, rs_srv_reply *r)
  * that reads back as the same float. */
 static void json_score(rs_json *j, float v)
 {
-    if (!isfinite(v)) {
-        rs_json_null(j);
-        return;
-    }
-    char buf[RS_NUM_BUF];
-    rs_json_raw(j, buf, rs_num_fmt_f32(buf, v));
+    rs_json_number_f32(j, v);
 }
 
 int rs_srv_predict(const rs_srv_model *m, const rs_srv_args *a, rs_srv_reply *r)

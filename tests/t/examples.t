@@ -24,6 +24,7 @@ SKIP = {
     "rs-serve -m": "starts a server; tests/t/serve.t runs every endpoint",
     "pkill -HUP -x rs-serve": "signals a running server; tests/t/serve.t reloads one",
     "xdg-open": "opens a browser on a running server; tests/t/serve.t fetches /recs",
+    "mongoimport": "needs a running MongoDB server",
 }
 
 # What the examples read, made once from testdata/.
