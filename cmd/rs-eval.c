@@ -332,10 +332,6 @@ static void run_models(const run *x, model *models, int nmodels, const rs_compar
     }
     char **names = rs_xmalloc((size_t)nmodels * sizeof *names);
     for (int m = 0; m < nmodels; m++) names[m] = models[m].name;
-    if (!rs_topn_has(&reps[0], co->metric))
-        rs_usage_error("--compare %s: no such column in this report (diversity needs "
-                       "--features or --model, attr_coverage --features, longtail and "
-                       "serendipity --beyond)", rs_metric_names[co->metric]);
     rs_compare c;
     if (rs_compare_run(reps, nmodels, F, names, co, &c, &e) < 0) rs_cmd_fail(out, &e);
     rs_compare_write(rs_out_file(out), &c, format);
@@ -477,6 +473,18 @@ int main(int argc, char **argv)
                                    nfolds);
                 need_percent("RECS", models[m].files[j], nfolds);
             }
+        int m = co.metric;
+        if (((m == RS_M_LONGTAIL || m == RS_M_SERENDIPITY) && !o.beyond) ||
+            (m == RS_M_DIVERSITY && !features && !modelpath) ||
+            (m == RS_M_ATTR_COVERAGE && !features))
+            rs_usage_error("--compare %s: no such column in this report (diversity needs "
+                           "--features or --model, attr_coverage --features, longtail and "
+                           "serendipity --beyond)", rs_metric_names[m]);
+        if (co.reference) {
+            int found = 0;
+            for (int j = 0; j < nmodels; j++) found |= !strcmp(models[j].name, co.reference);
+            if (!found) rs_usage_error("--reference: no model is called '%s'", co.reference);
+        }
         need_percent("-t", test, nfolds);
         need_percent("--train", train, nfolds);
         need_percent("--baseline", baseline, nfolds);

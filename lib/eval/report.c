@@ -340,7 +340,7 @@ static void compare_table(FILE *f, const rs_compare *c, enum rs_report_format fm
     table t = { .ncols = (size_t)nc + 3 + 1 };
     cell(&t, "model"); cell(&t, "k"); cell(&t, "users");
     for (int x = 0; x < nc; x++) cell(&t, rs_metric_names[cols[x]]);
-    snprintf(b, sizeof b, "%s vs %s [%g%%]", rs_metric_names[c->o.metric],
+    snprintf(b, sizeof b, "%s vs %s [%g%% CI]", rs_metric_names[c->o.metric],
              c->o.reference ? c->o.reference : "best", c->o.level * 100);
     cell(&t, b);
     for (int r = 0; r < c->nk * c->nmodels; r++) {
