@@ -87,8 +87,9 @@ static const char help[] =
 "  rs-eval -t test.tsv --train train.tsv --json recs.tsv\n"
 "  rs-recommend -m model.rsm --predict test.tsv > pred.tsv\n"
 "  rs-eval --predictions pred.tsv -t test.tsv\n"
-"  rs-eval -t test.tsv --train train.tsv --beyond -k 5,10 svd=svd.tsv pop=pop.tsv\n"
-"  rs-eval --folds 5 -t test%.tsv --train train%.tsv -k 10 svd=svd%.tsv pop=pop%.tsv\n"
+"  rs-eval -t test.tsv --train train.tsv --beyond --features movies.csv recs.tsv\n"
+"  rs-recommend -n 10 train.rsm \\\n"
+"    | rs-eval -t test.tsv --train train.tsv -k 5,10 --beyond svd=recs.tsv pop=-\n"
 "\n"
 "Exit status: 0 success, 1 bad data, 2 bad usage.\n";
 
