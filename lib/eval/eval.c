@@ -30,6 +30,13 @@ struct rs_eval {
     size_t ntrain_items;
     uint64_t train_users;
     int has_train;
+    struct rec *base;           /* --baseline lists */
+    size_t nbase, cbase;
+    int has_base;
+    const rs_features *feat;    /* borrowed */
+    const rs_idmap *qitems;     /* borrowed item factors */
+    const float *Q;
+    uint32_t qk;
 };
 
 rs_eval *rs_eval_new(void)
@@ -47,7 +54,7 @@ void rs_eval_free(rs_eval *ev)
     rs_idmap_free(ev->items);
     for (size_t k = 0; k < ev->nsrc; k++) free(ev->src[k]);
     free(ev->src);
-    free(ev->rec); free(ev->pred);
+    free(ev->rec); free(ev->pred); free(ev->base);
     free(ev->tu); free(ev->ti); free(ev->tr); free(ev->test_name);
     free(ev->train_item); free(ev->train_count);
     free(ev);
@@ -87,7 +94,8 @@ static int not_text(rs_in *in, const char *what, rs_err *e)
 }
 
 
-int rs_eval_read_recs(rs_eval *ev, rs_in *in, rs_err *e)
+static int read_lists(rs_eval *ev, rs_in *in, struct rec **arr, size_t *narr, size_t *carr,
+                      rs_err *e)
 {
     static const char *const name[] = { "user", "rank", "item", "score" };
     const char *src = rs_in_name(in);
@@ -121,14 +129,34 @@ int rs_eval_read_recs(rs_eval *ev, rs_in *in, rs_err *e)
         if (rs_num_f64(f[3], strlen(f[3]), &score, &why) < 0)
             return rs_errf(e, RS_EDATA, "%s: line %llu, field 4 (score): %s: '%.40s'",
                            src, ln, why, f[3]);
-        rs_grow(&ev->rec, &ev->crec, ev->nrec + 1, sizeof *ev->rec);
-        ev->rec[ev->nrec++] = (struct rec){
+        rs_grow(arr, carr, *narr + 1, sizeof **arr);
+        (*arr)[(*narr)++] = (struct rec){
             .rank = rank,
             .u = rs_idmap_intern(ev->users, f[0], strlen(f[0])),
             .i = rs_idmap_intern(ev->items, f[2], strlen(f[2])),
             .src = s, .line = ln };
     }
     return rc < 0 ? -1 : 0;
+}
+
+int rs_eval_read_recs(rs_eval *ev, rs_in *in, rs_err *e)
+{
+    return read_lists(ev, in, &ev->rec, &ev->nrec, &ev->crec, e);
+}
+
+int rs_eval_read_baseline(rs_eval *ev, rs_in *in, rs_err *e)
+{
+    ev->has_base = 1;
+    return read_lists(ev, in, &ev->base, &ev->nbase, &ev->cbase, e);
+}
+
+void rs_eval_set_features(rs_eval *ev, const rs_features *f) { ev->feat = f; }
+
+void rs_eval_set_factors(rs_eval *ev, const rs_idmap *items, const float *Q, uint32_t k)
+{
+    ev->qitems = items;
+    ev->Q = Q;
+    ev->qk = k;
 }
 
 int rs_eval_read_predictions(rs_eval *ev, rs_in *in, rs_err *e)
@@ -267,11 +295,12 @@ void rs_topn_report_free(rs_topn_report *r)
 
 /* Each user's list: recs sorted by (user, rank); list of u is
  * out[start[u] .. start[u+1]).  A rank given twice is an error. */
-static int group_recs(rs_eval *ev, size_t nusers, struct rec **out, size_t **startp, rs_err *e)
+static int group_recs(rs_eval *ev, const struct rec *rec, size_t nrec, size_t nusers,
+                      struct rec **out, size_t **startp, rs_err *e)
 {
-    size_t *order, *start = group(ev->nrec ? &ev->rec[0].u : NULL, ev->nrec, sizeof *ev->rec, nusers, &order);
-    struct rec *g = rs_xmalloc((ev->nrec ? ev->nrec : 1) * sizeof *g);
-    for (size_t j = 0; j < ev->nrec; j++) g[j] = ev->rec[order[j]];
+    size_t *order, *start = group(nrec ? &rec[0].u : NULL, nrec, sizeof *rec, nusers, &order);
+    struct rec *g = rs_xmalloc((nrec ? nrec : 1) * sizeof *g);
+    for (size_t j = 0; j < nrec; j++) g[j] = rec[order[j]];
     free(order);
     for (size_t u = 0; u < nusers; u++) {
         size_t a = start[u], b = start[u + 1];
@@ -297,32 +326,98 @@ static int group_recs(rs_eval *ev, size_t nusers, struct rec **out, size_t **sta
 typedef struct topn_work {
     rs_eval *ev;
     const rs_topn_opts *o;
-    size_t nu, ni, nk;
+    size_t nu, ni, nk, maxk;
     struct rec *g;              /* lists by user, then rank: user u's is g[rstart[u]..] */
     size_t *rstart, *torder, *tstart;
-    /* Stamps (user + 1) mark the current user's relevant and listed items
-     * without clearing arrays the size of the catalogue for every user. */
-    uint32_t *relevant, *listed;
+    struct rec *bg;             /* the same for the baseline lists */
+    size_t *bstart;
+    /* Stamps mark the current user's relevant and listed items without
+     * clearing arrays the size of the catalogue for every user: relevant
+     * by user + 1, listed by a count of the lists walked. */
+    uint32_t *relevant, *listed, *seen, *astamp;
+    uint32_t gen;
     uint64_t *best;             /* best position of each item over all lists */
     double *info;               /* self-information of each item, with --train */
+    unsigned char *tail;        /* each item in the long tail, with --train and beyond */
     unsigned char *hit;         /* the current user's hit vector */
+    unsigned char *first;       /* and which of its positions first hold their item */
+    unsigned char *utail;
     double *uinfo;              /* and the information of its items */
-    double *sum;                /* 6 metrics + novelty per k */
-    uint64_t nnovel;            /* users in the novelty mean */
+    double *ushare;             /* and their chance of being recommended to anyone */
+    double *dist;               /* and the distances of its first maxk items */
+    uint64_t *nrel;             /* per user, 0 when not evaluated */
+    uint32_t *count;            /* nk x ni: evaluated users whose top K holds the item */
+    double *sw, *sw2;           /* nk x ni: sums of 1/sqrt(|list@K|) and its square */
+    uint64_t *npers;            /* per k: evaluated users with a list */
+    int64_t *fidx, *qidx;       /* each item's row in the features, the factors, or -1 */
+    double *sum;                /* NSUM per k */
+    uint64_t *nsum;             /* NSUM per k: users in each mean */
     uint64_t *short_lists;      /* per k */
     unsigned char *in_test;
     size_t cper;
 } topn_work;
+
+/* Sums per cutoff, and how many users each is over. */
+enum { S_HIT, S_PREC, S_REC, S_AP, S_NDCG, S_RR, S_NOV, S_TAIL, S_SER, S_DIV, S_ATTR, NSUM };
+
+static int by_count_desc(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x < y) - (x > y);
+}
+
+/* The long tail: every item but the head, the ceil(head x |training
+ * items|) most popular training items (ties at the border all in it). */
+static void long_tail(topn_work *w, const uint64_t *count)
+{
+    const rs_eval *ev = w->ev;
+    w->tail = rs_xmalloc(w->ni + 1);
+    memset(w->tail, 1, w->ni + 1);
+    size_t n = ev->ntrain_items, h = (size_t)ceil(w->o->head * (double)n);
+    if (!n || !h) return;
+    if (h > n) h = n;
+    uint64_t *c = rs_xmalloc(n * sizeof *c);
+    memcpy(c, ev->train_count, n * sizeof *c);
+    qsort(c, n, sizeof *c, by_count_desc);
+    uint64_t border = c[h - 1];
+    free(c);
+    for (size_t i = 0; i < w->ni; i++) w->tail[i] = count[i] < border || !count[i];
+}
+
+static void item_rows(topn_work *w)
+{
+    const rs_eval *ev = w->ev;
+    if (ev->feat) {
+        w->fidx = rs_xmalloc((w->ni + 1) * sizeof *w->fidx);
+        for (size_t i = 0; i < w->ni; i++)
+            w->fidx[i] = rs_idmap_find(ev->feat->items, rs_idmap_str(ev->items, (uint32_t)i),
+                                       rs_idmap_len(ev->items, (uint32_t)i));
+        w->astamp = rs_xcalloc(rs_idmap_size(ev->feat->attrs) + 1, sizeof *w->astamp);
+    }
+    if (ev->Q) {
+        w->qidx = rs_xmalloc((w->ni + 1) * sizeof *w->qidx);
+        for (size_t i = 0; i < w->ni; i++)
+            w->qidx[i] = rs_idmap_find(ev->qitems, rs_idmap_str(ev->items, (uint32_t)i),
+                                       rs_idmap_len(ev->items, (uint32_t)i));
+    }
+}
 
 static int work_init(topn_work *w, rs_eval *ev, const rs_topn_opts *o, rs_err *e)
 {
     *w = (topn_work){ .ev = ev, .o = o, .nu = rs_idmap_size(ev->users),
                       .ni = rs_idmap_size(ev->items), .nk = (size_t)o->nk };
     size_t ni = w->ni, nk = w->nk;
-    if (group_recs(ev, w->nu, &w->g, &w->rstart, e) < 0) return -1;
+    for (size_t k = 0; k < nk; k++)
+        if ((size_t)o->ks[k] > w->maxk) w->maxk = (size_t)o->ks[k];
+    if (group_recs(ev, ev->rec, ev->nrec, w->nu, &w->g, &w->rstart, e) < 0) return -1;
+    if (ev->has_base && group_recs(ev, ev->base, ev->nbase, w->nu, &w->bg, &w->bstart, e) < 0) {
+        free(w->g); free(w->rstart);
+        return -1;
+    }
     w->tstart = group(ev->tu, ev->nt, sizeof *ev->tu, w->nu, &w->torder);
     w->relevant = rs_xcalloc(ni + 1, sizeof *w->relevant);
     w->listed = rs_xcalloc(ni + 1, sizeof *w->listed);
+    w->seen = rs_xcalloc(ni + 1, sizeof *w->seen);
     w->best = rs_xmalloc((ni + 1) * sizeof *w->best);
     for (size_t i = 0; i < ni; i++) w->best[i] = UINT64_MAX;
     if (ev->has_train) {
@@ -330,14 +425,29 @@ static int work_init(topn_work *w, rs_eval *ev, const rs_topn_opts *o, rs_err *e
         for (size_t j = 0; j < ev->ntrain_items; j++) count[ev->train_item[j]] = ev->train_count[j];
         w->info = rs_xmalloc((ni + 1) * sizeof *w->info);
         for (size_t i = 0; i < ni; i++) w->info[i] = rs_self_information(count[i], ev->train_users);
+        if (o->beyond) long_tail(w, count);
         free(count);
     }
+    item_rows(w);
     size_t maxlen = 1;
     for (size_t u = 0; u < w->nu; u++)
         if (w->rstart[u + 1] - w->rstart[u] > maxlen) maxlen = w->rstart[u + 1] - w->rstart[u];
     w->hit = rs_xmalloc(maxlen);
+    w->first = rs_xmalloc(maxlen);
+    w->utail = rs_xcalloc(maxlen, 1);
     w->uinfo = rs_xmalloc(maxlen * sizeof *w->uinfo);
-    w->sum = rs_xcalloc(nk * 7 + 1, sizeof *w->sum);
+    w->ushare = rs_xcalloc(maxlen, sizeof *w->ushare);
+    size_t m = w->maxk < maxlen ? w->maxk : maxlen;
+    w->dist = rs_xmalloc((m * m + 1) * sizeof *w->dist);
+    w->nrel = rs_xcalloc(w->nu + 1, sizeof *w->nrel);
+    if (o->beyond) {
+        w->count = rs_xcalloc(nk * ni + 1, sizeof *w->count);
+        w->sw = rs_xcalloc(nk * ni + 1, sizeof *w->sw);
+        w->sw2 = rs_xcalloc(nk * ni + 1, sizeof *w->sw2);
+        w->npers = rs_xcalloc(nk + 1, sizeof *w->npers);
+    }
+    w->sum = rs_xcalloc(nk * NSUM + 1, sizeof *w->sum);
+    w->nsum = rs_xcalloc(nk * NSUM + 1, sizeof *w->nsum);
     w->short_lists = rs_xcalloc(nk + 1, sizeof *w->short_lists);
     w->in_test = rs_xcalloc(w->nu + 1, 1);
     return 0;
@@ -345,13 +455,18 @@ static int work_init(topn_work *w, rs_eval *ev, const rs_topn_opts *o, rs_err *e
 
 static void work_free(topn_work *w)
 {
-    free(w->in_test); free(w->short_lists); free(w->sum); free(w->uinfo); free(w->hit);
-    free(w->info); free(w->best); free(w->listed); free(w->relevant);
+    free(w->in_test); free(w->short_lists); free(w->sum); free(w->nsum);
+    free(w->uinfo); free(w->ushare); free(w->utail); free(w->dist);
+    free(w->hit); free(w->first); free(w->nrel);
+    free(w->count); free(w->sw); free(w->sw2); free(w->npers);
+    free(w->fidx); free(w->qidx); free(w->astamp); free(w->tail);
+    free(w->info); free(w->best); free(w->listed); free(w->seen); free(w->relevant);
     free(w->torder); free(w->tstart); free(w->rstart); free(w->g);
+    free(w->bstart); free(w->bg);
 }
 
-/* Stamp test user u's relevant items; how many distinct ones there are. */
-static uint64_t mark_relevant(topn_work *w, uint32_t u)
+/* Stamp test user u's relevant items in mark; how many distinct ones there are. */
+static uint64_t mark_relevant(topn_work *w, uint32_t u, uint32_t *mark)
 {
     const rs_eval *ev = w->ev;
     uint64_t nrel = 0;
@@ -359,9 +474,94 @@ static uint64_t mark_relevant(topn_work *w, uint32_t u)
         size_t t = w->torder[j];
         uint32_t i = ev->ti[t];
         if (w->o->threshold_set && !(ev->tr[t] >= w->o->threshold)) continue;
-        if (w->relevant[i] != u + 1) { w->relevant[i] = u + 1; nrel++; }
+        if (mark[i] != u + 1) { mark[i] = u + 1; nrel++; }
     }
     return nrel;
+}
+
+/* Over one evaluated user's list (of g from start): count its distinct
+ * items at each cutoff for serendipity's shares, and with pers the sums
+ * behind personalization. */
+static void count_list(topn_work *w, const struct rec *list, size_t n, int pers)
+{
+    const rs_topn_opts *o = w->o;
+    w->gen++;
+    for (size_t k = 0; k < w->nk; k++) {
+        size_t K = (size_t)o->ks[k], len = 0;
+        uint32_t *count = w->count + k * w->ni;
+        w->gen++;
+        for (size_t p = 0; p < n && p < K; p++)
+            if (w->listed[list[p].i] != w->gen) {
+                w->listed[list[p].i] = w->gen;
+                count[list[p].i]++;
+                len++;
+            }
+        if (!pers || !len) continue;
+        double wt = 1 / sqrt((double)len);
+        w->npers[k]++;
+        w->gen++;
+        for (size_t p = 0; p < n && p < K; p++)
+            if (w->listed[list[p].i] != w->gen) {
+                w->listed[list[p].i] = w->gen;
+                w->sw[k * w->ni + list[p].i] += wt;
+                w->sw2[k * w->ni + list[p].i] += wt * wt;
+            }
+    }
+}
+
+/* Distance of two items, NAN when unknown. */
+static double item_dist(const topn_work *w, uint32_t a, uint32_t b)
+{
+    const rs_eval *ev = w->ev;
+    double c;
+    if (w->qidx) {
+        if (w->qidx[a] < 0 || w->qidx[b] < 0) return NAN;
+        c = rs_cosine_f32(ev->Q + (size_t)w->qidx[a] * ev->qk, ev->Q + (size_t)w->qidx[b] * ev->qk,
+                          ev->qk);
+    } else {
+        if (w->fidx[a] < 0 || w->fidx[b] < 0) return NAN;
+        const rs_features *f = ev->feat;
+        size_t x = (size_t)w->fidx[a], y = (size_t)w->fidx[b];
+        c = rs_cosine_sets(f->attr + f->start[x], f->start[x + 1] - f->start[x],
+                           f->attr + f->start[y], f->start[y + 1] - f->start[y]);
+    }
+    return 1 - c;
+}
+
+/* Diversity and attribute coverage of user u's list at cutoff K. */
+static void list_attributes(topn_work *w, const struct rec *list, size_t n, size_t K,
+                            double *div, double *attr)
+{
+    const rs_eval *ev = w->ev;
+    size_t m = n < w->maxk ? n : w->maxk;
+    *div = *attr = NAN;
+    if (!n) return;
+    if (w->fidx || w->qidx) {
+        for (size_t p = 0; p < m; p++)
+            for (size_t q = p + 1; q < m; q++)
+                w->dist[p * m + q] = w->first[p] && w->first[q] ? item_dist(w, list[p].i, list[q].i)
+                                                                : NAN;
+        *div = rs_ild_at(w->dist, m, K);
+    }
+    if (w->fidx) {
+        const rs_features *f = ev->feat;
+        size_t covered = 0;
+        w->gen++;
+        for (size_t p = 0; p < n && p < K; p++) {
+            if (w->fidx[list[p].i] < 0) continue;
+            size_t x = (size_t)w->fidx[list[p].i];
+            for (size_t j = f->start[x]; j < f->start[x + 1]; j++)
+                if (w->astamp[f->attr[j]] != w->gen) { w->astamp[f->attr[j]] = w->gen; covered++; }
+        }
+        *attr = (double)covered / (double)rs_idmap_size(f->attrs);
+    }
+}
+
+static void add_sum(topn_work *w, size_t k, int s, double v)
+{
+    if (isnan(v)) return;
+    w->sum[k * NSUM + s] += v;
+    w->nsum[k * NSUM + s]++;
 }
 
 /* User u's list against its nrel relevant items, at every cutoff. */
@@ -371,28 +571,41 @@ static void score_user(topn_work *w, uint32_t u, uint64_t nrel, rs_topn_report *
     const struct rec *list = w->g + w->rstart[u];
     size_t n = w->rstart[u + 1] - w->rstart[u];
     if (!n) r->users_without_recs++;
+    w->gen++;
     for (size_t p = 0; p < n; p++) {
         uint32_t i = list[p].i;
-        if (w->listed[i] == u + 1) { w->hit[p] = 0; r->repeated++; }
-        else { w->listed[i] = u + 1; w->hit[p] = w->relevant[i] == u + 1; }
+        w->first[p] = w->listed[i] != w->gen;
+        if (!w->first[p]) { w->hit[p] = 0; r->repeated++; }
+        else { w->listed[i] = w->gen; w->hit[p] = w->relevant[i] == u + 1; }
         if (p < w->best[i]) w->best[i] = p;
         if (w->info) w->uinfo[p] = w->info[i];
+        if (w->tail) w->utail[p] = w->tail[i];
     }
-    if (w->info && n) w->nnovel++;
     for (size_t k = 0; k < w->nk; k++) {
         rs_topn_metrics m;
         size_t K = (size_t)o->ks[k];
         rs_topn_metrics_at(w->hit, n, nrel, K, o->ap_denom, &m);
         double nov = w->info ? rs_novelty_at(w->uinfo, n, K) : NAN;
-        double *s = w->sum + k * 7;
-        s[0] += m.hitrate; s[1] += m.precision; s[2] += m.recall;
-        s[3] += m.ap; s[4] += m.ndcg; s[5] += m.rr;
-        if (!isnan(nov)) s[6] += nov;
+        double tail = w->tail ? rs_longtail_at(w->utail, n, K) : NAN, ser = NAN, div, attr;
+        if (o->beyond) {
+            const uint32_t *count = w->count + k * w->ni;
+            for (size_t p = 0; p < n && p < K; p++)
+                w->ushare[p] = (double)count[list[p].i] / (double)r->users;
+            ser = rs_serendipity_at(w->hit, w->ushare, n, K);
+        }
+        list_attributes(w, list, n, K, &div, &attr);
+        add_sum(w, k, S_HIT, m.hitrate); add_sum(w, k, S_PREC, m.precision);
+        add_sum(w, k, S_REC, m.recall); add_sum(w, k, S_AP, m.ap);
+        add_sum(w, k, S_NDCG, m.ndcg); add_sum(w, k, S_RR, m.rr);
+        add_sum(w, k, S_NOV, nov); add_sum(w, k, S_TAIL, tail); add_sum(w, k, S_SER, ser);
+        add_sum(w, k, S_DIV, div); add_sum(w, k, S_ATTR, attr);
         if (n && n < K) w->short_lists[k]++;
         if (o->per_user) {
             rs_grow(&r->per, &w->cper, r->nper + 1, sizeof *r->per);
             r->per[r->nper++] = (rs_topn_user){ .user = u, .k = o->ks[k], .nrecs = n,
-                                                .nrel = nrel, .m = m, .novelty = nov };
+                                                .nrel = nrel, .m = m, .novelty = nov,
+                                                .longtail = tail, .serendipity = ser,
+                                                .diversity = div, .attr_coverage = attr };
         }
     }
 }
@@ -414,25 +627,43 @@ static unsigned char *catalogue(const topn_work *w, rs_topn_report *r)
     return cat;
 }
 
+static double mean(const topn_work *w, size_t k, int s)
+{
+    uint64_t n = w->nsum[k * NSUM + s];
+    return n ? w->sum[k * NSUM + s] / (double)n : NAN;
+}
+
 static void fill_rows(const topn_work *w, const unsigned char *cat, rs_topn_report *r)
 {
     r->nk = w->o->nk;
     r->rows = rs_xcalloc(w->nk ? w->nk : 1, sizeof *r->rows);
-    double users = (double)r->users;
     for (size_t k = 0; k < w->nk; k++) {
-        const double *s = w->sum + k * 7;
         rs_topn_row *row = &r->rows[k];
         uint64_t covered = 0;
         for (size_t i = 0; i < w->ni; i++) covered += cat[i] && w->best[i] < (uint64_t)w->o->ks[k];
         row->k = w->o->ks[k];
-        row->hitrate = r->users ? s[0] / users : NAN;
-        row->precision = r->users ? s[1] / users : NAN;
-        row->recall = r->users ? s[2] / users : NAN;
-        row->map = r->users ? s[3] / users : NAN;
-        row->ndcg = r->users ? s[4] / users : NAN;
-        row->mrr = r->users ? s[5] / users : NAN;
+        /* Accuracy means are over every evaluated user (no list: zeros). */
+        row->hitrate = r->users ? w->sum[k * NSUM + S_HIT] / (double)r->users : NAN;
+        row->precision = r->users ? w->sum[k * NSUM + S_PREC] / (double)r->users : NAN;
+        row->recall = r->users ? w->sum[k * NSUM + S_REC] / (double)r->users : NAN;
+        row->map = r->users ? w->sum[k * NSUM + S_AP] / (double)r->users : NAN;
+        row->ndcg = r->users ? w->sum[k * NSUM + S_NDCG] / (double)r->users : NAN;
+        row->mrr = r->users ? w->sum[k * NSUM + S_RR] / (double)r->users : NAN;
+        row->serendipity = w->o->beyond && r->users ? w->sum[k * NSUM + S_SER] / (double)r->users
+                                                    : NAN;
         row->coverage = rs_coverage(covered, r->catalogue);
-        row->novelty = w->nnovel ? s[6] / (double)w->nnovel : NAN;
+        /* Properties of a list: over the users that have one. */
+        row->novelty = mean(w, k, S_NOV);
+        row->longtail = mean(w, k, S_TAIL);
+        row->diversity = mean(w, k, S_DIV);
+        row->attr_coverage = mean(w, k, S_ATTR);
+        row->personalization = NAN;
+        if (w->o->beyond) {
+            double overlap = 0;
+            const double *sw = w->sw + k * w->ni, *sw2 = w->sw2 + k * w->ni;
+            for (size_t i = 0; i < w->ni; i++) overlap += (sw[i] * sw[i] - sw2[i]) / 2;
+            row->personalization = rs_personalization(overlap, w->npers[k]);
+        }
         row->short_lists = w->short_lists[k];
     }
 }
@@ -474,14 +705,34 @@ int rs_eval_topn(rs_eval *ev, const rs_topn_opts *o, rs_topn_report *r, rs_err *
                        "(user<TAB>item<TAB>rating)", ev->test_name);
     topn_work w;
     if (work_init(&w, ev, o, e) < 0) return -1;
+    r->beyond = o->beyond;
+    r->diversity = ev->Q ? 2 : ev->feat ? 1 : 0;
+    r->attributes = ev->feat ? rs_idmap_size(ev->feat->attrs) : 0;
+    /* First the evaluated users, whose lists (or the baseline's) give
+     * serendipity's shares and personalization. */
     for (size_t row = 0; row < ev->nt; row++) {
         uint32_t u = ev->tu[row];
         if (w.in_test[u]) continue;     /* users in the order they first appear */
         w.in_test[u] = 1;
-        uint64_t nrel = mark_relevant(&w, u);
-        if (!nrel) { r->users_without_relevant++; continue; }
+        w.nrel[u] = mark_relevant(&w, u, w.seen);
+        if (!w.nrel[u]) { r->users_without_relevant++; continue; }
         r->users++;
-        score_user(&w, u, nrel, r);
+        if (o->beyond) count_list(&w, w.g + w.rstart[u], w.rstart[u + 1] - w.rstart[u], 1);
+    }
+    if (o->beyond && ev->has_base) {
+        /* The shares come from the baseline instead. */
+        memset(w.count, 0, w.nk * w.ni * sizeof *w.count);
+        for (size_t u = 0; u < w.nu; u++)
+            if (w.nrel[u]) count_list(&w, w.bg + w.bstart[u], w.bstart[u + 1] - w.bstart[u], 0);
+    }
+    memset(w.in_test, 0, w.nu);
+    for (size_t row = 0; row < ev->nt; row++) {
+        uint32_t u = ev->tu[row];
+        if (w.in_test[u]) continue;
+        w.in_test[u] = 1;
+        if (!w.nrel[u]) continue;
+        mark_relevant(&w, u, w.relevant);
+        score_user(&w, u, w.nrel[u], r);
     }
     for (size_t u = 0; u < w.nu; u++)
         if (w.rstart[u + 1] > w.rstart[u] && !w.in_test[u]) r->users_not_in_test++;
@@ -498,6 +749,50 @@ int rs_eval_topn(rs_eval *ev, const rs_topn_opts *o, rs_topn_report *r, rs_err *
     work_free(&w);
     if (rc) rs_topn_report_free(r);
     return rc;
+}
+
+const char *const rs_metric_names[RS_NMETRICS] = {
+    "hitrate", "precision", "recall", "map", "ndcg", "mrr", "coverage", "novelty",
+    "longtail", "serendipity", "personalization", "diversity", "attr_coverage" };
+
+int rs_metric_find(const char *name)
+{
+    if (!strcmp(name, "ap")) return RS_M_MAP;
+    if (!strcmp(name, "rr")) return RS_M_MRR;
+    for (int m = 0; m < RS_NMETRICS; m++)
+        if (!strcmp(name, rs_metric_names[m])) return m;
+    return -1;
+}
+
+int rs_metric_per_user(int m) { return m != RS_M_COVERAGE && m != RS_M_PERSONALIZATION; }
+
+int rs_topn_has(const rs_topn_report *r, int m)
+{
+    switch (m) {
+    case RS_M_LONGTAIL: case RS_M_SERENDIPITY: case RS_M_PERSONALIZATION: return r->beyond;
+    case RS_M_DIVERSITY: return r->diversity != 0;
+    case RS_M_ATTR_COVERAGE: return r->attributes != 0;
+    default: return m >= 0 && m < RS_NMETRICS;
+    }
+}
+
+void rs_topn_row_values(const rs_topn_row *w, double v[RS_NMETRICS])
+{
+    v[RS_M_HITRATE] = w->hitrate; v[RS_M_PRECISION] = w->precision; v[RS_M_RECALL] = w->recall;
+    v[RS_M_MAP] = w->map; v[RS_M_NDCG] = w->ndcg; v[RS_M_MRR] = w->mrr;
+    v[RS_M_COVERAGE] = w->coverage; v[RS_M_NOVELTY] = w->novelty; v[RS_M_LONGTAIL] = w->longtail;
+    v[RS_M_SERENDIPITY] = w->serendipity; v[RS_M_PERSONALIZATION] = w->personalization;
+    v[RS_M_DIVERSITY] = w->diversity; v[RS_M_ATTR_COVERAGE] = w->attr_coverage;
+}
+
+void rs_topn_user_values(const rs_topn_user *p, double v[RS_NMETRICS])
+{
+    v[RS_M_HITRATE] = p->m.hitrate; v[RS_M_PRECISION] = p->m.precision;
+    v[RS_M_RECALL] = p->m.recall; v[RS_M_MAP] = p->m.ap; v[RS_M_NDCG] = p->m.ndcg;
+    v[RS_M_MRR] = p->m.rr; v[RS_M_COVERAGE] = NAN; v[RS_M_NOVELTY] = p->novelty;
+    v[RS_M_LONGTAIL] = p->longtail; v[RS_M_SERENDIPITY] = p->serendipity;
+    v[RS_M_PERSONALIZATION] = NAN; v[RS_M_DIVERSITY] = p->diversity;
+    v[RS_M_ATTR_COVERAGE] = p->attr_coverage;
 }
 
 int rs_eval_rated(rs_eval *ev, rs_rated_report *r, rs_err *e)

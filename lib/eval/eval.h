@@ -14,6 +14,7 @@
 #include "common/err.h"
 #include "common/io.h"
 #include "eval/metrics.h"
+#include "prep/features.h"
 
 typedef struct rs_eval rs_eval;
 
@@ -30,6 +31,18 @@ int rs_eval_read_predictions(rs_eval *ev, rs_in *in, rs_err *e);
 int rs_eval_read_test(rs_eval *ev, rs_in *in, rs_err *e);
 /* The training set, canonical TSV: item popularity and the catalogue. */
 int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e);
+
+/* Baseline lists for serendipity (same format as the recommendations):
+ * an item's chance of being recommended to any user is taken from them
+ * instead of from the lists under evaluation. */
+int rs_eval_read_baseline(rs_eval *ev, rs_in *in, rs_err *e);
+/* Item attributes for diversity and attribute coverage; borrowed, so f
+ * must outlive the evaluation. */
+void rs_eval_set_features(rs_eval *ev, const rs_features *f);
+/* Item factors for diversity (1 - cosine of the factors, which then
+ * replaces the attributes' cosine): Q is rows x k, row r the item
+ * rs_idmap_str(items, r).  Borrowed, as above. */
+void rs_eval_set_factors(rs_eval *ev, const rs_idmap *items, const float *Q, uint32_t k);
 
 /* The id string of a dense user id of a report. */
 const char *rs_eval_user_id(const rs_eval *ev, uint32_t user, size_t *len);
@@ -49,11 +62,29 @@ typedef struct rs_topn_opts {
     double threshold;
     enum rs_ap_denom ap_denom;
     int per_user;               /* also keep each user's figures */
+    int beyond;                 /* longtail, serendipity, personalization */
+    double head;                /* longtail: the share of training items that is the head */
 } rs_topn_opts;
+
+/* Every metric of a top-N report, in the order of the columns.  The ones
+ * after novelty are columns only when the report has them (rs_topn_has). */
+enum rs_metric {
+    RS_M_HITRATE, RS_M_PRECISION, RS_M_RECALL, RS_M_MAP, RS_M_NDCG, RS_M_MRR,
+    RS_M_COVERAGE, RS_M_NOVELTY, RS_M_LONGTAIL, RS_M_SERENDIPITY, RS_M_PERSONALIZATION,
+    RS_M_DIVERSITY, RS_M_ATTR_COVERAGE, RS_NMETRICS
+};
+extern const char *const rs_metric_names[RS_NMETRICS];
+/* The metric called name (a per-user name such as ap or rr is taken for its
+ * mean, map or mrr), or -1. */
+int rs_metric_find(const char *name);
+/* Whether the metric is a mean of per-user values (coverage and
+ * personalization are figures of all lists together). */
+int rs_metric_per_user(int m);
 
 typedef struct rs_topn_row {    /* means over evaluated users, one cutoff */
     int64_t k;
     double hitrate, precision, recall, map, ndcg, mrr, coverage, novelty;
+    double longtail, serendipity, personalization, diversity, attr_coverage;
     uint64_t short_lists;       /* evaluated users whose list has 1..k-1 items */
 } rs_topn_row;
 
@@ -63,6 +94,7 @@ typedef struct rs_topn_user {
     uint64_t nrecs, nrel;
     rs_topn_metrics m;
     double novelty;
+    double longtail, serendipity, diversity, attr_coverage;
 } rs_topn_user;
 
 typedef struct rs_topn_report {
@@ -77,7 +109,17 @@ typedef struct rs_topn_report {
     rs_topn_row *rows;
     rs_topn_user *per;          /* per_user: users x nk, test-file user order */
     size_t nper;
+    int beyond;                 /* longtail, serendipity and personalization were asked for */
+    int diversity;              /* 0 none, 1 by attributes, 2 by factors */
+    uint64_t attributes;        /* of the features file; 0 without one */
 } rs_topn_report;
+
+/* Whether report r has metric m (a column). */
+int rs_topn_has(const rs_topn_report *r, int m);
+/* A row's or a user's values, indexed by enum rs_metric (NAN where a user
+ * has none: coverage, personalization). */
+void rs_topn_row_values(const rs_topn_row *w, double v[RS_NMETRICS]);
+void rs_topn_user_values(const rs_topn_user *p, double v[RS_NMETRICS]);
 
 /* An error, rather than a report of zeros, when no evaluated user has a
  * list although lists were read (lists for another test set). */

@@ -86,6 +86,60 @@ double rs_coverage(uint64_t ncovered, uint64_t ncatalogue)
     return ncatalogue ? (double)ncovered / (double)ncatalogue : NAN;
 }
 
+double rs_cosine_sets(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    if (!na || !nb) return NAN;
+    size_t both = 0;
+    for (size_t x = 0, y = 0; x < na && y < nb;) {
+        if (a[x] == b[y]) { both++; x++; y++; }
+        else if (a[x] < b[y]) x++;
+        else y++;
+    }
+    return (double)both / sqrt((double)na * (double)nb);
+}
+
+double rs_cosine_f32(const float *a, const float *b, size_t k)
+{
+    double ab = 0, aa = 0, bb = 0;
+    for (size_t d = 0; d < k; d++) {
+        ab += (double)a[d] * b[d];
+        aa += (double)a[d] * a[d];
+        bb += (double)b[d] * b[d];
+    }
+    return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : NAN;
+}
+
+double rs_ild_at(const double *dist, size_t n, size_t k)
+{
+    size_t m = cut(n, k), pairs = 0;
+    double sum = 0;
+    for (size_t p = 0; p < m; p++)
+        for (size_t q = p + 1; q < m; q++)
+            if (!isnan(dist[p * n + q])) { sum += dist[p * n + q]; pairs++; }
+    return pairs ? sum / (double)pairs : NAN;
+}
+
+double rs_serendipity_at(const unsigned char *hit, const double *share, size_t n, size_t k)
+{
+    double sum = 0;
+    for (size_t p = 0; p < cut(n, k); p++)
+        if (hit[p]) sum += 1 - share[p];
+    return sum;
+}
+
+double rs_longtail_at(const unsigned char *tail, size_t n, size_t k)
+{
+    size_t m = cut(n, k), t = 0;
+    for (size_t p = 0; p < m; p++) t += tail[p] != 0;
+    return m ? (double)t / (double)m : NAN;
+}
+
+double rs_personalization(double overlap_sum, uint64_t nusers)
+{
+    if (nusers < 2) return NAN;
+    return 1 - overlap_sum / ((double)nusers * (double)(nusers - 1) / 2);
+}
+
 double rs_rmse(const double *pred, const double *truth, size_t n)
 {
     double sum = 0;

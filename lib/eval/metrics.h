@@ -53,6 +53,28 @@ double rs_novelty_at(const double *info, size_t n, size_t k);
 /* ncovered / ncatalogue. */
 double rs_coverage(uint64_t ncovered, uint64_t ncatalogue);
 
+/* Beyond accuracy (man rs-eval, BEYOND ACCURACY). */
+
+/* Cosine of two sets (ascending, distinct): |a and b| / sqrt(|a| |b|);
+ * NAN when either is empty. */
+double rs_cosine_sets(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
+/* Cosine of two vectors; NAN when either is zero. */
+double rs_cosine_f32(const float *a, const float *b, size_t k);
+/* Intra-list diversity@k: the mean of dist[p*n+q] over the pairs
+ * p < q < min(n, k) where it is not NAN (a repeated item, an item without
+ * attributes); NAN when there is no such pair. */
+double rs_ild_at(const double *dist, size_t n, size_t k);
+/* Serendipity@k: the sum, over hit positions p < min(n, k), of
+ * 1 - share[p], share[p] being the probability that the item at p is
+ * recommended to any user. */
+double rs_serendipity_at(const unsigned char *hit, const double *share, size_t n, size_t k);
+/* Share of the first min(n, k) positions whose item is in the long tail
+ * (tail[p] = 1); NAN for an empty list. */
+double rs_longtail_at(const unsigned char *tail, size_t n, size_t k);
+/* 1 - the mean cosine overlap of the pairs of nusers lists, given the sum
+ * of the overlaps over all pairs; NAN under two users. */
+double rs_personalization(double overlap_sum, uint64_t nusers);
+
 /* Rating prediction.  pred[j] is the prediction for the pair whose true
  * rating is truth[j], NAN when there is none; such pairs are skipped. */
 double rs_rmse(const double *pred, const double *truth, size_t n);

@@ -150,6 +150,45 @@ static void rated(tap *t)
     OK(t, isnan(rs_ndcg_rated(pz, z, 2)), "rated NDCG with an ideal DCG of 0 is NAN");
 }
 
+static void beyond(tap *t)
+{
+    /* Sets {1, 2} and {2, 5}: one shared of sqrt(2 * 2): cosine 1/2. */
+    const uint32_t a[] = { 1, 2 }, b[] = { 2, 5 }, c[] = { 1 };
+    NEAR(t, rs_cosine_sets(a, 2, b, 2), 0.5, TOL, "set cosine {1,2} {2,5} = 1/2");
+    NEAR(t, rs_cosine_sets(a, 2, c, 1), 0.707107, TOL, "set cosine {1,2} {1} = 1/sqrt 2");
+    OK(t, isnan(rs_cosine_sets(a, 2, c, 0)), "set cosine with an empty set is NAN");
+
+    /* Vectors (1, 0) (1, 1): 1/sqrt 2; a zero vector: NAN. */
+    const float u[] = { 1, 0 }, v[] = { 1, 1 }, z[] = { 0, 0 };
+    NEAR(t, rs_cosine_f32(u, v, 2), 0.707107, TOL, "vector cosine = 1/sqrt 2");
+    OK(t, isnan(rs_cosine_f32(u, z, 2)), "vector cosine with a zero vector is NAN");
+
+    /* ILD over 3 positions, distances d01 = 0.2, d02 = 0.4, d12 = NAN (an
+     * item without attributes): @3 = (0.2 + 0.4)/2 = 0.3, @2 = 0.2, @1
+     * has no pair. */
+    const double d[] = { NAN, 0.2, 0.4,  NAN, NAN, NAN,  NAN, NAN, NAN };
+    NEAR(t, rs_ild_at(d, 3, 3), 0.3, TOL, "ILD@3 skips the NAN pair");
+    NEAR(t, rs_ild_at(d, 3, 2), 0.2, TOL, "ILD@2 = d01");
+    OK(t, isnan(rs_ild_at(d, 3, 1)), "ILD@1: no pair, NAN");
+
+    /* Serendipity: hits at 0 and 2 with shares 1 and 1/4, a miss with 0:
+     * @3 = (1 - 1) + (1 - 1/4) = 0.75; @1 = 0. */
+    const unsigned char hit[] = { 1, 0, 1 };
+    const double share[] = { 1, 0, 0.25 };
+    NEAR(t, rs_serendipity_at(hit, share, 3, 3), 0.75, TOL, "serendipity@3 = 0.75");
+    NEAR(t, rs_serendipity_at(hit, share, 3, 1), 0.0, TOL, "serendipity@1 = 0");
+
+    /* Long tail: tail flags 0 1 1 -> @3 = 2/3, @1 = 0, empty NAN. */
+    const unsigned char tail[] = { 0, 1, 1 };
+    NEAR(t, rs_longtail_at(tail, 3, 3), 2.0 / 3, TOL, "longtail@3 = 2/3");
+    NEAR(t, rs_longtail_at(tail, 3, 1), 0.0, TOL, "longtail@1 = 0");
+    OK(t, isnan(rs_longtail_at(tail, 0, 3)), "longtail of an empty list is NAN");
+
+    /* Personalization: 3 users, overlaps summing to 2 over 3 pairs -> 1/3. */
+    NEAR(t, rs_personalization(2, 3), 1.0 / 3, TOL, "personalization = 1 - 2/3");
+    OK(t, isnan(rs_personalization(0, 1)), "personalization of one user is NAN");
+}
+
 int main(void)
 {
     tap t = { 0 };
@@ -157,5 +196,6 @@ int main(void)
     perfect_and_empty(&t);
     novelty_coverage(&t);
     rated(&t);
+    beyond(&t);
     return tap_done(&t);
 }
