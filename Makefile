@@ -49,6 +49,17 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/%)
 
 all: deps-ok $(PROGS) $(BENCH_BIN)
 
+# The version, and the commit when built from a git checkout (nothing in a
+# release tarball, e.g. the Debian build), go to cli/version.o alone; the
+# stamp changes only when they do, so a new commit recompiles that one file.
+VERSION := 0.1.0
+COMMIT  := $(shell [ -e .git ] && git describe --always --dirty 2>/dev/null)
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION) $(COMMIT)' | cmp -s - $@ 2>/dev/null || echo '$(VERSION) $(COMMIT)' > $@
+$(BUILD)/lib/cli/version.o: $(BUILD)/version.stamp
+$(BUILD)/lib/cli/version.o: CPPFLAGS += -DRS_VERSION='"$(VERSION)"' -DRS_COMMIT='"$(COMMIT)"'
+
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
@@ -125,5 +136,6 @@ deps-ok:
 clean:
 	rm -rf build build-san build-*
 
+FORCE:
 .PHONY: all test check layers demo bench install deb deps deps-test deps-install deps-ok clean
 .DELETE_ON_ERROR:

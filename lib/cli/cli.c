@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/version.h"
 #include "common/err.h"
 
 void rs_usage_error(const char *fmt, ...)
@@ -106,12 +107,6 @@ void rs_help(const char *text)
     exit(fflush(stdout) == 0 ? 0 : 1);
 }
 
-void rs_version(void)
-{
-    printf("%s (rs) 0.1.0\n", rs_prog());
-    exit(0);
-}
-
 int rs_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
     /* getopt names the program by argv[0], which may be a path; every
@@ -168,8 +163,33 @@ void rs_cmd_close(rs_out *o)
     if (rs_out_close(o, &e) < 0) rs_cmd_fail(NULL, &e);
 }
 
-void rs_cmd_write_bundle(rs_out *o, const rs_bundle *b, int zlevel)
+/* meta's last entry becomes writer=PROG VERSION: the program and version
+ * (not the commit or a time: the same version writes the same bytes) that
+ * wrote the file.  Last, so that a model has the same meta whether its
+ * program read a matrix (which has a writer) or built one. */
+static void set_writer(rs_bundle *b)
 {
+    char writer[128];
+    snprintf(writer, sizeof writer, "writer=%s %s", rs_prog(), rs_version_number());
+    rs_block *meta = rs_bundle_get(b, "meta");
+    if (!meta || meta->dtype != RS_STR) {
+        rs_meta_set(b, "writer", writer + 7);
+        return;
+    }
+    const char **s = rs_block_strs(meta);
+    uint64_t n = meta->rows, kept = 0;
+    s = rs_xrealloc(s, (n + 1) * sizeof *s);
+    for (uint64_t j = 0; j < n; j++)
+        if (strncmp(s[j], "writer=", 7)) s[kept++] = s[j];
+    s[kept++] = writer;
+    /* put_strs copies the strings, which point into the old block, first. */
+    rs_bundle_put_strs(b, "meta", s, kept);
+    free(s);
+}
+
+void rs_cmd_write_bundle(rs_out *o, rs_bundle *b, int zlevel)
+{
+    set_writer(b);
     rs_err e = { 0 };
     if (rs_bundle_write(rs_out_file(o), b, zlevel, &e) < 0) {
         /* The output's own account names the file and the reason, and is
