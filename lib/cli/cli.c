@@ -107,8 +107,29 @@ void rs_help(const char *text)
     exit(fflush(stdout) == 0 ? 0 : 1);
 }
 
+/* The hidden --list-options: the getopt table as "--name<TAB>none|required|
+ * optional<TAB>-x<TAB>--first" lines (x: the short option it is, if any;
+ * first: the option's first name, when this one is another), for the test
+ * that checks the shell completions (made from --help) against it. */
+static void list_options(const char *shortopts, const struct option *all)
+{
+    static const char *const has[] = { "none", "required", "optional" };
+    for (const struct option *lo = all; lo->name; lo++) {
+        int c = lo->flag || lo->val <= 0 || lo->val > 127 || lo->val == ':' ? 0 : lo->val;
+        const struct option *first = all;
+        while (first->flag != lo->flag || first->val != lo->val) first++;
+        char s[3] = "";
+        if (c && strchr(shortopts, c)) snprintf(s, sizeof s, "-%c", c);
+        printf("--%s\t%s\t%s\t%s%s\n", lo->name, has[lo->has_arg], s,
+               first == lo ? "" : "--", first == lo ? "" : first->name);
+    }
+    exit(fflush(stdout) == 0 ? 0 : 1);
+}
+
 int rs_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
+    if (argc == 2 && optind <= 1 && !strcmp(argv[1], "--list-options"))
+        list_options(shortopts, longopts);
     /* getopt names the program by argv[0], which may be a path; every
      * other diagnostic says "rs-filter:", so say that here too. */
     argv[0] = (char *)rs_prog();
