@@ -4,7 +4,7 @@
 #   make fuzz       run each libFuzzer harness FUZZ_SECONDS (default 600)
 #   make demo       the whole pipeline on testdata/, prints the report
 #   make bench      speed against peers on an ML-20M-sized synthetic file
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local  (programs, man pages, bash and zsh completion)
 #   make deps       install missing Debian packages (as root) or print the apt-get line
 
 BUILD   ?= build
@@ -51,6 +51,17 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/%)
 
 all: deps-ok $(PROGS) $(BENCH_BIN)
 
+# The version, and the commit when built from a git checkout (nothing in a
+# release tarball, e.g. the Debian build), go to cli/version.o alone; the
+# stamp changes only when they do, so a new commit recompiles that one file.
+VERSION := 0.1.0
+COMMIT  := $(shell [ -e .git ] && git describe --always --dirty 2>/dev/null)
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION) $(COMMIT)' | cmp -s - $@ 2>/dev/null || echo '$(VERSION) $(COMMIT)' > $@
+$(BUILD)/lib/cli/version.o: $(BUILD)/version.stamp
+$(BUILD)/lib/cli/version.o: CPPFLAGS += -DRS_VERSION='"$(VERSION)"' -DRS_COMMIT='"$(COMMIT)"'
+
 $(BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -c -o $@ $<
@@ -94,13 +105,27 @@ fuzz-build: $(FUZZ_BIN)
 fuzz: deps fuzz-build
 	@sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_JOBS)
 
+# Shell completions (bash, zsh), made from each program's --help by
+# completion/gen.sh, so the two cannot disagree; a table per program first.
+CMD_PROGS := $(CMD_SRC:cmd/%.c=%)
+COMP_OPTS := $(CMD_PROGS:%=$(BUILD)/completion/%.opts)
+COMPLETION := $(BUILD)/completion/rs.bash $(BUILD)/completion/_rs
+completion: $(COMPLETION)
+$(BUILD)/completion/%.opts: $(BUILD)/bin/% completion/gen.sh
+	@mkdir -p $(@D)
+	sh completion/gen.sh opts $< > $@
+$(BUILD)/completion/rs.bash: $(COMP_OPTS) completion/gen.sh
+	sh completion/gen.sh bash $(COMP_OPTS) > $@
+$(BUILD)/completion/_rs: $(COMP_OPTS) completion/gen.sh
+	sh completion/gen.sh zsh $(COMP_OPTS) > $@
+
 -include $(LIB_OBJ:.o=.d) $(PROGS:=.d) $(BENCH_BIN:=.d) $(UNITS:.t=.d)
 -include $(FUZZ_OBJ:.o=.d) $(FUZZ_BIN:=.d)
 
 # Tests: C unit tests of lib/ and shell tests of the real programs, all TAP, run by prove.
 # RS_TEST_QUICK=1 (set for the sanitizer pass) skips the slow real-data comparisons.
 TESTS_ENV = RS_BIN=$(CURDIR)/$(BUILD)/bin RS_TOP=$(CURDIR) RS_FUZZ=$(CURDIR)/$(FUZZ_BUILD)
-test: all $(UNITS) $(if $(FUZZ_RT),$(FUZZ_BIN))
+test: all $(UNITS) $(COMPLETION) $(if $(FUZZ_RT),$(FUZZ_BIN))
 	$(TESTS_ENV) prove -j$(JOBS) $(UNITS) tests/run.t tests/t/*.t
 
 # The layer rule, checked on its own (it is also one of the tests).
@@ -119,11 +144,20 @@ demo: deps all
 bench: deps all
 	@sh bench/run.sh $(BUILD)/bin
 
-install: deps-ok $(PROGS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+# bash-completion loads a command's completion from the file of its name:
+# one file, rs-eval, and a link to it for every other program.
+BASH_COMP_DIR := $(PREFIX)/share/bash-completion/completions
+ZSH_COMP_DIR  := $(PREFIX)/share/zsh/vendor-completions
+install: deps-ok $(PROGS) $(COMPLETION)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	    $(DESTDIR)$(BASH_COMP_DIR) $(DESTDIR)$(ZSH_COMP_DIR)
 	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 644 $(BUILD)/completion/rs.bash $(DESTDIR)$(BASH_COMP_DIR)/$(firstword $(CMD_PROGS))
+	for p in $(wordlist 2,$(words $(CMD_PROGS)),$(CMD_PROGS)); do \
+	  ln -sf $(firstword $(CMD_PROGS)) $(DESTDIR)$(BASH_COMP_DIR)/$$p || exit 1; done
+	install -m 644 $(BUILD)/completion/_rs $(DESTDIR)$(ZSH_COMP_DIR)/_rs
 
 # A Debian package built from the committed tree (debian/), into $(BUILD)/deb.
 deb:
@@ -156,6 +190,7 @@ deps-ok:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all test check layers demo bench install deb deps deps-test deps-install deps-ok clean \
+FORCE:
+.PHONY: all completion test check layers demo bench install deb deps deps-test deps-install deps-ok clean \
         fuzz fuzz-build
 .DELETE_ON_ERROR:

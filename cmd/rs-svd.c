@@ -463,7 +463,11 @@ int main(int argc, char **argv)
     while ((c = rs_getopt(argc, argv, "a:k:j:o:z::vhV", longopts)) != -1) {
         if (c >= OPT_CENTER && c < OPT_END) given[c] = 1;
         switch (c) {
-        case 'a': aname = optarg; break;
+        case 'a':   /* at once, so that -a's value is checked as every other's */
+            if (!find_algo(optarg))
+                rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr)", optarg);
+            aname = optarg;
+            break;
         case 'k': op.svd.k = (int)rs_opt_int("-k", optarg, 1, 1 << 20); break;
         case OPT_CENTER:
             if ((op.svd.center = rs_svd_center_parse(optarg)) < 0)
@@ -508,7 +512,6 @@ int main(int argc, char **argv)
         }
     }
     const algo *a = find_algo(aname);
-    if (!a) rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr)", aname);
     int abit = 1 << (a - algos);
     for (size_t j = 0; j < sizeof only / sizeof only[0]; j++)
         if (given[only[j].opt] && !(only[j].algos & abit))

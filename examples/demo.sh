@@ -12,13 +12,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-echo "rs demo: $ratings"
+echo "rs demo: ${ratings#"$top"/}"
 echo "ratings >= 4 kept, each user's last 5 (by time) held out as the test set"
 echo
-echo "\$ rs-filter --min-rating 4 ratings.csv | rs-split --last 5 -t test.tsv \\"
-echo "    | rs-index | rs-svd -k 20 | rs-recommend -n 10 | rs-eval -t test.tsv -k 1,5,10"
-rs-filter --min-rating 4 "$ratings" | rs-split --last 5 -t test.tsv \
-  | rs-index | rs-svd -k 20 | rs-recommend -n 10 | rs-eval -t test.tsv -k 1,5,10 --format table
+# tee keeps the training rows: rs-eval reads --train (popularity for
+# novelty, the catalogue for coverage) after its input ends, when tee is done.
+echo "\$ rs-filter --min-rating 4 ratings.csv | rs-split --last 5 -t test.tsv | tee train.tsv \\"
+echo "    | rs-index | rs-svd -k 20 | rs-recommend -n 10 | rs-eval -t test.tsv --train train.tsv -k 1,5,10"
+rs-filter --min-rating 4 "$ratings" | rs-split --last 5 -t test.tsv | tee train.tsv \
+  | rs-index | rs-svd -k 20 | rs-recommend -n 10 \
+  | rs-eval -t test.tsv --train train.tsv -k 1,5,10 --format table
 echo
 
 # The same split for every model: index the training part once.

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "cli/cli.h"
+#include "cli/version.h"
 #include "common/err.h"
 #include "common/num.h"
 
@@ -106,14 +107,29 @@ void rs_help(const char *text)
     exit(fflush(stdout) == 0 ? 0 : 1);
 }
 
-void rs_version(void)
+/* The hidden --list-options: the getopt table as "--name<TAB>none|required|
+ * optional<TAB>-x<TAB>--first" lines (x: the short option it is, if any;
+ * first: the option's first name, when this one is another), for the test
+ * that checks the shell completions (made from --help) against it. */
+static void list_options(const char *shortopts, const struct option *all)
 {
-    printf("%s (rs) 0.1.0\n", rs_prog());
-    exit(0);
+    static const char *const has[] = { "none", "required", "optional" };
+    for (const struct option *lo = all; lo->name; lo++) {
+        int c = lo->flag || lo->val <= 0 || lo->val > 127 || lo->val == ':' ? 0 : lo->val;
+        const struct option *first = all;
+        while (first->flag != lo->flag || first->val != lo->val) first++;
+        char s[3] = "";
+        if (c && strchr(shortopts, c)) snprintf(s, sizeof s, "-%c", c);
+        printf("--%s\t%s\t%s\t%s%s\n", lo->name, has[lo->has_arg], s,
+               first == lo ? "" : "--", first == lo ? "" : first->name);
+    }
+    exit(fflush(stdout) == 0 ? 0 : 1);
 }
 
 int rs_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
 {
+    if (argc == 2 && optind <= 1 && !strcmp(argv[1], "--list-options"))
+        list_options(shortopts, longopts);
     /* getopt names the program by argv[0], which may be a path; every
      * other diagnostic says "rs-filter:", so say that here too. */
     argv[0] = (char *)rs_prog();
@@ -168,8 +184,33 @@ void rs_cmd_close(rs_out *o)
     if (rs_out_close(o, &e) < 0) rs_cmd_fail(NULL, &e);
 }
 
-void rs_cmd_write_bundle(rs_out *o, const rs_bundle *b, int zlevel)
+/* meta's last entry becomes writer=PROG VERSION: the program and version
+ * (not the commit or a time: the same version writes the same bytes) that
+ * wrote the file.  Last, so that a model has the same meta whether its
+ * program read a matrix (which has a writer) or built one. */
+static void set_writer(rs_bundle *b)
 {
+    char writer[128];
+    snprintf(writer, sizeof writer, "writer=%s %s", rs_prog(), rs_version_number());
+    rs_block *meta = rs_bundle_get(b, "meta");
+    if (!meta || meta->dtype != RS_STR) {
+        rs_meta_set(b, "writer", writer + 7);
+        return;
+    }
+    const char **s = rs_block_strs(meta);
+    uint64_t n = meta->rows, kept = 0;
+    s = rs_xrealloc(s, (n + 1) * sizeof *s);
+    for (uint64_t j = 0; j < n; j++)
+        if (strncmp(s[j], "writer=", 7)) s[kept++] = s[j];
+    s[kept++] = writer;
+    /* put_strs copies the strings, which point into the old block, first. */
+    rs_bundle_put_strs(b, "meta", s, kept);
+    free(s);
+}
+
+void rs_cmd_write_bundle(rs_out *o, rs_bundle *b, int zlevel)
+{
+    set_writer(b);
     rs_err e = { 0 };
     if (rs_bundle_write(rs_out_file(o), b, zlevel, &e) < 0) {
         /* The output's own account names the file and the reason, and is

@@ -49,6 +49,8 @@ int rs_opt_zlevel_getopt(const char *arg, int argc, char **argv);
 
 /* Print a help text (to stdout) and exit 0. */
 _Noreturn void rs_help(const char *text);
+/* Print "PROG (rs) VERSION" (and "(commit C)" when built from a git
+ * checkout) and exit 0; in cli/version.c. */
 _Noreturn void rs_version(void);
 
 struct option;
@@ -79,7 +81,8 @@ _Noreturn void rs_cmd_fail(rs_out *o, const rs_err *e);
  * failure as rs_cmd_fail. */
 void rs_cmd_close(rs_out *o);
 
-/* Write b to o (zlevel as rs_bundle_write); on failure as rs_cmd_fail. */
-void rs_cmd_write_bundle(rs_out *o, const rs_bundle *b, int zlevel);
+/* Write b to o (zlevel as rs_bundle_write), its meta saying writer=PROG
+ * VERSION (set in b); on failure as rs_cmd_fail. */
+void rs_cmd_write_bundle(rs_out *o, rs_bundle *b, int zlevel);
 
 #endif

@@ -10,7 +10,9 @@ static const rs_layout_block matrix_blocks[] = {
     { "shape", RS_U64, 0 }, { "indptr", RS_U64, 0 }, { "indices", RS_U32, 0 },
     { "values", RS_F32, 0 }, { "times", RS_I64, 1 },
 };
-static const rs_layout_key matrix_keys[] = { { "kind", 0 }, { "columns", 0 } };
+/* writer: "PROG VERSION" of the program that wrote the file (cli's
+ * rs_cmd_write_bundle sets it), so a model replaces its matrix's. */
+static const rs_layout_key matrix_keys[] = { { "kind", 0 }, { "columns", 0 }, { "writer", 0 } };
 
 static const rs_layout_block svd_blocks[] = {
     { "user_factors", RS_F32, 0 }, { "item_factors", RS_F32, 0 }, { "sigma", RS_F32, 0 },

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make deb builds an installable package from the committed tree: it holds
-# every program and man page, lintian finds nothing to say (run as root it
+# every program, man page and shell completion, lintian finds nothing to say (run as root it
 # only warns about that), and the programs it unpacks run.  Skipped without
 # Debian's packaging tools (dpkg-buildpackage, debhelper) and in the quick
 # (sanitizer) pass, since the package build compiles everything again.
@@ -17,7 +17,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
-echo "1..4"
+echo "1..5"
 DEB_BUILD_OPTIONS=noddebs make -s -C "$top" deb BUILD="$work/b" >"$work/log" 2>&1
 deb=$(ls "$work"/b/deb/*.deb 2>/dev/null | head -1)
 [ -n "$deb" ]; ok $? "make deb builds a package"
@@ -26,7 +26,12 @@ dpkg-deb -c "$deb" | awk '{ print $6 }' > "$work/files"
 missing=
 for c in "$top"/cmd/rs-*.c; do p=$(basename "$c" .c); grep -qx "./usr/bin/$p" "$work/files" || missing="$missing $p"; done
 for m in "$top"/man/*; do p=$(basename "$m"); grep -q "/man/man.*/$p.gz$" "$work/files" || missing="$missing $p"; done
-[ -z "$missing" ]; ok $? "the package holds every program and man page${missing:+ (missing:$missing)}"
+for c in "$top"/cmd/rs-*.c; do
+    p=$(basename "$c" .c)
+    grep -qx "./usr/share/bash-completion/completions/$p" "$work/files" || missing="$missing bash:$p"
+done
+grep -qx "./usr/share/zsh/vendor-completions/_rs" "$work/files" || missing="$missing zsh:_rs"
+[ -z "$missing" ]; ok $? "the package holds every program, man page and shell completion${missing:+ (missing:$missing)}"
 if command -v lintian >/dev/null; then
     out=$(lintian "$deb" 2>&1 | grep -v 'running with root privileges')
     [ -z "$out" ]; ok $? "lintian is clean"
@@ -39,3 +44,7 @@ dpkg-deb -x "$deb" "$work/root"
     | "$work/root/usr/bin/rs-svd" -k 4 | "$work/root/usr/bin/rs-recommend" -n 3 | head -3 | grep -c . \
     | grep -qx 3
 ok $? "the packaged programs run a pipe"
+# Built from a tarball (no .git): the version alone, debian/changelog's.
+want=$(sed -n '1s/.*(\([^)-]*\).*/\1/p' "$top/debian/changelog")
+got=$("$work/root/usr/bin/rs-svd" --version)
+[ "$got" = "rs-svd (rs) $want" ]; ok $? "the packaged rs-svd --version says debian/changelog's version, no commit ($got)"

@@ -1,6 +1,6 @@
 #!/bin/sh
-# make install into a temporary DESTDIR: every program and page lands where
-# PREFIX says, the installed programs run (--version, a small pipe), and
+# make install into a temporary DESTDIR: every program, page and shell
+# completion lands where PREFIX says, the installed programs run (--version, a small pipe), and
 # man -l renders every installed page.
 top=${RS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 bin=${RS_BIN:-$top/build/bin}
@@ -11,7 +11,7 @@ n=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fi; }
 progs=$(cd "$top/cmd" && ls rs-*.c | sed 's/\.c$//')
 pages=$(cd "$top/man" && ls)
-echo "1..5"
+echo "1..6"
 make -s -C "$top" install BUILD="$build" DESTDIR="$work/dest" PREFIX=/opt/rs >"$work/log" 2>&1
 ok $? "make install DESTDIR=... PREFIX=/opt/rs"
 missing=
@@ -21,6 +21,14 @@ for m in $pages; do
     [ -f "$work/dest/opt/rs/share/man/man$sec/$m" ] || missing="$missing $m"
 done
 [ -z "$missing" ]; ok $? "every program and man page is installed${missing:+ (missing:$missing)}"
+# bash-completion loads a command's file by its name; zsh takes _rs.
+missing=
+for p in $progs; do
+    grep -q "^complete -F _rs .*\b$p\b" "$work/dest/opt/rs/share/bash-completion/completions/$p" 2>/dev/null \
+        || missing="$missing $p"
+done
+grep -q "^#compdef .*rs-svd" "$work/dest/opt/rs/share/zsh/vendor-completions/_rs" 2>/dev/null || missing="$missing _rs"
+[ -z "$missing" ]; ok $? "bash and zsh completions are installed${missing:+ (missing:$missing)}"
 bad=
 for p in $progs; do
     "$work/dest/opt/rs/bin/$p" --version 2>/dev/null | grep -q "^$p (rs) " || bad="$bad $p"

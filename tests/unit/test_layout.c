@@ -82,6 +82,7 @@ static void start_model(tap *t)
     rs_bundle b = { 0 };
     rs_meta_set(&b, "kind", "matrix");
     rs_meta_set(&b, "columns", "3");
+    rs_meta_set(&b, "writer", "rs-index 0.1.0");
     put_str(&b, "users", "u");
     put_str(&b, "items", "i");
     rs_bundle_put(&b, "shape", RS_U64, 2, 1, u, 0);
@@ -111,8 +112,10 @@ static void start_model(tap *t)
     OK(t, !strcmp(names, "meta users items shape indptr indices values"),
        "start_model keeps exactly the matrix blocks, in order: %s", names);
     rs_block *m = rs_bundle_get(&b, "meta");
-    OK(t, m && m->rows == 2 && !strcmp(rs_meta_get(&b, "kind"), "matrix")
-       && !strcmp(rs_meta_get(&b, "columns"), "3"), "and exactly the matrix meta");
+    OK(t, m && m->rows == 3 && !strcmp(rs_meta_get(&b, "kind"), "matrix")
+       && !strcmp(rs_meta_get(&b, "columns"), "3")
+       && !strcmp(rs_meta_get(&b, "writer"), "rs-index 0.1.0"),
+       "and exactly the matrix meta, the writer's too (the model program replaces it)");
     rs_err e = { 0 };
     k = rs_layout_of(&b, &e);
     OK(t, k && !strcmp(k->name, "matrix"), "a bundle without model= is a matrix");
