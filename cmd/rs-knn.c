@@ -15,23 +15,32 @@
 #include "model/ease.h"
 #include "model/knn.h"
 #include "model/knn_bundle.h"
+#include "model/rp3.h"
 #include "common/progress.h"
 
 static const char usage[] =
 "Usage: rs-knn --users|--items [OPTION]... [FILE]\n"
 "   or: rs-knn -a ease [--reg L] [--binary] [OPTION]... [FILE]\n"
+"   or: rs-knn -a rp3 [--alpha A] [--beta B] [-k K] [--binary] [OPTION]... [FILE]\n"
 "Find the k nearest neighbours of every user (--users) or every item\n"
 "(--items) of the user-item matrix in FILE (from rs-index; with no FILE, or\n"
 "when FILE is -, standard input) and write the matrix and the neighbour\n"
 "model as one rs binary stream, ready for rs-recommend.  With -a ease, fit\n"
-"the closed-form item-item model EASE instead.\n"
+"the closed-form item-item model EASE instead; with -a rp3, the random-walk\n"
+"item-item model RP3beta.\n"
 "\n"
-"  -a, --algorithm NAME   knn (default: neighbours, --users or --items) or\n"
+"  -a, --algorithm NAME   knn (default: neighbours, --users or --items), rp3 or\n"
 "                         ease: B = I - P diag(1/diag(P)), P = (X'X + L I)^-1\n"
 "                         (Steck 2019), score(u, i) = sum over u's items j of\n"
 "                         value(u, j) * B[j][i]; dense: 12 x items^2 bytes\n"
 "      --reg L            ease: the L2 regularization L > 0 (default 100;\n"
 "                         larger catalogues and denser data want larger L)\n"
+"                         rp3: W[i][j] = d(i)^-A d(j)^-B sum over i's users u\n"
+"                         of (x[u][j] / sum of u's row)^A, d = an item's users\n"
+"                         (Paudel et al. 2017, as Dacrema et al. compute it),\n"
+"                         each row kept to its k best; scored as --items\n"
+"      --alpha A          rp3: the walk's probabilities ^A, A > 0 (default 1)\n"
+"      --beta B           rp3: the popularity penalty, B >= 0 (default 0.6)\n"
 "      --users            user-user model: users are compared by their rows;\n"
 "                         score(u, i) = sum of the similarities of u's\n"
 "                         neighbours who have i\n"
@@ -39,7 +48,7 @@ static const char usage[] =
 "                         columns; score(u, i) = sum over u's items j of\n"
 "                         value(u, j) * sim(j, i), as implicit's\n"
 "                         ItemItemRecommender\n"
-"  -k, --nearest K        neighbours kept per user or item (default 20);\n"
+"  -k, --nearest K        neighbours kept per user or item (default 20; rp3 100);\n"
 "                         fewer where fewer have a positive similarity\n"
 "      --sim NAME         cosine (default), jaccard (of the sets of items or\n"
 "                         users), pearson (cosine of each vector minus its\n"
@@ -72,18 +81,19 @@ static const char usage[] =
 "  rs-knn --items --weight bm25 -k 100 train.rsm > bm25.rsm\n"
 "  rs-knn --users --neighbors -k 5 train.rsm | head\n"
 "  rs-knn -a ease --reg 200 --binary train.rsm > ease.rsm\n"
+"  rs-knn -a rp3 --alpha 0.8 --beta 0.3 -k 200 train.rsm > rp3.rsm\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
 enum { OPT_USERS = 256, OPT_ITEMS, OPT_SIM, OPT_WEIGHT, OPT_K1, OPT_B, OPT_BINARY, OPT_SCORE,
-       OPT_NEIGHBORS, OPT_REG };
+       OPT_NEIGHBORS, OPT_REG, OPT_ALPHA, OPT_BETA };
 
 typedef struct opts {
     const char *output, *input;
-    int zlevel, verbose, threads, count, text, ease;
+    int zlevel, verbose, threads, count, text, ease, rp3;
     uint32_t k;
     rs_knn_opts knn;
-    double reg;
+    double reg, alpha, beta;
 } opts;
 
 static void run(opts *op)
@@ -107,6 +117,33 @@ static void run(opts *op)
         rs_warn("read %.3f s: %u users x %u items, %llu nonzeros", rs_now() - t0, m.rows, m.cols,
                 (unsigned long long)m.nnz);
     double t1 = rs_now();
+    if (op->rp3) {
+        rs_progress pr;
+        rs_progress_start(&pr, "rp3");
+        rs_rp3_opts ro = { .alpha = op->alpha, .beta = op->beta, .k = op->k,
+                           .binary = op->knn.binary, .threads = op->threads, .progress = &pr };
+        rs_csr w;
+        if (op->text) {
+            rc = rs_rp3_weights(&m, &ro, &w, &e);
+        } else {
+            rs_layout_start_model(&b);
+            rc = rs_rp3_fit(&m, &ro, &b, &e);
+        }
+        rs_progress_end(&pr);
+        if (rc < 0) rs_cmd_fail(o, &e);
+        if (op->verbose)
+            rs_warn("rp3 %.3f s (%u items, alpha %g, beta %g, k %u, %d threads)", rs_now() - t1,
+                    m.cols, op->alpha, op->beta, op->k, op->threads);
+        if (op->text) {
+            if (rs_knn_write_text(rs_out_file(o), &b, &w, 1, &e) < 0) rs_cmd_fail(o, &e);
+            rs_csr_free(&w);
+        } else {
+            rs_cmd_write_bundle(o, &b, op->zlevel);
+        }
+        rs_bundle_free(&b);
+        rs_cmd_close(o);
+        return;
+    }
     if (op->ease) {
         rs_progress pr;
         rs_progress_start(&pr, "ease");
@@ -167,6 +204,8 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         { "algorithm", required_argument, NULL, 'a' },
         { "reg", required_argument, NULL, OPT_REG },
+        { "alpha", required_argument, NULL, OPT_ALPHA },
+        { "beta", required_argument, NULL, OPT_BETA },
         { "users", no_argument, NULL, OPT_USERS },
         { "items", no_argument, NULL, OPT_ITEMS },
         { "nearest", required_argument, NULL, 'k' },
@@ -186,18 +225,21 @@ int main(int argc, char **argv)
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
     };
-    opts op = { .k = 20, .reg = 100 };
+    opts op = { .k = 20, .reg = 100, .alpha = RS_RP3_ALPHA, .beta = RS_RP3_BETA };
     rs_knn_defaults(&op.knn);
     int users = 0, items = 0, sim_set = 0, score_set = 0, bm25_set = 0, k_set = 0, reg_set = 0,
-        knn_only = 0, c;
+        knn_only = 0, rp3_set = 0, c;
     while ((c = rs_getopt(argc, argv, "a:k:j:o:z::vhV", longopts)) != -1) {
         switch (c) {
         case 'a':
-            if (strcmp(optarg, "knn") && strcmp(optarg, "ease"))
-                rs_usage_error("-a: '%s' is not one of knn, ease", optarg);
+            if (strcmp(optarg, "knn") && strcmp(optarg, "ease") && strcmp(optarg, "rp3"))
+                rs_usage_error("-a: '%s' is not one of knn, ease, rp3", optarg);
             op.ease = !strcmp(optarg, "ease");
+            op.rp3 = !strcmp(optarg, "rp3");
             break;
         case OPT_REG: op.reg = rs_opt_double("--reg", optarg, 1e-300, 1e300); reg_set = 1; break;
+        case OPT_ALPHA: op.alpha = rs_opt_double("--alpha", optarg, 1e-300, 1e300); rp3_set = 1; break;
+        case OPT_BETA: op.beta = rs_opt_double("--beta", optarg, 0, 1e300); rp3_set = 1; break;
         case OPT_USERS: users = 1; break;
         case OPT_ITEMS: items = 1; break;
         case 'k': op.k = (uint32_t)rs_opt_int("-k", optarg, 1, UINT32_MAX); k_set = 1; break;
@@ -228,6 +270,20 @@ int main(int argc, char **argv)
         case 'V': rs_version();
         }
     }
+    if (op.rp3) {
+        if (users || sim_set || score_set || bm25_set || op.knn.weight)
+            rs_usage_error("-a rp3 is an item-item model of its own: --users, --sim, --weight, "
+                           "--bm25-* and --score are for -a knn");
+        if (reg_set) rs_usage_error("--reg is for -a ease");
+        if (op.text && op.zlevel) rs_usage_error("--compress is for the binary model, not --neighbors");
+        if (!k_set) op.k = RS_RP3_K;
+        if (argc - optind > 1) rs_usage_error("one input at most, not %d", argc - optind);
+        op.input = optind < argc ? argv[optind] : NULL;
+        op.threads = op.threads ? op.threads : rs_threads_default();
+        run(&op);
+        return 0;
+    }
+    if (rp3_set) rs_usage_error("--alpha and --beta are for -a rp3");
     if (op.ease) {
         knn_only |= users || k_set || sim_set || score_set || bm25_set || op.knn.weight;
         if (knn_only)

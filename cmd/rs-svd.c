@@ -71,6 +71,10 @@ static const char usage[] =
 "      --solver NAME      cg: conjugate gradient from the last value, as\n"
 "                         implicit does; cholesky: exact solve (default cg)\n"
 "      --cg-steps N       conjugate gradient steps per row (default 3)\n"
+"      --unobserved-weight W  iALS (Rendle et al. 2022): the weight alpha0 of\n"
+"                         the all-pairs term W Y'Y (default 1: Hu et al.'s)\n"
+"      --reg-exponent NU  iALS: a row's penalty is reg (n + W N)^NU, n its\n"
+"                         entries, N the other side's rows (default 0: reg)\n"
 "\n"
 "-a bpr (defaults: implicit's, but for --ns-exponent):\n"
 "      --iterations N     passes of nnz samples each (default 100)\n"
@@ -114,7 +118,7 @@ static const char usage[] =
 enum { OPT_CENTER = 256, OPT_BLOCK, OPT_TOL, OPT_POWER, OPT_SEED,
        OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
        OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
-       OPT_NS_EXP, OPT_NO_VERIFY, OPT_END };
+       OPT_NS_EXP, OPT_NO_VERIFY, OPT_UNOBSERVED, OPT_REG_EXP, OPT_END };
 
 /* Options that only some algorithms take (a bit per algos[] entry, in its
  * order); -a NAME refuses the others. */
@@ -136,6 +140,8 @@ static const struct only { int opt; const char *name; int algos; } only[] = {
     { OPT_ALPHA, "--alpha", A_ALS },
     { OPT_SOLVER, "--solver", A_ALS },
     { OPT_CG_STEPS, "--cg-steps", A_ALS },
+    { OPT_UNOBSERVED, "--unobserved-weight", A_ALS },
+    { OPT_REG_EXP, "--reg-exponent", A_ALS },
     { OPT_NEGATIVES, "--negatives", A_BPR },
     { OPT_NS_EXP, "--ns-exponent", A_BPR },
     { OPT_NO_VERIFY, "--no-verify", A_BPR },
@@ -442,6 +448,8 @@ int main(int argc, char **argv)
         { "alpha", required_argument, NULL, OPT_ALPHA },
         { "solver", required_argument, NULL, OPT_SOLVER },
         { "cg-steps", required_argument, NULL, OPT_CG_STEPS },
+        { "unobserved-weight", required_argument, NULL, OPT_UNOBSERVED },
+        { "reg-exponent", required_argument, NULL, OPT_REG_EXP },
         { "negatives", required_argument, NULL, OPT_NEGATIVES },
         { "ns-exponent", required_argument, NULL, OPT_NS_EXP },
         { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
@@ -494,6 +502,8 @@ int main(int argc, char **argv)
                 rs_usage_error("--solver: '%s' is not one of cg, cholesky", optarg);
             break;
         case OPT_CG_STEPS: op.als.cg_steps = (int)rs_opt_int("--cg-steps", optarg, 1, 1000); break;
+        case OPT_UNOBSERVED: op.als.unobserved = rs_opt_double("--unobserved-weight", optarg, 0, 1e6); break;
+        case OPT_REG_EXP: op.als.reg_exponent = rs_opt_double("--reg-exponent", optarg, 0, 10); break;
         case OPT_NEGATIVES:
             if (!strcmp(optarg, "popular")) op.bpr.ns_exponent = 1;
             else if (!strcmp(optarg, "uniform")) op.bpr.ns_exponent = 0;

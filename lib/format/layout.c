@@ -39,6 +39,7 @@ static const rs_layout_block als_blocks[] = {
 static const rs_layout_key als_keys[] = {
     { "model", 0 }, { "k", 0 }, { "global_bias", 0 }, { "alpha", 0 }, { "reg", 0 },
     { "iterations", 0 }, { "solver", 0 }, { "cg_steps", 0 }, { "seed", 0 },
+    { "unobserved_weight", 1 }, { "reg_exponent", 1 },
 };
 
 static const rs_layout_block bpr_blocks[] = {
@@ -80,6 +81,15 @@ static const rs_layout_key w2v_keys[] = {
 static const rs_layout_block ease_blocks[] = { { "ease_weights", RS_F32, 0 } };
 static const rs_layout_key ease_keys[] = { { "model", 0 }, { "reg", 0 }, { "binary", 0 } };
 
+/* RP3beta's W is stored as a knn-item model's neighbour rows. */
+static const rs_layout_block rp3_blocks[] = {
+    { "item_nbr_indptr", RS_U64, 0 }, { "item_nbr_indices", RS_U32, 0 },
+    { "item_nbr_values", RS_F32, 0 },
+};
+static const rs_layout_key rp3_keys[] = {
+    { "model", 0 }, { "k", 0 }, { "alpha", 0 }, { "beta", 0 }, { "binary", 0 },
+};
+
 #define KIND(name, writer, pre) { name, writer, pre##_blocks, N(pre##_blocks), pre##_keys, N(pre##_keys) }
 static const rs_layout_kind kinds[] = {
     KIND("matrix", "rs-index", matrix),     /* first: the one every model sits on */
@@ -91,6 +101,7 @@ static const rs_layout_kind kinds[] = {
     KIND("knn-user", "rs-knn", knn_user),
     KIND("w2v", "rs-w2v", w2v),
     KIND("ease", "rs-knn", ease),
+    KIND("rp3", "rs-knn", rp3),
 };
 
 const rs_layout_kind *rs_layout_kinds(size_t *n)

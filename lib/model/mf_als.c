@@ -27,6 +27,8 @@ void rs_als_defaults(rs_als_opts *o)
     o->alpha = RS_ALS_ALPHA;
     o->solver = RS_ALS_CG;
     o->cg_steps = RS_ALS_CG_STEPS;
+    o->unobserved = RS_ALS_UNOBSERVED;
+    o->reg_exponent = RS_ALS_REG_EXPONENT;
     o->seed = 42;
     o->threads = 1;
 }
@@ -76,7 +78,8 @@ static void pass(const float *Y, int k, const uint32_t *idx, const float *val, u
 }
 
 static int solve_cg(const float *Y, int k, const float *G, const uint32_t *idx,
-                    const float *val, uint64_t n, float alpha, int steps, float *x, float *s)
+                    const float *val, uint64_t n, float alpha, float lam, int steps, float *x,
+                    float *s)
 {
     float *r = s, *p = s + k, *Ap = s + 2 * k, *d = s + 3 * k, *Yg = d + CG_BLOCK;
     int once = n <= CG_BLOCK;
@@ -85,6 +88,7 @@ static int solve_cg(const float *Y, int k, const float *G, const uint32_t *idx,
             memcpy(Yg + t * k, Y + (size_t)idx[t] * k, (size_t)k * sizeof *Yg);
     /* r = b - A x = Yg' (c p - (c - 1) Yg x) - G x */
     cblas_ssymv(CblasRowMajor, CblasUpper, k, -1.0f, G, k, x, 1, 0.0f, r, 1);
+    if (lam != 0) axpy(r, x, -lam, k);
     pass(Y, k, idx, val, n, alpha, x, r, 1, Yg, d, once);
     memcpy(p, r, (size_t)k * sizeof *p);
     float rsold = rs_mf_dot(r, r, k);
@@ -92,6 +96,7 @@ static int solve_cg(const float *Y, int k, const float *G, const uint32_t *idx,
     for (int it = 0; it < steps; it++) {
         /* Ap = G p + Yg' ((c - 1) Yg p) */
         cblas_ssymv(CblasRowMajor, CblasUpper, k, 1.0f, G, k, p, 1, 0.0f, Ap, 1);
+        if (lam != 0) axpy(Ap, p, lam, k);
         if (alpha != 0) pass(Y, k, idx, val, n, alpha, p, Ap, 0, Yg, d, once);
         float pAp = rs_mf_dot(p, Ap, k);
         if (!(pAp > 0)) break;      /* p = 0 or a singular system: nothing to gain */
@@ -108,10 +113,13 @@ static int solve_cg(const float *Y, int k, const float *G, const uint32_t *idx,
 }
 
 static int solve_cholesky(const float *Y, int k, const float *G, const uint32_t *idx,
-                          const float *val, uint64_t n, float alpha, float *x, float *s)
+                          const float *val, uint64_t n, float alpha, float lam, float *x,
+                          float *s)
 {
     float *A = s, *buf = s + (size_t)k * k;
     memcpy(A, G, (size_t)k * k * sizeof *A);
+    if (lam != 0)
+        for (int f = 0; f < k; f++) A[(size_t)f * k + f] += lam;
     memset(x, 0, (size_t)k * sizeof *x);
     int nb = 0;
     for (uint64_t t = 0; t < n; t++) {
@@ -131,23 +139,39 @@ static int solve_cholesky(const float *Y, int k, const float *G, const uint32_t 
     return LAPACKE_sposv(LAPACK_ROW_MAJOR, 'U', k, 1, A, k, x, 1) == 0 ? 0 : -1;
 }
 
-int rs_als_solve_row(const float *Y, int k, const float *G, const uint32_t *idx,
-                     const float *val, uint64_t n, double alpha, int solver, int cg_steps,
-                     float *x, float *scratch)
+int rs_als_solve_row_lam(const float *Y, int k, const float *G, const uint32_t *idx,
+                         const float *val, uint64_t n, double alpha, double lam, int solver,
+                         int cg_steps, float *x, float *scratch)
 {
     if (n == 0) {
         memset(x, 0, (size_t)k * sizeof *x);
         return 0;
     }
-    if (solver == RS_ALS_CHOLESKY) return solve_cholesky(Y, k, G, idx, val, n, (float)alpha, x, scratch);
-    return solve_cg(Y, k, G, idx, val, n, (float)alpha, cg_steps, x, scratch);
+    if (solver == RS_ALS_CHOLESKY)
+        return solve_cholesky(Y, k, G, idx, val, n, (float)alpha, (float)lam, x, scratch);
+    return solve_cg(Y, k, G, idx, val, n, (float)alpha, (float)lam, cg_steps, x, scratch);
+}
+
+int rs_als_solve_row(const float *Y, int k, const float *G, const uint32_t *idx,
+                     const float *val, uint64_t n, double alpha, int solver, int cg_steps,
+                     float *x, float *scratch)
+{
+    return rs_als_solve_row_lam(Y, k, G, idx, val, n, alpha, 0, solver, cg_steps, x, scratch);
+}
+
+double rs_als_row_reg(double reg, double unobserved, double exponent, uint64_t n,
+                      uint64_t others)
+{
+    if (exponent == 0) return reg;
+    return reg * pow((double)n + unobserved * (double)others, exponent);
 }
 
 typedef struct half {
     const rs_als_opts *o;
     const rs_csr *rows;     /* the side being solved */
     float *X;               /* its factors */
-    const float *Y, *G;     /* the fixed side, Y'Y + reg I */
+    const float *Y, *G;     /* the fixed side, alpha0 Y'Y (+ reg I when constant) */
+    uint32_t ny;            /* rows of Y */
     int k;
     uint64_t maxrow;        /* the longest row */
     atomic_size_t next;
@@ -172,9 +196,13 @@ static int half_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
         size_t r1 = r0 + CHUNK < H->rows->rows ? r0 + CHUNK : H->rows->rows;
         for (size_t r = r0; r < r1; r++) {
             uint64_t a = H->rows->indptr[r], b = H->rows->indptr[r + 1];
-            if (rs_als_solve_row(H->Y, k, H->G, H->rows->indices + a, H->rows->values + a, b - a,
-                                 H->o->alpha, H->o->solver, H->o->cg_steps,
-                                 H->X + r * k, scratch) < 0) {
+            /* G holds the constant penalty; a frequency-scaled one is the row's. */
+            const rs_als_opts *o = H->o;
+            double lam = o->reg_exponent == 0 ? 0
+                       : rs_als_row_reg(o->reg, o->unobserved, o->reg_exponent, b - a, H->ny);
+            if (rs_als_solve_row_lam(H->Y, k, H->G, H->rows->indices + a, H->rows->values + a,
+                                     b - a, o->alpha, lam, o->solver, o->cg_steps,
+                                     H->X + r * k, scratch) < 0) {
                 size_t none = 0;
                 atomic_compare_exchange_strong(&H->failed, &none, r + 1);
             }
@@ -184,10 +212,10 @@ static int half_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
     return 0;
 }
 
-/* G = Y'Y + reg I, full, on all of BLAS's threads. */
-static void gram(const float *Y, uint32_t n, int k, double reg, float *G)
+/* G = w Y'Y + reg I, full, on all of BLAS's threads. */
+static void gram(const float *Y, uint32_t n, int k, double w, double reg, float *G)
 {
-    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, k, (int)n, 1.0f, Y, k, 0.0f, G, k);
+    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, k, (int)n, (float)w, Y, k, 0.0f, G, k);
     for (int a = 0; a < k; a++) {
         G[(size_t)a * k + a] += (float)reg;
         for (int b = 0; b < a; b++) G[(size_t)a * k + b] = G[(size_t)b * k + a];
@@ -197,8 +225,8 @@ static void gram(const float *Y, uint32_t n, int k, double reg, float *G)
 static int solve_side(const rs_als_opts *o, const rs_csr *rows, float *X, const float *Y,
                       uint32_t ny, float *G, const char *what, rs_err *e)
 {
-    gram(Y, ny, o->k, o->reg, G);
-    half H = { .o = o, .rows = rows, .X = X, .Y = Y, .G = G, .k = o->k };
+    gram(Y, ny, o->k, o->unobserved, o->reg_exponent == 0 ? o->reg : 0, G);
+    half H = { .o = o, .rows = rows, .X = X, .Y = Y, .G = G, .ny = ny, .k = o->k };
     for (uint32_t r = 0; r < rows->rows; r++)
         if (rows->indptr[r + 1] - rows->indptr[r] > H.maxrow) H.maxrow = rows->indptr[r + 1] - rows->indptr[r];
     atomic_store(&H.next, 0);
@@ -219,6 +247,10 @@ static int check(const rs_csr *a, const rs_als_opts *o, rs_err *e)
     if (o->solver != RS_ALS_CG && o->solver != RS_ALS_CHOLESKY)
         return rs_errf(e, RS_EUSAGE, "--solver must be cg or cholesky");
     if (o->cg_steps < 1) return rs_errf(e, RS_EUSAGE, "--cg-steps must be >= 1");
+    if (!(o->unobserved >= 0) || !isfinite(o->unobserved))
+        return rs_errf(e, RS_EUSAGE, "--unobserved-weight must be >= 0");
+    if (!(o->reg_exponent >= 0) || !(o->reg_exponent <= 10))
+        return rs_errf(e, RS_EUSAGE, "--reg-exponent must be in [0, 10]");
     if (o->threads < 1) return rs_errf(e, RS_EUSAGE, "threads must be >= 1");
     return rs_mf_check(a, o->k, e);
 }
@@ -277,4 +309,6 @@ void rs_als_put(rs_mf *m, const rs_als_opts *o, rs_bundle *b)
     rs_meta_set(b, "solver", rs_als_solver_name(o->solver));
     rs_mf_meta_u64(b, "cg_steps", (uint64_t)o->cg_steps);
     rs_mf_meta_u64(b, "seed", o->seed);
+    if (o->unobserved != RS_ALS_UNOBSERVED) rs_mf_meta_double(b, "unobserved_weight", o->unobserved);
+    if (o->reg_exponent != RS_ALS_REG_EXPONENT) rs_mf_meta_double(b, "reg_exponent", o->reg_exponent);
 }

@@ -20,7 +20,27 @@
  * independent of the split, so the output is the same for any thread
  * count); the caller keeps rs_blas_threads(threads) for the SYRKs, and
  * rs_parallel_for keeps BLAS on one thread while the row solvers run.  Factors start
- * uniform in [0, 0.01) from the seed, as in `implicit`. */
+ * uniform in [0, 0.01) from the seed, as in `implicit`.
+ *
+ * Two options of iALS as Rendle, Krichene, Zhang, Koren ("Revisiting the
+ * performance of iALS on item recommendation benchmarks", 2022) tune it:
+ *   unobserved (their alpha0): the weight of the all-pairs term, so the
+ *     Gram matrix is alpha0 Y'Y and the objective
+ *       alpha0 sum over ALL (u, i) of (P[u].Q[i])^2
+ *       + sum over the entries of ((c - 1) (P[u].Q[i])^2 - 2 c p P[u].Q[i])
+ *       + the penalty;
+ *     alpha0 = 1 is Hu et al.'s model above.  For binary data (c = 1 + alpha
+ *     on every entry) this is, up to a constant and a scale of the
+ *     scores, Rendle et al.'s objective with their alpha0 = unobserved /
+ *     alpha and their lambda = reg / (1 + alpha): at alpha = 1 their
+ *     alpha0 is ours, their lambda half of ours.
+ *   reg_exponent (their nu): row r's penalty is
+ *       reg (n_r + alpha0 N)^nu
+ *     with n_r its number of entries and N the number of rows of the
+ *     other side (items for a user, users for an item); nu = 0 is the
+ *     constant reg.
+ * With unobserved = 1 and reg_exponent = 0 the arithmetic is the plain
+ * model's, bit for bit. */
 #ifndef RS_MF_ALS_H
 #define RS_MF_ALS_H
 #include <stdint.h>
@@ -37,6 +57,8 @@ typedef struct rs_als_opts {
     int iterations;         /* >= 0 */
     double reg;             /* >= 0 (> 0 needed when a row's system is singular) */
     double alpha;           /* >= 0 */
+    double unobserved;      /* >= 0: alpha0, the all-pairs weight (1: Hu et al.) */
+    double reg_exponent;    /* >= 0: nu, the penalty's frequency exponent */
     int solver;             /* enum rs_als_solver */
     int cg_steps;           /* >= 1 */
     uint64_t seed;
@@ -52,6 +74,8 @@ typedef struct rs_als_opts {
 #define RS_ALS_REG 0.01
 #define RS_ALS_ALPHA 1.0
 #define RS_ALS_CG_STEPS 3
+#define RS_ALS_UNOBSERVED 1.0
+#define RS_ALS_REG_EXPONENT 0.0
 
 void rs_als_defaults(rs_als_opts *o);
 /* "cg" | "cholesky" -> enum, or -1. */
@@ -60,7 +84,9 @@ const char *rs_als_solver_name(int solver);
 
 int rs_als_fit(const rs_csr *a, const rs_als_opts *o, rs_mf *m, rs_err *e);
 /* rs_mf_put as model=als, plus alpha and reg (the fold-in solves the
- * same weighted least squares), iterations, solver, cg_steps, seed. */
+ * same weighted least squares), iterations, solver, cg_steps, seed, and
+ * unobserved_weight and reg_exponent where they are not the defaults (so a
+ * default model is what it was before them). */
 void rs_als_put(rs_mf *m, const rs_als_opts *o, rs_bundle *b);
 
 /* One row's solve, exposed for the tests: x (k) from the row's n entries
@@ -72,5 +98,14 @@ size_t rs_als_scratch(int k, uint64_t n, int solver);
 int rs_als_solve_row(const float *Y, int k, const float *G, const uint32_t *idx,
                      const float *val, uint64_t n, double alpha, int solver, int cg_steps,
                      float *x, float *scratch);
+/* The same with lam I added to G (the row's own penalty, when G holds
+ * none); lam = 0 is rs_als_solve_row. */
+int rs_als_solve_row_lam(const float *Y, int k, const float *G, const uint32_t *idx,
+                         const float *val, uint64_t n, double alpha, double lam, int solver,
+                         int cg_steps, float *x, float *scratch);
+/* A row's penalty: reg (n + unobserved others)^exponent for a row of n
+ * entries, others the rows of the other side; reg when exponent is 0. */
+double rs_als_row_reg(double reg, double unobserved, double exponent, uint64_t n,
+                      uint64_t others);
 
 #endif

@@ -7,6 +7,7 @@
 #include <lapacke.h>
 #include "common/num.h"
 #include "model/mf.h"
+#include "model/mf_als.h"
 #include "model/mf_foldin.h"
 #include "common/rng.h"
 
@@ -18,11 +19,12 @@ struct rs_foldin {
     const rs_csr *train;
     double g;
     double reg, reg_bias, alpha, lr;
+    double unobserved, reg_exponent;    /* als: alpha0 and nu (mf_als.h) */
     uint64_t iterations, seed;
     int verify;
     rs_alias *noise;        /* bpr: the negatives' distribution, or NULL */
     pthread_mutex_t lock;   /* guards the lazy gram */
-    double *gram;           /* als: Q'Q + reg I, k x k, made on first use */
+    double *gram;           /* als: alpha0 Q'Q (+ reg I when constant), made on first use */
 };
 
 #define GRAM_ROWS 256
@@ -83,7 +85,18 @@ int rs_foldin_open(const rs_bundle *b, const rs_csr *train, const float *Q, cons
     *f = (rs_foldin){ .kind = kind, .k = k, .Q = Q, .bi = bi, .train = train, .g = g };
     int rc = meta_double(b, "reg", &f->reg, e);
     if (rc == 0 && kind == FOLD_FUNK) rc = meta_double(b, "reg_bias", &f->reg_bias, e);
-    if (rc == 0 && kind == FOLD_ALS) rc = meta_double(b, "alpha", &f->alpha, e);
+    if (rc == 0 && kind == FOLD_ALS) {
+        /* Models from before these options hold neither: Hu et al.'s model. */
+        f->unobserved = RS_ALS_UNOBSERVED;
+        f->reg_exponent = RS_ALS_REG_EXPONENT;
+        rc = meta_double(b, "alpha", &f->alpha, e);
+        if (rc == 0 && rs_meta_get(b, "unobserved_weight"))
+            rc = meta_double(b, "unobserved_weight", &f->unobserved, e);
+        if (rc == 0 && rs_meta_get(b, "reg_exponent"))
+            rc = meta_double(b, "reg_exponent", &f->reg_exponent, e);
+        if (rc == 0 && (f->unobserved < 0 || f->reg_exponent < 0 || f->reg_exponent > 10))
+            rc = rs_errf(e, RS_EDATA, "model: bad unobserved_weight or reg_exponent");
+    }
     if (rc == 0 && kind == FOLD_BPR) {
         const char *neg = rs_meta_get(b, "negatives"), *ver = rs_meta_get(b, "verify_negatives");
         double x = neg && !strcmp(neg, "popular");  /* models from before ns_exponent */
@@ -120,13 +133,23 @@ static int solve(double *A, double *x, int n, rs_err *e)
     return 0;
 }
 
-/* Q'Q + reg I, made once, by the first user who needs it.  The state is
- * otherwise read-only; the lock makes this one write safe. */
+/* alpha0 Q'Q + reg I (reg I only when the penalty is constant), made once,
+ * by the first user who needs it.  The state is otherwise read-only; the
+ * lock makes this one write safe. */
 static const double *als_gram(const rs_foldin *cf)
 {
     rs_foldin *f = (rs_foldin *)cf;     /* allocated non-const by rs_foldin_open */
     pthread_mutex_lock(&f->lock);
-    if (!f->gram) f->gram = rs_foldin_gram(f->Q, f->train->cols, f->k, f->reg);
+    if (!f->gram && f->unobserved == 1 && f->reg_exponent == 0) {
+        f->gram = rs_foldin_gram(f->Q, f->train->cols, f->k, f->reg);
+    } else if (!f->gram) {
+        size_t kk = (size_t)f->k;
+        double *g = rs_foldin_gram(f->Q, f->train->cols, f->k, 0);
+        for (size_t x = 0; x < kk * kk; x++) g[x] *= f->unobserved;
+        if (f->reg_exponent == 0)
+            for (size_t a = 0; a < kk; a++) g[a * kk + a] += f->reg;
+        f->gram = g;
+    }
     const double *g = f->gram;
     pthread_mutex_unlock(&f->lock);
     return g;
@@ -139,6 +162,11 @@ static int fold_als(const rs_foldin *f, const uint32_t *items, const float *vals
     const double *gram = als_gram(f);
     double *A = rs_xmalloc((size_t)k * k * sizeof *A), *x = rs_xcalloc((size_t)k, sizeof *x);
     memcpy(A, gram, (size_t)k * k * sizeof *A);
+    if (f->reg_exponent != 0) {
+        /* Her penalty from her history's length, as training's from a row's. */
+        double lam = rs_als_row_reg(f->reg, f->unobserved, f->reg_exponent, n, f->train->cols);
+        for (int a = 0; a < k; a++) A[(size_t)a * k + a] += lam;
+    }
     for (size_t t = 0; t < n; t++) {
         const float *q = f->Q + (size_t)items[t] * k;
         double v = vals ? vals[t] : 1.0, c = 1 + f->alpha * fabs(v);

@@ -3,8 +3,11 @@
  * its training fitted a user with the item side fixed:
  *
  *   als:  the weighted least-squares solve of mf_als.h, exactly:
- *         (Q'Q + reg I + sum_j (c_j - 1) q_j q_j') p = sum_j c_j p_j q_j,
- *         c_j = 1 + alpha |r_j|, p_j = [r_j > 0]; no user bias.
+ *         (alpha0 Q'Q + lam I + sum_j (c_j - 1) q_j q_j') p = sum_j c_j p_j q_j,
+ *         c_j = 1 + alpha |r_j|, p_j = [r_j > 0], alpha0 the model's
+ *         unobserved_weight (1 if absent), lam = reg (n + alpha0 items)^nu
+ *         for her n interactions, nu the model's reg_exponent (0 if
+ *         absent: lam = reg); no user bias.
  *   funk: the ridge regression of her ratings on the item factors, with
  *         her bias as one more unknown, over her n rated items only:
  *         min sum_j (r_j - g - bi_j - b - p.q_j)^2 + n (reg |p|^2 + reg_bias b^2)

@@ -191,6 +191,16 @@ static int item_similar(void *state, uint32_t j, float *out, rs_err *e)
     return 0;
 }
 
+/* rp3: the stored row j, best first, NAN where it holds nothing. */
+static int stored_similar(void *state, uint32_t j, float *out, rs_err *e)
+{
+    const knn *m = state;
+    fill_nan(out, m->items);
+    for (uint64_t p = m->nbr.indptr[j]; p < m->nbr.indptr[j + 1]; p++)
+        out[m->nbr.indices[p]] = m->nbr.values[p];
+    return 0;
+}
+
 /* knn-user: out = sum over neighbours (v, s) of s (or 1) on v's items. */
 static void user_score(const knn *m, const rs_knn_space *sp, const uint32_t *nb, const float *sim,
                        size_t n, float *out)
@@ -263,4 +273,14 @@ const rs_scorer_ops rs_score_knn_user_ops = {
     .history = user_history,
     .similar = NULL,        /* a user model holds no item-item similarity */
     .predict = NULL,
+};
+
+const rs_scorer_ops rs_score_rp3_ops = {
+    .name = "rp3",
+    .open = item_open,
+    .close = knn_close,
+    .users = item_users,
+    .history = item_history,
+    .similar = stored_similar,
+    .predict = NULL,        /* walk probabilities are not ratings */
 };

@@ -34,5 +34,9 @@
 
 extern const rs_scorer_ops rs_score_knn_item_ops;
 extern const rs_scorer_ops rs_score_knn_user_ops;
+/* model=rp3 (model/rp3.h): W in the item_nbr_* blocks, scored as knn-item
+ * (meta binary, k; no sim or weight), but similar() is the stored row j of
+ * W alone (NAN elsewhere): W cannot be recomputed from the columns. */
+extern const rs_scorer_ops rs_score_rp3_ops;
 
 #endif

@@ -33,6 +33,7 @@ static const struct kind {
     { "knn-user", &rs_score_knn_user_ops },
     { "w2v", &rs_score_w2v_ops },
     { "ease", &rs_score_ease_ops },
+    { "rp3", &rs_score_rp3_ops },
 };
 
 static const struct kind *find_kind(const char *name)

@@ -63,6 +63,7 @@ knn-item knn-item rs-knn --items -k 5 -j 1
 knn-user knn-user rs-knn --users -k 5 --weight bm25 -j 1
 w2v w2v rs-w2v -k 4 --epochs 1 -j 1
 ease ease rs-knn -a ease --reg 10 -j 1
+rp3 rp3 rs-knn -a rp3 -k 5 -j 1
 M
 nm=$(wc -l < models)
 echo "1..$((3 + nm * 2))"
