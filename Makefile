@@ -96,6 +96,8 @@ FUZZ_OBJ := $(LIB_SRC:lib/%.c=$(FUZZ_BUILD)/lib/%.o)
 $(FUZZ_BUILD)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c -o $@ $<
+$(FUZZ_BUILD)/lib/cli/version.o: $(BUILD)/version.stamp
+$(FUZZ_BUILD)/lib/cli/version.o: CPPFLAGS += -DRS_VERSION='"$(VERSION)"' -DRS_COMMIT='"$(COMMIT)"'
 $(FUZZ_BUILD)/librs.a: $(FUZZ_OBJ)
 	rm -f $@; ar rcs $@ $^
 $(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/librs.a
