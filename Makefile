@@ -37,7 +37,7 @@ DEB_TEST_FILES := /usr/bin/prove /usr/lib/python3/dist-packages/scipy \
             /usr/lib/python3/dist-packages/flask
 
 # The library, one folder per layer (lib/README): a layer includes only layers below it.
-LAYERS  := common format prep model score eval serve cli
+LAYERS  := common format prep model score eval tune serve cli
 LIB_SRC := $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 CMD_SRC := $(wildcard cmd/*.c)
