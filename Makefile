@@ -85,6 +85,17 @@ check: deps-test
 demo: deps all
 	@sh examples/demo.sh $(BUILD)/bin
 
+# The README's chart: every model of the demo, NDCG@K against K (the
+# numbers beside it in doc/demo.tsv, the gnuplot script in doc/demo.gp).
+doc/demo.svg: examples/demo.sh cmd/rs-plot.c | all
+	@mkdir -p doc
+	printf 'model\tk\thitrate\tmap\tndcg\tmrr\n' > doc/demo.tsv.tmp
+	RS_DEMO_TSV=$(CURDIR)/doc/demo.tsv.tmp sh examples/demo.sh $(BUILD)/bin > /dev/null
+	mv doc/demo.tsv.tmp doc/demo.tsv
+	$(BUILD)/bin/rs-plot -x k -y ndcg --by model --size 900,480 \
+	    --title 'Every model of make demo on testdata/ (top-20 lists)' --ylabel 'NDCG@K' -o $@ doc/demo.tsv
+chart: doc/demo.svg
+
 bench: deps all
 	@sh bench/run.sh $(BUILD)/bin
 
@@ -125,5 +136,5 @@ deps-ok:
 clean:
 	rm -rf build build-san build-*
 
-.PHONY: all test check layers demo bench install deb deps deps-test deps-install deps-ok clean
+.PHONY: all test check layers demo chart bench install deb deps deps-test deps-install deps-ok clean
 .DELETE_ON_ERROR:

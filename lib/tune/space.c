@@ -203,16 +203,17 @@ static int walk(const rs_space *s, const char *tmpl, char *const *values, long t
         const char *piece = c;
         size_t plen = 1;
         char num[32];
+        size_t w = 0;
+        if (c[0] == '{')
+            while (isalnum((unsigned char)c[1 + w]) || c[1 + w] == '_' || c[1 + w] == '-') w++;
         if (c[0] == '{' && c[1] == '{') {
             c += 2;
-        } else if (c[0] == '{') {
-            const char *close = strchr(c, '}');
-            if (!close)
-                return rs_errf(e, RS_EUSAGE, "the command has a '{' without '}' (write {{ for a literal {)");
-            int j = find(s, c + 1, (size_t)(close - c - 1));
+        } else if (c[0] == '{' && w > 0 && c[1 + w] == '}') {
+            /* {WORD}: a parameter; any other brace (awk, sh) is text. */
+            int j = find(s, c + 1, w);
             if (j < 0)
                 return rs_errf(e, RS_EUSAGE, "the command names {%.*s}, which is not a parameter of "
-                               "the space (nor {trial})", (int)(close - c - 1), c + 1);
+                               "the space (nor {trial}; write {{ for a literal {)", (int)w, c + 1);
             if (used) used[j] = 1;
             if (j == s->n) {
                 snprintf(num, sizeof num, "%ld", trial);
@@ -221,7 +222,7 @@ static int walk(const rs_space *s, const char *tmpl, char *const *values, long t
                 piece = values ? values[j] : "";
             }
             plen = strlen(piece);
-            c = close + 1;
+            c += w + 2;
         } else {
             c++;
         }

@@ -51,7 +51,9 @@ void rs_param_format(const rs_param *p, double x, char *buf, size_t n);
 int rs_param_parse(const rs_param *p, const char *s, double *x);
 
 /* The command with {NAME} replaced by values[j] of the parameter NAME and
- * {trial} by trial; a newly allocated string.  "{{" is a literal "{". */
+ * {trial} by trial; a newly allocated string.  Only a brace around a word
+ * (letters, digits, _ and -) is a placeholder: other braces (awk's, the
+ * shell's) are text, and "{{" is a literal "{". */
 char *rs_space_expand(const rs_space *s, const char *tmpl, char *const *values, long trial);
 /* Check tmpl before any run: every {NAME} must be a parameter or trial
  * and every parameter must be used (RS_EUSAGE naming it). */
