@@ -310,46 +310,6 @@ typedef struct ranking {
     double t0;
 } ranking;
 
-static int read_heldout(const opts *op, const rs_csr *m, const rs_bundle *b, ranking *r, rs_err *e)
-{
-    rs_ratings v;
-    rs_ratings_init(&v);
-    char *paths[1] = { (char *)op->validate };
-    if (rs_ratings_read_paths(paths, 1, &v, e) < 0) {
-        rs_ratings_free(&v);
-        return -1;
-    }
-    rs_idmap *um = rs_idmap_get(b, "users", e), *im = um ? rs_idmap_get(b, "items", e) : NULL;
-    if (!im) {
-        if (um) rs_idmap_free(um);
-        rs_ratings_free(&v);
-        return -1;
-    }
-    int64_t *umap = rs_idmap_find_all(um, v.users), *imap = rs_idmap_find_all(im, v.items);
-    int64_t *vu = rs_xmalloc((v.n + 1) * sizeof *vu), *vi = rs_xmalloc((v.n + 1) * sizeof *vi);
-    for (size_t x = 0; x < v.n; x++) {
-        vu[x] = umap[v.u[x]];
-        vi[x] = imap[v.i[x]];
-    }
-    rs_heldout_build(&r->h, vu, vi, v.n, m);
-    r->h.metric = op->vmetric;
-    r->h.k = op->vk;
-    r->h.threads = op->threads;
-    free(umap);
-    free(imap);
-    free(vu);
-    free(vi);
-    rs_idmap_free(um);
-    rs_idmap_free(im);
-    rs_ratings_free(&v);
-    if (r->h.indptr[r->h.users] == 0) {
-        rs_heldout_free(&r->h);
-        return rs_errf(e, RS_EDATA, "%s: --validate: no pair has a user and an item of the matrix",
-                       op->validate);
-    }
-    return 0;
-}
-
 static double rank_validate(void *ctx, int epoch, const rs_mf_view *m)
 {
     ranking *r = ctx;
@@ -369,7 +329,10 @@ static int ranking_start(const opts *op, const rs_csr *m, const rs_bundle *b, ra
 {
     memset(r, 0, sizeof *r);
     if (!op->validate) return 0;
-    if (read_heldout(op, m, b, r, e) < 0) return -1;
+    if (rs_heldout_read(op->validate, b, m, &r->h, e) < 0) return -1;
+    r->h.metric = op->vmetric;
+    r->h.k = op->vk;
+    r->h.threads = op->threads;
     static char name[32];
     snprintf(name, sizeof name, "%s@%d", op->vmetric == RS_VALID_NDCG ? "ndcg" : "map", op->vk);
     r->name = name;

@@ -7,6 +7,9 @@
 #include "common/parallel.h"
 #include "common/topk.h"
 #include "model/mf.h"
+#include "common/idmap.h"
+#include "format/idmap_block.h"
+#include "prep/ratings.h"
 
 int rs_valid_metric_parse(const char *s, int *metric, int *k)
 {
@@ -26,6 +29,10 @@ void rs_heldout_build(rs_heldout *h, const int64_t *u, const int64_t *i, size_t 
     h->users = train->rows;
     h->train = train;
     h->indptr = rs_xcalloc((size_t)h->users + 2, sizeof *h->indptr);
+    h->unknown = rs_xcalloc((size_t)h->users + 1, sizeof *h->unknown);
+    for (size_t x = 0; x < n; x++)
+        if (u[x] >= 0 && (uint64_t)u[x] < h->users && !(i[x] >= 0 && (uint64_t)i[x] < train->cols))
+            h->unknown[u[x]]++;
     for (size_t x = 0; x < n; x++)
         if (u[x] >= 0 && i[x] >= 0 && (uint64_t)u[x] < h->users && (uint64_t)i[x] < train->cols)
             h->indptr[u[x] + 1]++;
@@ -46,6 +53,7 @@ void rs_heldout_free(rs_heldout *h)
 {
     free(h->indptr);
     free(h->items);
+    free(h->unknown);
     memset(h, 0, sizeof *h);
 }
 
@@ -69,7 +77,10 @@ static int worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
     size_t count = 0;
     for (size_t u = lo; u < hi; u++) {
         uint64_t r0 = h->indptr[u], r1 = h->indptr[u + 1];
-        if (r0 == r1) continue;
+        if (r0 == r1) {
+            if (h->unknown[u]) count++;     /* nothing rankable: 0 */
+            continue;
+        }
         for (uint64_t x = tr->indptr[u]; x < tr->indptr[u + 1]; x++) seen[tr->indices[x]] = 1;
         rs_topk_clear(&top);
         const float *p = m->P + u * m->stride;
@@ -80,7 +91,7 @@ static int worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
             if (s > rs_topk_threshold(&top)) rs_topk_push(&top, s, i);
         }
         for (uint64_t x = tr->indptr[u]; x < tr->indptr[u + 1]; x++) seen[tr->indices[x]] = 0;
-        size_t n = rs_topk_sorted(&top), nrel = 0;
+        size_t n = rs_topk_sorted(&top), nrel = h->unknown[u];
         if (n > (size_t)h->k) n = (size_t)h->k;
         /* Relevant: the distinct held-out items (marked, then counted). */
         for (uint64_t x = r0; x < r1; x++)
@@ -118,5 +129,43 @@ double rs_heldout_score(const rs_heldout *h, const rs_mf_view *m)
     }
     free(J.sum);
     free(J.count);
+    count += h->zero_users;
     return count ? sum / (double)count : NAN;
+}
+
+int rs_heldout_read(const char *path, const rs_bundle *b, const rs_csr *train, rs_heldout *h, rs_err *e)
+{
+    rs_ratings v;
+    rs_ratings_init(&v);
+    char *paths[1] = { (char *)path };
+    if (rs_ratings_read_paths(paths, 1, &v, e) < 0) {
+        rs_ratings_free(&v);
+        return -1;
+    }
+    rs_idmap *um = rs_idmap_get(b, "users", e), *im = um ? rs_idmap_get(b, "items", e) : NULL;
+    if (!im) {
+        if (um) rs_idmap_free(um);
+        rs_ratings_free(&v);
+        return -1;
+    }
+    int64_t *umap = rs_idmap_find_all(um, v.users), *imap = rs_idmap_find_all(im, v.items);
+    int64_t *vu = rs_xmalloc((v.n + 1) * sizeof *vu), *vi = rs_xmalloc((v.n + 1) * sizeof *vi);
+    for (size_t x = 0; x < v.n; x++) {
+        vu[x] = umap[v.u[x]];
+        vi[x] = imap[v.i[x]];
+    }
+    rs_heldout_build(h, vu, vi, v.n, train);
+    for (uint32_t k = 0; k < rs_idmap_size(v.users); k++) h->zero_users += umap[k] < 0;
+    free(umap);
+    free(imap);
+    free(vu);
+    free(vi);
+    rs_idmap_free(um);
+    rs_idmap_free(im);
+    rs_ratings_free(&v);
+    if (h->indptr[h->users] == 0) {
+        rs_heldout_free(h);
+        return rs_errf(e, RS_EDATA, "%s: --validate: no pair has a user and an item of the matrix", path);
+    }
+    return 0;
 }
