@@ -2,6 +2,7 @@
 #   make            build the programs into $(BUILD)/bin
 #   make check      build, run every test, then again under ASan+UBSan
 #   make demo       the whole pipeline on testdata/, prints the report
+#   make chart      doc/demo.svg, the README's picture of the demo (rs-plot, gnuplot)
 #   make bench      speed against peers on an ML-20M-sized synthetic file
 #   make install PREFIX=/usr/local
 #   make deps       install missing Debian packages (as root) or print the apt-get line
