@@ -3,6 +3,7 @@
 #   make check      build, run every test, then again under ASan+UBSan
 #   make fuzz       run each libFuzzer harness FUZZ_SECONDS (default 600)
 #   make demo       the whole pipeline on testdata/, prints the report
+#   make chart      doc/demo.svg, the README's picture of the demo (rs-plot, gnuplot)
 #   make bench      speed against peers on an ML-20M-sized synthetic file
 #   make install PREFIX=/usr/local  (programs, man pages, bash and zsh completion)
 #   make deps       install missing Debian packages (as root) or print the apt-get line
@@ -39,7 +40,7 @@ DEB_TEST_FILES := /usr/bin/prove /usr/lib/python3/dist-packages/scipy \
             /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a
 
 # The library, one folder per layer (lib/README): a layer includes only layers below it.
-LAYERS  := common format prep model score eval serve cli
+LAYERS  := common format prep model score eval tune serve cli
 LIB_SRC := $(foreach l,$(LAYERS),$(wildcard lib/$(l)/*.c))
 LIB_OBJ := $(LIB_SRC:lib/%.c=$(BUILD)/lib/%.o)
 CMD_SRC := $(wildcard cmd/*.c)
@@ -143,6 +144,17 @@ check: deps-test
 demo: deps all
 	@sh examples/demo.sh $(BUILD)/bin
 
+# The README's chart: every model of the demo, NDCG@K against K (the
+# numbers beside it in doc/demo.tsv, the gnuplot script in doc/demo.gp).
+doc/demo.svg: examples/demo.sh cmd/rs-plot.c | all
+	@mkdir -p doc
+	printf 'model\tk\thitrate\tmap\tndcg\tmrr\n' > doc/demo.tsv.tmp
+	RS_DEMO_TSV=$(CURDIR)/doc/demo.tsv.tmp sh examples/demo.sh $(BUILD)/bin > /dev/null
+	mv doc/demo.tsv.tmp doc/demo.tsv
+	$(BUILD)/bin/rs-plot -x k -y ndcg --by model --size 900,480 \
+	    --title 'Every model of make demo on testdata/ (top-20 lists)' --ylabel 'NDCG@K' -o $@ doc/demo.tsv
+chart: doc/demo.svg
+
 bench: deps all
 	@sh bench/run.sh $(BUILD)/bin
 
@@ -193,6 +205,6 @@ clean:
 	rm -rf build build-san build-*
 
 FORCE:
-.PHONY: all completion test check layers demo bench install deb deps deps-test deps-install deps-ok clean \
-        fuzz fuzz-build
+.PHONY: all completion test check layers demo chart bench install deb deps deps-test deps-install deps-ok \
+        clean fuzz fuzz-build
 .DELETE_ON_ERROR:

@@ -23,6 +23,7 @@
 #include "model/mf_bpr.h"
 #include "model/mf_funk.h"
 #include "prep/ratings.h"
+#include "eval/validate.h"
 
 static const char usage[] =
 "Usage: rs-svd [OPTION]... [FILE]\n"
@@ -63,6 +64,10 @@ static const char usage[] =
 "      --range LO,HI      clamp predicted ratings to LO..HI (the model keeps it)\n"
 "      --validate FILE    after each epoch print the RMSE on the training\n"
 "                         ratings and on FILE's (canonical TSV with ratings)\n"
+"      --patience N       with --validate: stop after N epochs without a lower\n"
+"                         validation RMSE and keep the best epoch's model\n"
+"      --curve FILE       write epoch, train_rmse, valid_rmse, seconds as TSV\n"
+"                         (rs-plot draws it)\n"
 "\n"
 "-a als (defaults: implicit's), confidence 1 + alpha r:\n"
 "      --iterations N     alternations (default 15)\n"
@@ -75,6 +80,15 @@ static const char usage[] =
 "                         the all-pairs term W Y'Y (default 1: Hu et al.'s)\n"
 "      --reg-exponent NU  iALS: a row's penalty is reg (n + W N)^NU, n its\n"
 "                         entries, N the other side's rows (default 0: reg)\n"
+"\n"
+"-a als and -a bpr, early stopping:\n"
+"      --validate FILE    after each iteration compute --metric of the model's\n"
+"                         top lists (training items left out) against FILE's\n"
+"                         (user, item) pairs (canonical TSV)\n"
+"      --metric NAME      ndcg@K or map@K (default ndcg@10)\n"
+"      --patience N       stop after N iterations without a better metric and\n"
+"                         keep the best iteration's model\n"
+"      --curve FILE       write epoch, valid_METRIC, seconds as TSV\n"
 "\n"
 "-a bpr (defaults: implicit's, but for --ns-exponent):\n"
 "      --iterations N     passes of nnz samples each (default 100)\n"
@@ -109,7 +123,10 @@ static const char usage[] =
 "  rs-index train.tsv | rs-svd -k 50 > model.rsm\n"
 "  rs-svd -k 20 --center user -o model.rsm train.rsm\n"
 "  rs-svd -k 10 train.rsm | rs-index --block sigma\n"
-"  rs-svd -a funk -k 40 --epochs 120 --range 0.5,5 train.rsm > funk.rsm\n"
+"  rs-svd -a funk -k 40 --epochs 120 --reg 0.1 --range 0.5,5 --validate test.tsv \\\n"
+"      --patience 5 train.rsm > funk.rsm\n"
+"  rs-svd -a als -k 32 --reg 1 --validate test.tsv --metric map@10 --patience 3 \\\n"
+"      --curve als-curve.tsv train.rsm > als.rsm\n"
 "  rs-svd -a als -k 64 --reg 1 train.rsm > als.rsm\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage (including a K\n"
@@ -118,7 +135,8 @@ static const char usage[] =
 enum { OPT_CENTER = 256, OPT_BLOCK, OPT_TOL, OPT_POWER, OPT_SEED,
        OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
        OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
-       OPT_NS_EXP, OPT_NO_VERIFY, OPT_UNOBSERVED, OPT_REG_EXP, OPT_END };
+       OPT_NS_EXP, OPT_NO_VERIFY, OPT_UNOBSERVED, OPT_REG_EXP, OPT_PATIENCE, OPT_CURVE,
+       OPT_METRIC, OPT_END };
 
 /* Options that only some algorithms take (a bit per algos[] entry, in its
  * order); -a NAME refuses the others. */
@@ -136,7 +154,10 @@ static const struct only { int opt; const char *name; int algos; } only[] = {
     { OPT_REG_BIAS, "--reg-bias", A_FUNK },
     { OPT_INIT_STD, "--init-std", A_FUNK },
     { OPT_RANGE, "--range", A_FUNK },
-    { OPT_VALIDATE, "--validate", A_FUNK },
+    { OPT_VALIDATE, "--validate", A_FUNK | A_ALS | A_BPR },
+    { OPT_PATIENCE, "--patience", A_FUNK | A_ALS | A_BPR },
+    { OPT_CURVE, "--curve", A_FUNK | A_ALS | A_BPR },
+    { OPT_METRIC, "--metric", A_ALS | A_BPR },
     { OPT_ALPHA, "--alpha", A_ALS },
     { OPT_SOLVER, "--solver", A_ALS },
     { OPT_CG_STEPS, "--cg-steps", A_ALS },
@@ -154,7 +175,9 @@ typedef struct opts {
     rs_funk_opts funk;
     rs_als_opts als;
     rs_bpr_opts bpr;
-    const char *validate;
+    const char *validate, *curve;
+    int patience, vmetric, vk;
+    FILE *curve_file;       /* --curve: one TSV row per epoch */
 } opts;
 
 /* One entry per algorithm: -a NAME runs fit, which adds the model to b.
@@ -211,6 +234,8 @@ static int fit_svd(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
 typedef struct report {
     const rs_csr *m;
     double cpu;             /* process CPU seconds at the last report */
+    FILE *curve;            /* --curve, or NULL */
+    int quiet;              /* --curve without -v: the rows say it all */
 } report;
 
 static double cpu_now(void)
@@ -229,7 +254,13 @@ static double cpu_since(report *r)
 
 static void funk_epoch(void *ctx, int epoch, double train, double valid, double secs)
 {
-    double cpu = cpu_since(ctx);
+    report *r = ctx;
+    double cpu = cpu_since(r);
+    if (r->curve) {
+        if (epoch == 1) fputs("epoch\ttrain_rmse\tvalid_rmse\tseconds\n", r->curve);
+        fprintf(r->curve, "%d\t%.6f\t%.6f\t%.4f\n", epoch, train, valid, secs);
+    }
+    if (r->quiet) return;
     if (isnan(valid)) rs_warn("epoch %d: train RMSE %.6f (%.3f s, %.3f CPU s)", epoch, train, secs, cpu);
     else rs_warn("epoch %d: train RMSE %.6f, validation RMSE %.6f (%.3f s, %.3f CPU s)", epoch, train,
                  valid, secs, cpu);
@@ -276,17 +307,69 @@ static int read_validation(const char *path, const rs_bundle *b, rs_funk_opts *f
     return 0;
 }
 
+/* --validate FILE for the ranking models: its (user, item) pairs as the
+ * held-out items of a ranking metric (eval/validate.h), ratings ignored. */
+typedef struct ranking {
+    rs_heldout h;
+    const char *name;       /* "ndcg@10" */
+    FILE *curve;
+    int quiet;
+    double t0;
+} ranking;
+
+static double rank_validate(void *ctx, int epoch, const rs_mf_view *m)
+{
+    ranking *r = ctx;
+    double v = rs_heldout_score(&r->h, m), now = rs_now();
+    if (r->curve) {
+        if (epoch == 1) fprintf(r->curve, "epoch\tvalid_%s\tseconds\n", r->name);
+        fprintf(r->curve, "%d\t%.6f\t%.4f\n", epoch, v, now - r->t0);
+    }
+    if (!r->quiet) rs_warn("iteration %d: validation %s %.6f", epoch, r->name, v);
+    r->t0 = now;
+    return v;
+}
+
+/* Set up --validate, --patience and --curve for als or bpr: 0 when not
+ * asked for, 1 when r is set, -1 on error. */
+static int ranking_start(const opts *op, const rs_csr *m, const rs_bundle *b, ranking *r, rs_err *e)
+{
+    memset(r, 0, sizeof *r);
+    if (!op->validate) return 0;
+    if (rs_heldout_read(op->validate, b, m, &r->h, e) < 0) return -1;
+    r->h.metric = op->vmetric;
+    r->h.k = op->vk;
+    r->h.threads = op->threads;
+    static char name[32];
+    snprintf(name, sizeof name, "%s@%d", op->vmetric == RS_VALID_NDCG ? "ndcg" : "map", op->vk);
+    r->name = name;
+    r->curve = op->curve_file;
+    r->quiet = op->curve_file && !op->verbose;
+    r->t0 = rs_now();
+    return 1;
+}
+
+static void ranking_end(const opts *op, ranking *r, int best, int last)
+{
+    if (op->patience && (op->verbose || best < last))
+        rs_warn("kept iteration %d (the best validation %s; --iterations %d)", best, r->name, last);
+    rs_heldout_free(&r->h);
+}
+
 static int fit_funk(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
 {
     rs_funk_opts fo = op->funk;
     rs_progress pr;
     rs_mf mf;
     if (op->validate && read_validation(op->validate, b, &fo, e) < 0) return -1;
-    report r = { m, cpu_now() };
-    if (op->validate || op->verbose) {
+    report r = { m, cpu_now(), op->curve_file, op->curve_file && !op->verbose };
+    if (op->validate || op->verbose || op->curve_file) {
         fo.epoch_done = funk_epoch;
         fo.ctx = &r;
     }
+    int best = fo.epochs;
+    fo.patience = op->patience;
+    fo.best_epoch = &best;
     rs_progress_start(&pr, "funk");
     fo.progress = &pr;
     int rc = rs_funk_fit(m, &fo, &mf, e);
@@ -296,6 +379,10 @@ static int fit_funk(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     free((void *)fo.vr);
     if (rc < 0) return -1;
     if (op->verbose) rs_warn("global mean %.6f", mf.g);
+    if (op->patience && (op->verbose || best < fo.epochs))
+        rs_warn("kept epoch %d (the lowest validation RMSE; --epochs %d)", best, fo.epochs);
+    /* The model is the one of that epoch: so says its meta. */
+    fo.epochs = best;
     rs_funk_put(&mf, &fo, b);
     return 0;
 }
@@ -310,16 +397,27 @@ static int fit_als(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     rs_als_opts ao = op->als;
     rs_progress pr;
     rs_mf mf;
-    report r = { m, cpu_now() };
+    report r = { .m = m, .cpu = cpu_now() };
     if (op->verbose) {
         ao.iteration_done = als_iteration;
         ao.ctx = &r;
+    }
+    ranking rk;
+    int valid = ranking_start(op, m, b, &rk, e), best = ao.iterations;
+    if (valid < 0) return -1;
+    if (valid) {
+        ao.validate = rank_validate;
+        ao.vctx = &rk;
+        ao.patience = op->patience;
+        ao.best_iteration = &best;
     }
     rs_progress_start(&pr, "als");
     ao.progress = &pr;
     int rc = rs_als_fit(m, &ao, &mf, e);
     rs_progress_end(&pr);
+    if (valid) ranking_end(op, &rk, best, ao.iterations);
     if (rc < 0) return -1;
+    ao.iterations = best;
     rs_als_put(&mf, &ao, b);
     return 0;
 }
@@ -338,16 +436,27 @@ static int fit_bpr(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     rs_bpr_opts bo = op->bpr;
     rs_progress pr;
     rs_mf mf;
-    report r = { m, cpu_now() };
+    report r = { .m = m, .cpu = cpu_now() };
     if (op->verbose) {
         bo.iteration_done = bpr_iteration;
         bo.ctx = &r;
+    }
+    ranking rk;
+    int valid = ranking_start(op, m, b, &rk, e), best = bo.iterations;
+    if (valid < 0) return -1;
+    if (valid) {
+        bo.validate = rank_validate;
+        bo.vctx = &rk;
+        bo.patience = op->patience;
+        bo.best_iteration = &best;
     }
     rs_progress_start(&pr, "bpr");
     bo.progress = &pr;
     int rc = rs_bpr_fit(m, &bo, &mf, e);
     rs_progress_end(&pr);
+    if (valid) ranking_end(op, &rk, best, bo.iterations);
     if (rc < 0) return -1;
+    bo.iterations = best;
     rs_bpr_put(&mf, &bo, b);
     return 0;
 }
@@ -398,17 +507,19 @@ static const algo *find_algo(const char *name)
     return NULL;
 }
 
-static void run(const opts *op, const algo *a)
+static void run(const opts *given, const algo *a)
 {
+    opts mine = *given, *op = &mine;
     rs_err e = { 0 };
     /* Opened first, so a terminal is refused before any work. */
     rs_outset *set = rs_outset_new();
     rs_cmd_input(set, "the input", op->input, "a matrix (rs-index output)",
                  "it as FILE or through a pipe");
     if (op->validate)
-        rs_cmd_input(set, "--validate", op->validate, "validation ratings (canonical TSV)",
+        rs_cmd_input(set, "--validate", op->validate, "validation pairs or ratings (canonical TSV)",
                      "them with --validate FILE");
     rs_out *o = rs_cmd_open(set, "-o", op->output, 1);
+    if (op->curve) mine.curve_file = rs_out_file(rs_cmd_open(set, "--curve", op->curve, 0));
     double t0 = rs_now();
     rs_bundle b = { 0 };
     /* A named rs file is mapped, not copied (the matrix is most of it). */
@@ -445,6 +556,9 @@ int main(int argc, char **argv)
         { "init-std", required_argument, NULL, OPT_INIT_STD },
         { "range", required_argument, NULL, OPT_RANGE },
         { "validate", required_argument, NULL, OPT_VALIDATE },
+        { "patience", required_argument, NULL, OPT_PATIENCE },
+        { "curve", required_argument, NULL, OPT_CURVE },
+        { "metric", required_argument, NULL, OPT_METRIC },
         { "alpha", required_argument, NULL, OPT_ALPHA },
         { "solver", required_argument, NULL, OPT_SOLVER },
         { "cg-steps", required_argument, NULL, OPT_CG_STEPS },
@@ -462,6 +576,8 @@ int main(int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     opts op = { 0 };
+    op.vmetric = RS_VALID_NDCG;
+    op.vk = 10;
     rs_svd_defaults(&op.svd);
     rs_funk_defaults(&op.funk);
     rs_als_defaults(&op.als);
@@ -496,6 +612,12 @@ int main(int argc, char **argv)
         case OPT_INIT_STD: op.funk.init_std = opt_nonneg("--init-std", optarg); break;
         case OPT_RANGE: opt_range(optarg, &op.funk); break;
         case OPT_VALIDATE: op.validate = optarg; break;
+        case OPT_PATIENCE: op.patience = (int)rs_opt_int("--patience", optarg, 1, 1 << 24); break;
+        case OPT_CURVE: op.curve = optarg; break;
+        case OPT_METRIC:
+            if (rs_valid_metric_parse(optarg, &op.vmetric, &op.vk) < 0)
+                rs_usage_error("--metric: '%s' is not ndcg@K or map@K (K 1..10000)", optarg);
+            break;
         case OPT_ALPHA: op.als.alpha = opt_nonneg("--alpha", optarg); break;
         case OPT_SOLVER:
             if ((op.als.solver = rs_als_solver_parse(optarg)) < 0)
@@ -529,6 +651,9 @@ int main(int argc, char **argv)
     /* The bias terms follow the factor terms unless given. */
     if (!lr_bias) op.funk.lr_bias = op.funk.lr;
     if (!reg_bias) op.funk.reg_bias = op.funk.reg;
+    if (op.patience && !op.validate) rs_usage_error("--patience needs --validate FILE (what to stop on)");
+    if (op.curve && !op.validate && a != &algos[1])
+        rs_usage_error("--curve needs --validate FILE with -a %s (the curve is the validation metric)", aname);
     if (argc - optind > 1) rs_usage_error("one input at most, not %d", argc - optind);
     op.input = optind < argc ? argv[optind] : NULL;
     op.threads = op.threads ? op.threads : rs_threads_default();

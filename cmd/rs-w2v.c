@@ -18,6 +18,7 @@
 #include "common/progress.h"
 #include "prep/ratings.h"
 #include "model/w2v.h"
+#include "eval/validate.h"
 
 static const char usage[] =
 "Usage: rs-w2v [OPTION]... [FILE]...\n"
@@ -51,6 +52,16 @@ static const char usage[] =
 "      --order ORDER      input: each user's items in input order (default);\n"
 "                         time: sorted by timestamp (ties in input order)\n"
 "\n"
+"Early stopping:\n"
+"      --validate FILE    after each epoch compute --metric of the model's top\n"
+"                         lists (ranked as rs-recommend ranks them, training\n"
+"                         items left out) against FILE's (user, item) pairs\n"
+"      --metric NAME      ndcg@K or map@K (default ndcg@10)\n"
+"      --patience N       stop after N epochs without a better metric and keep\n"
+"                         the best epoch's vectors (the learning rate still\n"
+"                         decays over all --epochs)\n"
+"      --curve FILE       write epoch, valid_METRIC, seconds as TSV\n"
+"\n"
 "Output:\n"
 "      --export word2vec  write the input vectors of the vocabulary in the\n"
 "                         word2vec text format (\"n d\", then \"id v1 .. vd\")\n"
@@ -71,19 +82,45 @@ static const char usage[] =
 "  rs-w2v --sg --epochs 10 train.tsv | rs-recommend -n 10 | rs-eval -t test.tsv\n"
 "  rs-index train.tsv | rs-w2v -j 1 --seed 7 -o model.rsm\n"
 "  rs-w2v --export word2vec --min-count 1 train.tsv > vectors.txt\n"
+"  rs-w2v --sg --epochs 50 -j 1 --validate test.tsv --metric map@10 --patience 5 \\\n"
+"      --curve w2v-curve.tsv train.tsv > w2v.rsm\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
 enum { OPT_SG = 256, OPT_CBOW, OPT_WINDOW, OPT_MIN_COUNT, OPT_NEGATIVE, OPT_NS_EXP, OPT_SAMPLE,
        OPT_ALPHA, OPT_MIN_ALPHA, OPT_EPOCHS, OPT_CBOW_MEAN, OPT_SHRINK, OPT_SEED, OPT_ORDER, OPT_EXPORT,
-       OPT_SIMD };
+       OPT_SIMD, OPT_VALIDATE, OPT_METRIC, OPT_PATIENCE, OPT_CURVE };
 
 typedef struct opts {
     const char *output;
     char **inputs;
     int ninputs, zlevel, verbose, time_order, export;
     rs_w2v_opts w;
+    const char *validate, *curve;   /* early stopping (model/early.h) */
+    int vmetric, vk, patience;
 } opts;
+
+/* --validate: the metric after each epoch, to the curve and -v. */
+typedef struct ranking {
+    rs_heldout h;
+    char name[32];
+    FILE *curve;
+    int verbose;
+    double t0;
+} ranking;
+
+static double rank_validate(void *ctx, int epoch, const rs_mf_view *m)
+{
+    ranking *r = ctx;
+    double v = rs_heldout_score(&r->h, m), now = rs_now();
+    if (r->curve) {
+        if (epoch == 1) fprintf(r->curve, "epoch\tvalid_%s\tseconds\n", r->name);
+        fprintf(r->curve, "%d\t%.6f\t%.4f\n", epoch, v, now - r->t0);
+    }
+    if (r->verbose || !r->curve) rs_warn("epoch %d: validation %s %.6f", epoch, r->name, v);
+    r->t0 = now;
+    return v;
+}
 
 /* The training matrix in b, from one rs-index matrix or from TSV. */
 static void read_input(const opts *op, rs_out *o, rs_bundle *b, rs_err *e)
@@ -139,7 +176,12 @@ static void run(opts *op)
     rs_outset *set = rs_outset_new();
     rs_cmd_inputs(set, op->inputs, op->ninputs, "interactions (canonical TSV or a matrix)",
                   "them as FILE arguments or through a pipe");
+    if (op->validate)
+        rs_cmd_input(set, "--validate", op->validate, "validation pairs (canonical TSV)",
+                     "them with --validate FILE");
     rs_out *o = rs_cmd_open(set, "-o", op->output, !op->export);
+    ranking rk = { .verbose = op->verbose };
+    if (op->curve) rk.curve = rs_out_file(rs_cmd_open(set, "--curve", op->curve, 0));
     double t0 = rs_now();
     rs_bundle b = { 0 };
     read_input(op, o, &b, &e);
@@ -159,11 +201,29 @@ static void run(opts *op)
         rs_warn("read %.3f s: %u users x %u items, %llu interactions", rs_now() - t0, m.rows,
                 m.cols, (unsigned long long)m.nnz);
     double t1 = rs_now();
+    int best = (int)op->w.epochs;
+    if (op->validate) {
+        if (rs_heldout_read(op->validate, &b, &m, &rk.h, &e) < 0) rs_cmd_fail(o, &e);
+        rk.h.metric = op->vmetric;
+        rk.h.k = op->vk;
+        rk.h.threads = op->w.threads;
+        snprintf(rk.name, sizeof rk.name, "%s@%d", op->vmetric == RS_VALID_NDCG ? "ndcg" : "map", op->vk);
+        rk.t0 = rs_now();
+        op->w.validate = rank_validate;
+        op->w.vctx = &rk;
+        op->w.patience = op->patience;
+        op->w.best_epoch = &best;
+    }
     rs_progress pr;
     rs_progress_start(&pr, op->w.sg ? "skip-gram" : "cbow");
     rs_w2v w;
     int rc = rs_w2v_train(seq, &op->w, &pr, &w, &e);
     rs_progress_end(&pr);
+    if (op->validate) {
+        rs_heldout_free(&rk.h);
+        if (rc == 0 && op->patience && (op->verbose || best < (int)op->w.epochs))
+            rs_warn("kept epoch %d (the best validation %s; --epochs %u)", best, rk.name, op->w.epochs);
+    }
     if (op->time_order) rs_csr_free(&sorted);
     if (rc < 0) rs_cmd_fail(o, &e);
     double el = rs_now() - t1;
@@ -214,6 +274,10 @@ int main(int argc, char **argv)
         { "order", required_argument, NULL, OPT_ORDER },
         { "export", required_argument, NULL, OPT_EXPORT },
         { "simd", required_argument, NULL, OPT_SIMD },   /* for tests: the baseline code */
+        { "validate", required_argument, NULL, OPT_VALIDATE },
+        { "metric", required_argument, NULL, OPT_METRIC },
+        { "patience", required_argument, NULL, OPT_PATIENCE },
+        { "curve", required_argument, NULL, OPT_CURVE },
         { "jobs", required_argument, NULL, 'j' },
         { "output", required_argument, NULL, 'o' },
         { "compress", optional_argument, NULL, 'z' },
@@ -224,6 +288,8 @@ int main(int argc, char **argv)
     };
     opts op = { 0 };
     rs_w2v_defaults(&op.w);
+    op.vmetric = RS_VALID_NDCG;
+    op.vk = 10;
     op.w.threads = 0;
     int c;
     while ((c = rs_getopt(argc, argv, "k:j:o:z::vhV", longopts)) != -1) {
@@ -244,6 +310,13 @@ int main(int argc, char **argv)
             op.w.shrink_windows = (int)rs_opt_int("--shrink-windows", optarg, 0, 1);
             break;
         case OPT_SEED: op.w.seed = rs_opt_seed("--seed", optarg); break;
+        case OPT_VALIDATE: op.validate = optarg; break;
+        case OPT_METRIC:
+            if (rs_valid_metric_parse(optarg, &op.vmetric, &op.vk) < 0)
+                rs_usage_error("--metric: '%s' is not ndcg@K or map@K (K 1..10000)", optarg);
+            break;
+        case OPT_PATIENCE: op.patience = (int)rs_opt_int("--patience", optarg, 1, 1 << 24); break;
+        case OPT_CURVE: op.curve = optarg; break;
         case OPT_ORDER:
             if (strcmp(optarg, "input") && strcmp(optarg, "time"))
                 rs_usage_error("--order: '%s' is not one of input, time", optarg);
@@ -270,6 +343,8 @@ int main(int argc, char **argv)
         }
     }
     if (op.export && op.zlevel) rs_usage_error("--compress is for the binary model, not --export");
+    if ((op.patience || op.curve) && !op.validate)
+        rs_usage_error("--%s needs --validate FILE (the metric it is about)", op.patience ? "patience" : "curve");
     op.w.threads = op.w.threads ? op.w.threads : rs_threads_default();
     rs_err e = { 0 };
     if (rs_w2v_check(&op.w, &e) < 0) rs_usage_error("%s", e.msg);

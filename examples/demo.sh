@@ -38,6 +38,13 @@ run() {
     awk -F'\t' -v name="$name" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
         { printf "%-40s %8.4f %8.4f %8.4f %8.4f %8.4f\n", name, $c["hitrate"], $c["map"],
           $c["ndcg"], $c["mrr"], $c["coverage"] }' report.tsv
+    # RS_DEMO_TSV=FILE: every model's metrics at K = 1, 5, 10, 20 as rows of
+    # FILE (model, k, hitrate, map, ndcg, mrr), for the README's chart.
+    if [ -n "$RS_DEMO_TSV" ]; then
+        rs-recommend -n 20 < model.rsm | rs-eval -t test.tsv -k 1,5,10,20 --train train.tsv 2>/dev/null \
+          | awk -F'\t' -v OFS='\t' -v name="$name" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+              { print name, $c["k"], $c["hitrate"], $c["map"], $c["ndcg"], $c["mrr"] }' >> "$RS_DEMO_TSV"
+    fi
 }
 run "most popular (rs-recommend --popular)" sh -c 'cat'  # the matrix itself: popularity scorer
 run "rs-svd -k 20"                       rs-svd -k 20

@@ -4,7 +4,7 @@
 # them all.  Usage: tests/layers.sh [TOP]; prints each offending include as
 # FILE:LINE: includes HEADER (layer above LAYER) and exits 1, else exits 0.
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
-order="common format prep model score eval serve cli"
+order="common format prep model score eval tune serve cli"
 rank() { i=0; for l in $order; do [ "$l" = "$1" ] && { echo $i; return; }; i=$((i + 1)); done; echo -1; }
 bad=0
 for dir in "$top"/lib/*/; do

@@ -285,15 +285,23 @@ int rs_als_fit(const rs_csr *a, const rs_als_opts *o, rs_mf *m, rs_err *e)
     view.times = NULL;
     rs_csr_transpose(&view, &t);
     float *G = rs_xmalloc((size_t)k * k * sizeof *G);
-    int rc = 0;
-    for (int it = 1; it <= o->iterations && rc == 0; it++) {
+    int rc = 0, it, stop = 0;
+    rs_early early;
+    rs_early_init(&early, o->validate ? o->patience : 0, 1);
+    rs_early_track(&early, m->P, (size_t)a->rows * k);
+    rs_early_track(&early, m->Q, (size_t)a->cols * k);
+    rs_mf_view view_m = { a->rows, a->cols, k, (size_t)k, m->P, m->Q, NULL, NULL, 0 };
+    for (it = 1; it <= o->iterations && rc == 0 && !stop; it++) {
         double t0 = rs_now();
         rc = solve_side(o, &t, m->Q, m->P, a->rows, G, "item", e);
         if (rc == 0) rc = solve_side(o, a, m->P, m->Q, a->cols, G, "user", e);
         if (rc == 0) rc = finite_after(m, o, it, e);
         if (rc == 0 && o->iteration_done) o->iteration_done(o->ctx, it, rs_now() - t0);
+        if (rc == 0 && o->validate) stop = rs_early_update(&early, it, o->validate(o->vctx, it, &view_m));
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");
     }
+    if (rc == 0 && o->best_iteration) *o->best_iteration = rs_early_restore(&early, it - 1);
+    rs_early_free(&early);
     free(G);
     rs_csr_free(&t);
     if (rc < 0) rs_mf_free(m);

@@ -48,6 +48,7 @@
 #include "common/err.h"
 #include "format/bundle.h"
 #include "model/mf.h"
+#include "model/early.h"
 #include "common/progress.h"
 
 enum rs_als_solver { RS_ALS_CG, RS_ALS_CHOLESKY };
@@ -67,6 +68,14 @@ typedef struct rs_als_opts {
     /* Optional report after each iteration (1-based). */
     void (*iteration_done)(void *ctx, int iteration, double seconds);
     void *ctx;
+    /* Early stopping (model/early.h): when validate is set, its metric
+     * (larger is better) after each iteration; stop after patience
+     * iterations without a better one (0: never) and keep the best
+     * iteration's factors; *best_iteration (when not NULL) says which. */
+    rs_validate_fn validate;
+    void *vctx;
+    int patience;
+    int *best_iteration;
 } rs_als_opts;
 
 /* `implicit`'s defaults, but for k (50 like every rs-svd model). */

@@ -458,8 +458,14 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
               .items = a->cols, .perm = perm, .U = U, .V = V, .bi = bi, .stride = stride,
               .k = k, .noise = noise, .block = S.block, .stratum = S.sts, .local = S.local,
               .strata = nstrata, .maxrow = maxrow };
-    int rc = 0;
-    for (int it = 1; it <= o->iterations && rc == 0; it++) {
+    int rc = 0, it, stop = 0;
+    rs_early early;
+    rs_early_init(&early, o->validate ? o->patience : 0, 1);
+    rs_early_track(&early, U, (size_t)a->rows * stride);
+    rs_early_track(&early, V, (size_t)a->cols * stride);
+    rs_early_track(&early, bi, a->cols);
+    rs_mf_view view_m = { a->rows, a->cols, k, stride, U, V, NULL, bi, 0 };
+    for (it = 1; it <= o->iterations && rc == 0 && !stop; it++) {
         double t0 = rs_now();
         rc = iterate(&B, &S, a, &rng, bi, it, e);
         if (rc == 0) rc = finite_after(U, V, bi, a->rows, a->cols, stride, o, it, e);
@@ -468,8 +474,11 @@ int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e)
             o->iteration_done(o->ctx, it, used ? (double)atomic_load(&B.correct) / (double)used : NAN,
                               (double)atomic_load(&B.skipped) / (double)a->nnz, rs_now() - t0);
         }
+        if (rc == 0 && o->validate) stop = rs_early_update(&early, it, o->validate(o->vctx, it, &view_m));
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");
     }
+    if (rc == 0 && o->best_iteration) *o->best_iteration = rs_early_restore(&early, it - 1);
+    rs_early_free(&early);
     free(perm);
     strata_free(&S);
     free(noise);

@@ -52,6 +52,7 @@
 #include "common/err.h"
 #include "format/bundle.h"
 #include "model/mf.h"
+#include "model/early.h"
 #include "common/progress.h"
 
 typedef struct rs_bpr_opts {
@@ -69,6 +70,11 @@ typedef struct rs_bpr_opts {
     void (*iteration_done)(void *ctx, int iteration, double correct, double skipped,
                            double seconds);
     void *ctx;
+    /* Early stopping, as rs_als_opts says. */
+    rs_validate_fn validate;
+    void *vctx;
+    int patience;
+    int *best_iteration;
 } rs_bpr_opts;
 
 /* `implicit`'s defaults, but for k (50 like every rs-svd model) and the

@@ -6,6 +6,7 @@
 #include "model/mf_funk.h"
 #include "common/parallel.h"
 #include "model/diverge.h"
+#include "model/early.h"
 #include "common/rng.h"
 
 typedef struct entry { uint32_t i; float r; } entry;
@@ -199,14 +200,28 @@ int rs_funk_fit(const rs_csr *a, const rs_funk_opts *o, rs_mf *m, rs_err *e)
     fit F = { .o = o, .indptr = a->indptr, .ent = ent, .perm = perm, .users = a->rows, .m = m,
               .g = (float)m->g };
     F.sse = rs_xcalloc(blocks + 1, sizeof *F.sse);
-    int rc = 0;
-    for (int ep = 1; ep <= o->epochs && rc == 0; ep++) {
+    int rc = 0, ep, stop = 0;
+    rs_early early;
+    rs_early_init(&early, o->vn ? o->patience : 0, 0);
+    rs_early_track(&early, m->P, (size_t)a->rows * k);
+    rs_early_track(&early, m->Q, (size_t)a->cols * k);
+    rs_early_track(&early, m->bu, a->rows);
+    rs_early_track(&early, m->bi, a->cols);
+    for (ep = 1; ep <= o->epochs && rc == 0 && !stop; ep++) {
         double t0 = rs_now();
         rs_rng_shuffle_u32(&rng, perm, a->rows);
         atomic_store(&F.next, 0);
         rc = rs_parallel_for(o->threads, (size_t)o->threads, epoch_worker, &F, e);
         if (rc == 0) rc = finite_after(m, o, ep, e);
         double secs = rs_now() - t0;
+        if (rc == 0 && early.patience > 0 && !o->epoch_done) {
+            double v = 0;
+            for (size_t x = 0; x < o->vn; x++) {
+                double d = o->vr[x] - predict(m, o, o->vu[x], o->vi[x]);
+                v += d * d;
+            }
+            stop = rs_early_update(&early, ep, sqrt(v / (double)o->vn));
+        }
         if (rc == 0 && o->epoch_done) {
             atomic_store(&F.next, 0);
             rc = rs_parallel_for(o->threads, (size_t)o->threads, sse_worker, &F, e);
@@ -218,9 +233,13 @@ int rs_funk_fit(const rs_csr *a, const rs_funk_opts *o, rs_mf *m, rs_err *e)
             }
             o->epoch_done(o->ctx, ep, sqrt(s / (double)a->nnz), o->vn ? sqrt(v / (double)o->vn) : NAN,
                           secs);
+            if (o->vn) stop = rs_early_update(&early, ep, sqrt(v / (double)o->vn));
         }
         if (o->progress) rs_progress_update(o->progress, (uint64_t)ep, (uint64_t)o->epochs, "epochs");
     }
+    int last = ep - 1;
+    if (rc == 0 && o->best_epoch) *o->best_epoch = rs_early_restore(&early, last);
+    rs_early_free(&early);
     free(F.sse);
     free(perm);
     free(ent);

@@ -64,6 +64,12 @@ typedef struct rs_funk_opts {
     const int64_t *vu, *vi;
     const float *vr;
     size_t vn;
+    /* Early stopping (model/early.h) on the validation RMSE (vn > 0):
+     * stop after patience epochs without a lower one and keep the best
+     * epoch's model; 0: run every epoch.  *best_epoch (when not NULL) is
+     * set to the epoch the fitted model is from. */
+    int patience;
+    int *best_epoch;
 } rs_funk_opts;
 
 /* Surprise's defaults, but for k (100 there, 50 here like every rs-svd

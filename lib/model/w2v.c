@@ -44,6 +44,7 @@ typedef struct train {
     uint32_t nchunks, maxlen;
     float sig[SIG_SIZE + 1];    /* + 1: f + 6 may round up to 12 */
     _Atomic uint64_t next;   /* next job: epoch x nchunks + chunk */
+    uint64_t limit;          /* jobs below it run in this parallel region */
     _Atomic uint64_t done;   /* raw items finished */
     _Atomic uint64_t trained;
     int avx2;
@@ -318,7 +319,7 @@ static int worker(void *arg, int id, size_t slo, size_t shi, rs_err *e)
     uint32_t *tgbuf = rs_xmalloc(2 * ((size_t)t->o->negative + 1) * sizeof *tgbuf);
     uint32_t *tg[2] = { tgbuf, tgbuf + t->o->negative + 1 };
     float *work = falloc(t->st), *neu1 = falloc(t->st);
-    uint64_t jobs = (uint64_t)t->o->epochs * t->nchunks;
+    uint64_t jobs = t->limit;
     for (;;) {
         uint64_t job = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed);
         if (job >= jobs) break;
@@ -502,6 +503,62 @@ static void take_vectors(const train *t, const vocab *v, rs_w2v *m)
     }
 }
 
+/* The vectors as a factor model that ranks as score_w2v does (its softmax
+ * keeps the order of h . out[i], and a sum orders as the mean). */
+static void epoch_view(const train *t, const vocab *v, const rs_csr *seq, float *P, float *Q, float *bi,
+                       rs_mf_view *view)
+{
+    const uint32_t d = t->o->dim;
+    memset(P, 0, (size_t)seq->rows * d * sizeof *P);
+    for (uint32_t u = 0; u < seq->rows; u++)
+        for (uint64_t x = seq->indptr[u]; x < seq->indptr[u + 1]; x++) {
+            uint32_t r = v->rank[seq->indices[x]];
+            if (r == UINT32_MAX) continue;
+            for (uint32_t a = 0; a < d; a++) P[(size_t)u * d + a] += t->in[(size_t)r * t->st + a];
+        }
+    for (uint32_t i = 0; i < seq->cols; i++) {
+        uint32_t r = v->rank[i];
+        if (r == UINT32_MAX) {
+            memset(Q + (size_t)i * d, 0, d * sizeof *Q);
+            bi[i] = -INFINITY;
+        } else {
+            memcpy(Q + (size_t)i * d, t->out + (size_t)r * t->st, d * sizeof *Q);
+            bi[i] = 0;
+        }
+    }
+    *view = (rs_mf_view){ seq->rows, seq->cols, (int)d, d, P, Q, NULL, bi, 0 };
+}
+
+/* --validate: one parallel region per epoch, the metric after each. */
+static void by_epoch(train *t, const vocab *v, const rs_csr *seq, int nth, rs_err *e)
+{
+    const rs_w2v_opts *o = t->o;
+    size_t d = o->dim;
+    float *P = rs_xmalloc((size_t)seq->rows * d * sizeof *P + 1);
+    float *Q = rs_xmalloc((size_t)seq->cols * d * sizeof *Q + 1);
+    float *bi = rs_xmalloc(((size_t)seq->cols + 1) * sizeof *bi);
+    rs_early early;
+    rs_early_init(&early, o->patience, 1);
+    rs_early_track(&early, t->in, (size_t)v->nv * t->st);
+    rs_early_track(&early, t->out, (size_t)v->nv * t->st);
+    uint32_t ep;
+    int stop = 0;
+    for (ep = 0; ep < o->epochs && !stop; ep++) {
+        atomic_store(&t->next, (uint64_t)ep * t->nchunks);
+        t->limit = (uint64_t)(ep + 1) * t->nchunks;
+        rs_parallel_for(nth, (size_t)nth, worker, t, e);
+        rs_mf_view view;
+        epoch_view(t, v, seq, P, Q, bi, &view);
+        stop = rs_early_update(&early, (int)ep + 1, o->validate(o->vctx, (int)ep + 1, &view));
+    }
+    int best = rs_early_restore(&early, (int)ep);
+    if (o->best_epoch) *o->best_epoch = best;
+    rs_early_free(&early);
+    free(P);
+    free(Q);
+    free(bi);
+}
+
 int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress, rs_w2v *m,
                  rs_err *e)
 {
@@ -526,7 +583,12 @@ int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress,
     t->t0 = rs_now();
     uint64_t jobs = (uint64_t)nchunks * o->epochs;
     int nth = (uint64_t)o->threads > jobs ? (int)jobs : o->threads;
-    rs_parallel_for(nth, (size_t)nth, worker, t, e);   /* worker never fails */
+    if (o->validate) {
+        by_epoch(t, &v, seq, nth, e);
+    } else {
+        t->limit = jobs;
+        rs_parallel_for(nth, (size_t)nth, worker, t, e);   /* worker never fails */
+    }
 
     m->items = seq->cols;
     m->dim = o->dim;

@@ -48,6 +48,7 @@
 #include "common/err.h"
 #include "format/bundle.h"
 #include "common/progress.h"
+#include "model/early.h"
 
 typedef struct rs_w2v_opts {
     uint32_t dim;           /* vector_size */
@@ -64,6 +65,19 @@ typedef struct rs_w2v_opts {
     uint64_t seed;
     int threads;            /* >= 1 */
     int simd;               /* 0: best the CPU has; 1: the baseline SSE path */
+    /* Early stopping (model/early.h): when validate is set, the epochs run
+     * one at a time and after each the model is handed to it as a factor
+     * model that ranks as rs-recommend does (P[u] the sum of the input
+     * vectors of u's known items, Q the output vectors, items outside the
+     * vocabulary never ranked); stop after patience epochs without a
+     * larger metric (0: never) and keep the best epoch's vectors, whose
+     * number goes to *best_epoch (when not NULL).  The learning rate still
+     * decays over all --epochs, so a stopped model is not the model of a
+     * shorter run. */
+    rs_validate_fn validate;
+    void *vctx;
+    int patience;
+    int *best_epoch;
 } rs_w2v_opts;
 
 /* gensim's defaults: 100, 5, 5, 5, 5, 0.75, 1e-3, 0.025, 0.0001, CBOW, mean, seed 1. */

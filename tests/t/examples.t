@@ -15,7 +15,7 @@ import tempfile
 
 TOP = os.environ.get("RS_TOP") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.environ.get("RS_BIN") or os.path.join(TOP, "build", "bin")
-PROGS = ["rs-filter", "rs-split", "rs-index", "rs-svd", "rs-knn", "rs-w2v", "rs-recommend", "rs-eval"]
+PROGS = ["rs-filter", "rs-split", "rs-index", "rs-svd", "rs-knn", "rs-w2v", "rs-recommend", "rs-eval", "rs-search", "rs-plot"]
 
 # Substring of the example -> why it is not run.
 SKIP = {

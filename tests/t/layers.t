@@ -21,5 +21,5 @@ out=$(sh "$top/tests/layers.sh" "$work"); st=$?
 ok $? "the check names an include from a layer above"
 mkdir -p "$work/lib/misc"; rm "$work/lib/common/io.c"
 out=$(sh "$top/tests/layers.sh" "$work"); st=$?
-[ $st = 1 ] && [ "$out" = "lib/misc: not a layer of lib/README (common format prep model score eval serve cli)" ]
+[ $st = 1 ] && [ "$out" = "lib/misc: not a layer of lib/README (common format prep model score eval tune serve cli)" ]
 ok $? "a folder that is no layer is refused"

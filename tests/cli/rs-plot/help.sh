@@ -1,0 +1,1 @@
+rs-plot --help | head -1
