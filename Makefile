@@ -31,8 +31,9 @@ DEB_HDRS := /usr/include/csv.h /usr/include/lapacke.h /usr/include/zstd.h \
             /usr/include/x86_64-linux-gnu/openblas-pthread/cblas.h /usr/bin/zstd /usr/bin/pkg-config \
             /usr/include/microhttpd.h /usr/include/jansson.h
 DEB_TEST_PKGS := perl python3-numpy python3-scipy python3-sklearn python3-gensim python3-pandas \
-            python3-zstandard python3-crcmod redis-server curl wrk python3-flask clang libclang-rt-14-dev
-DEB_TEST_FILES := /usr/bin/prove /usr/lib/python3/dist-packages/scipy \
+            python3-zstandard python3-crcmod redis-server curl wrk python3-flask clang libclang-rt-14-dev \
+            libopenmpi-dev openmpi-bin
+DEB_TEST_FILES := /usr/bin/prove /usr/bin/mpicc /usr/lib/python3/dist-packages/scipy \
             /usr/lib/python3/dist-packages/sklearn /usr/lib/python3/dist-packages/gensim \
             /usr/lib/python3/dist-packages/pandas /usr/lib/python3/dist-packages/zstandard \
             /usr/lib/python3/dist-packages/crcmod /usr/bin/redis-server /usr/bin/curl /usr/bin/wrk \
@@ -50,7 +51,15 @@ UNITS   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%.t)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/%)
 
-all: deps-ok $(PROGS) $(BENCH_BIN)
+# rs-svd-mpi only where Open MPI's mpicc is (libopenmpi-dev); nothing else changes.
+MPICC   ?= $(shell command -v mpicc 2>/dev/null)
+MPI_BIN := $(if $(MPICC),$(BUILD)/bin/rs-svd-mpi)
+
+all: deps-ok $(PROGS) $(BENCH_BIN) $(MPI_BIN)
+
+$(BUILD)/bin/rs-svd-mpi: mpi/rs-svd-mpi.c $(BUILD)/librs.a
+	@mkdir -p $(@D)
+	$(MPICC) $(CPPFLAGS) $(DEPFLAGS) $(WARN) $(CFLAGS) -o $@ $< $(BUILD)/librs.a $(LDFLAGS) $(LDLIBS)
 
 # The version, and the commit when built from a git checkout (nothing in a
 # release tarball, e.g. the Debian build), go to cli/version.o alone; the

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "cli/cli.h"
 #include "common/err.h"
+#include "eval/partial.h"
 #include "eval/report.h"
 #include "common/io.h"
 #include "common/idmap.h"
@@ -63,6 +64,12 @@ static const char help[] =
 "      --resamples N       paired bootstrap resamples (default 1000; 0: none)\n"
 "      --seed N            seed of the resampling (default 1)\n"
 "\n"
+"Shards (man rs-eval, SHARDS):\n"
+"      --partial           write the sums behind the report of this shard of\n"
+"                          the users (a small TSV) instead of the report\n"
+"      --merge             the arguments are --partial files of all shards:\n"
+"                          write the report of the whole (no -t needed)\n"
+"\n"
 "      --predictions FILE  evaluate rating predictions (user<TAB>item<TAB>score,\n"
 "                          rs-recommend --predict): rmse, mae and NDCG with\n"
 "                          the true ratings as gains (LensKit's topn.ndcg)\n"
@@ -95,7 +102,7 @@ static const char help[] =
 
 enum { OPT_RELEVANT = 256, OPT_AP, OPT_TRAIN, OPT_PER_USER, OPT_PREDICTIONS, OPT_FORMAT, OPT_JSON,
        OPT_BEYOND, OPT_HEAD, OPT_BASELINE, OPT_FEATURES, OPT_MODEL, OPT_MODELS, OPT_FOLDS,
-       OPT_COMPARE, OPT_REFERENCE, OPT_RESAMPLES, OPT_SEED };
+       OPT_COMPARE, OPT_REFERENCE, OPT_RESAMPLES, OPT_SEED, OPT_PARTIAL, OPT_MERGE };
 
 static const struct option longopts[] = {
     { "test", required_argument, NULL, 't' },
@@ -118,6 +125,8 @@ static const struct option longopts[] = {
     { "reference", required_argument, NULL, OPT_REFERENCE },
     { "resamples", required_argument, NULL, OPT_RESAMPLES },
     { "seed", required_argument, NULL, OPT_SEED },
+    { "partial", no_argument, NULL, OPT_PARTIAL },
+    { "merge", no_argument, NULL, OPT_MERGE },
     { "output", required_argument, NULL, 'o' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
@@ -341,6 +350,33 @@ static void run_models(const run *x, model *models, int nmodels, const rs_compar
     free(reps); free(evs); free(names);
 }
 
+/* --merge: the report of every shard's --partial sums. */
+static int merge_partials(char **paths, int n, int format, const char *output, int verbose)
+{
+    rs_err e = { 0 };
+    rs_outset *set = rs_outset_new();
+    rs_cmd_inputs(set, paths, n, "partial sums (rs-eval --partial)", "them as FILE arguments");
+    if (format < 0)
+        format = (!output || is_dash(output)) && isatty(STDOUT_FILENO) ? RS_REPORT_TABLE
+                                                                  : RS_REPORT_TSV;
+    rs_out *out = rs_cmd_open(set, "-o", output, 0);
+    rs_partial_merge *m = rs_partial_merge_new();
+    for (int k = 0; k < n; k++) {
+        rs_in *in = rs_in_open(paths[k], &e);
+        if (!in || rs_partial_merge_read(m, in, &e) < 0) rs_cmd_fail(out, &e);
+        rs_in_close(in);
+    }
+    rs_topn_report r;
+    if (rs_partial_merge_report(m, &r, &e) < 0) rs_cmd_fail(out, &e);
+    warn_topn(&r, 0, "");
+    rs_topn_write(rs_out_file(out), NULL, &r, format);
+    rs_cmd_close(out);
+    if (verbose) rs_warn("merged %d partials: %llu users", n, (unsigned long long)r.users);
+    rs_topn_report_free(&r);
+    rs_partial_merge_free(m);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *test = NULL, *train = NULL, *predictions = NULL, *output = NULL;
@@ -349,7 +385,7 @@ int main(int argc, char **argv)
     rs_topn_opts o = { .ks = ks, .nk = 1, .ap_denom = RS_AP_MIN, .head = 0.2 };
     rs_compare_opts co = { .metric = RS_M_NDCG, .resamples = 1000, .seed = 1, .level = 0.95 };
     int format = -1, cutoffs_set = 0, verbose = 0, models_flag = 0, nfolds = 0, compare_set = 0;
-    int head_set = 0;
+    int head_set = 0, partial = 0, merge = 0;
     int c;
     while ((c = rs_getopt(argc, argv, "t:k:o:vhV", longopts)) != -1) {
         switch (c) {
@@ -404,12 +440,24 @@ int main(int argc, char **argv)
             compare_set = 1;
             break;
         case OPT_SEED: co.seed = rs_opt_seed("--seed", optarg); compare_set = 1; break;
+        case OPT_PARTIAL: partial = 1; break;
+        case OPT_MERGE: merge = 1; break;
         case 'o': output = optarg; break;
         case 'v': verbose = 1; break;
         case 'h': rs_help(help);
         case 'V': rs_version();
         default: rs_usage_error("unknown option");
         }
+    }
+    if (merge) {
+        if (partial) rs_usage_error("--partial writes a shard's sums, --merge reads them: one at a time");
+        if (test || train || predictions || baseline || features || modelpath || cutoffs_set
+            || o.threshold_set || o.per_user || o.beyond || o.ap_denom != RS_AP_MIN || models_flag
+            || nfolds || compare_set || head_set)
+            rs_usage_error("--merge takes only partial files (every option was given to "
+                           "--partial), and --format, -o, -v");
+        if (optind == argc) rs_usage_error("--merge: give the partial files of every shard");
+        return merge_partials(argv + optind, argc - optind, format, output, verbose);
     }
     if (!test) rs_usage_error("a test set is required (-t FILE)");
     int any_named = 0;
@@ -425,6 +473,10 @@ int main(int argc, char **argv)
             rs_usage_error("--beyond, --baseline, --features, --model, --models and --folds "
                            "apply to recommendation lists, not to --predictions");
     }
+    if (partial && (predictions || o.beyond || o.per_user || table_mode))
+        rs_usage_error("--partial: --predictions, --beyond, --baseline, --per-user and the "
+                       "model table cannot merge from shards (man rs-eval, SHARDS)");
+    o.keep_sums = partial;
     if (table_mode && o.per_user)
         rs_usage_error("--per-user prints one model's users: not with several models or --folds");
     if (!table_mode && compare_set)
@@ -564,13 +616,14 @@ int main(int argc, char **argv)
     rs_rated_report rr;
     if (predictions ? rs_eval_rated(ev, &rr, &e) : rs_eval_topn(ev, &o, &tr, &e))
         rs_cmd_fail(out, &e);
-    if (!predictions) warn_topn(&tr, o.per_user, "");
+    if (!predictions && !partial) warn_topn(&tr, o.per_user, "");
     if (predictions && rr.missing)
         rs_warn("test pairs without a prediction: %llu (left out of rmse and mae, "
                 "unranked for ndcg)", (unsigned long long)rr.missing);
 
     FILE *f = rs_out_file(out);
     if (predictions) rs_rated_write(f, &rr, format);
+    else if (partial) rs_partial_write(f, ev, &o, &tr);
     else if (o.per_user) rs_topn_write_per_user(f, ev, &tr, format);
     else rs_topn_write(f, ev, &tr, format);
     rs_cmd_close(out);

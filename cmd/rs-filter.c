@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "prep/ratingfile.h"
 #include "common/err.h"
+#include "common/shard.h"
 #include "prep/filter.h"
 #include "common/io.h"
 #include "common/num.h"
@@ -48,6 +49,10 @@ static const char usage[] =
 "      --sort             order by user id, then timestamp, then input order\n"
 "                         (default: input order of first occurrence)\n"
 "      --limit N          write only the first N rows\n"
+"      --shard I/N        only the users of shard I of N (FNV-1a 64 of the user\n"
+"                         id mod N), taken before any filter; each user's rows\n"
+"                         are those of the unsharded run (not with item counts:\n"
+"                         --min-item-users, --core; nor --limit)\n"
 "\n"
 "Output:\n"
 "  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
@@ -60,7 +65,7 @@ static const char usage[] =
 
 enum { OPT_HEADER = 256, OPT_NO_HEADER, OPT_MIN_RATING, OPT_MAX_RATING, OPT_MIN_ITEM_USERS,
        OPT_MIN_USER_ITEMS, OPT_MAX_USER_ITEMS, OPT_DEDUP, OPT_CORE, OPT_BINARY, OPT_SORT,
-       OPT_LIMIT, OPT_MAX_FIELD };
+       OPT_LIMIT, OPT_MAX_FIELD, OPT_SHARD };
 
 static const struct option longopts[] = {
     { "format", required_argument, NULL, 'f' },
@@ -80,6 +85,7 @@ static const struct option longopts[] = {
     { "binary", no_argument, NULL, OPT_BINARY },
     { "sort", no_argument, NULL, OPT_SORT },
     { "limit", required_argument, NULL, OPT_LIMIT },
+    { "shard", required_argument, NULL, OPT_SHARD },
     { "output", required_argument, NULL, 'o' },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
@@ -127,6 +133,7 @@ int main(int argc, char **argv)
     rs_filter_opts fo;
     rs_filter_opts_init(&fo);
     const char *out_path = NULL;
+    rs_shard shard = { 0, 0 };
     int verbose = 0, c;
     rs_err e = { 0 };
     while ((c = rs_getopt(argc, argv, "f:s:c:j:o:vhV", longopts)) != -1) {
@@ -163,6 +170,9 @@ int main(int argc, char **argv)
         case OPT_BINARY: fo.binary = 1; break;
         case OPT_SORT: fo.sort = 1; break;
         case OPT_LIMIT: fo.limit = (uint64_t)rs_opt_int("--limit", optarg, 0, INT64_MAX); break;
+        case OPT_SHARD:
+            if (rs_shard_parse(&shard, "--shard", optarg, &e) < 0) rs_usage_error("%s", e.msg);
+            break;
         case 'o': out_path = optarg; break;
         case 'v': verbose = 1; break;
         case 'h': rs_help(usage);
@@ -179,6 +189,10 @@ int main(int argc, char **argv)
     if (fo.min_user_items > fo.max_user_items)
         rs_usage_error("--min-user-items %llu is above --max-user-items %llu",
                        (unsigned long long)fo.min_user_items, (unsigned long long)fo.max_user_items);
+    /* Item counts and --limit see every user's rows: a shard cannot. */
+    if (shard.n && (fo.min_item_users || fo.core || fo.limit != UINT64_MAX))
+        rs_usage_error("--shard: --min-item-users, --core and --limit need every user's rows "
+                       "(filter before sharding, or shard after rs-filter)");
     if (d.header == 0 && d.columns_given)
         for (int r = 0; r < RS_NROLES; r++)
             if (d.colname[r][0])
@@ -214,6 +228,15 @@ int main(int argc, char **argv)
     for (int k = 0; verbose && k < npaths; k++)
         say_dialect(strcmp(paths[k], "-") ? paths[k] : "(stdin)", &di[k]);
     free(di);
+
+    if (shard.n) {
+        unsigned char *keep = rs_xmalloc(rt.n ? rt.n : 1);
+        for (size_t k = 0; k < rt.n; k++)
+            keep[k] = (unsigned char)rs_shard_has(&shard, rs_idmap_str(rt.users, rt.u[k]),
+                                                  rs_idmap_len(rt.users, rt.u[k]));
+        rs_ratings_select(&rt, keep);
+        free(keep);
+    }
 
     rs_filter_report rep;
     if (rs_filter_apply(&rt, &fo, verbose ? &rep : NULL, &e) < 0) rs_cmd_fail(out, &e);

@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "format/idmap_block.h"
 #include "common/err.h"
+#include "common/shard.h"
 #include "format/bundle.h"
 #include "common/idmap.h"
 #include "common/io.h"
@@ -39,6 +40,9 @@ static const char usage[] =
 "                       (canonical TSV, files or stdin; model from -m) as\n"
 "                       user<TAB>item<TAB>score; unknown ids get the model's\n"
 "                       answer without them (global mean and known biases)\n"
+"      --shard I/N      only the users of shard I of N (FNV-1a 64 of the user\n"
+"                       id mod N, as every rs program): each output line\n"
+"                       starts with the user, so shards concatenate\n"
 "\n"
 "Model and scoring:\n"
 "  -m, --model FILE     read the model from FILE (mapped, not read, when it\n"
@@ -79,7 +83,7 @@ static const char usage[] =
 "2 bad usage.  See rs-recommend(1).\n";
 
 enum { OPT_SIMILAR = 256, OPT_HISTORY, OPT_PREDICT, OPT_POPULAR, OPT_EXCLUDE, OPT_INCLUDE,
-       OPT_PREFIX, OPT_ITEMS, OPT_BATCH, OPT_FALLBACK };
+       OPT_PREFIX, OPT_ITEMS, OPT_BATCH, OPT_FALLBACK, OPT_SHARD };
 
 static const struct option longopts[] = {
     { "user", required_argument, NULL, 'u' },
@@ -87,6 +91,7 @@ static const struct option longopts[] = {
     { "history", required_argument, NULL, OPT_HISTORY },
     { "fallback", required_argument, NULL, OPT_FALLBACK },
     { "predict", no_argument, NULL, OPT_PREDICT },
+    { "shard", required_argument, NULL, OPT_SHARD },
     { "model", required_argument, NULL, 'm' },
     { "popular", no_argument, NULL, OPT_POPULAR },
     { "top", required_argument, NULL, 'n' },
@@ -112,6 +117,7 @@ typedef struct opts {
     int nusers, nsimilar;
     int predict, popular, fallback, verbose, format, threads;
     rs_rec_opts rec;
+    rs_shard shard;     /* n == 0: every user */
 } opts;
 
 static int is_stdin(const char *path) { return !path || strcmp(path, "-") == 0; }
@@ -132,10 +138,11 @@ static rs_idmap *idmap(const rs_bundle *b, const char *block, rs_err *e)
 
 /* Dense indices of the ids the model knows; the rest are reported. */
 static size_t lookup(const rs_idmap *m, char **ids, int n, const char *what,
-                     uint32_t *idx, const char **qname, int *unknown)
+                     const rs_shard *sh, uint32_t *idx, const char **qname, int *unknown)
 {
     size_t k = 0;
     for (int a = 0; a < n; a++) {
+        if (!rs_shard_has(sh, ids[a], strlen(ids[a]))) continue;
         int64_t v = rs_idmap_find(m, ids[a], strlen(ids[a]));
         if (v < 0) {
             rs_warn("unknown %s '%s' (not in the model)", what, ids[a]);
@@ -169,6 +176,11 @@ static void parse(int argc, char **argv, opts *o)
             o->fallback = !strcmp(optarg, "popular");
             break;
         case OPT_PREDICT: o->predict = 1; break;
+        case OPT_SHARD: {
+            rs_err se = { 0 };
+            if (rs_shard_parse(&o->shard, "--shard", optarg, &se) < 0) rs_usage_error("%s", se.msg);
+            break;
+        }
         case 'm': o->model = optarg; break;
         case OPT_POPULAR: o->popular = 1; break;
         case OPT_EXCLUDE: o->rec.exclude_seen = 1; break;
@@ -192,6 +204,8 @@ static void parse(int argc, char **argv, opts *o)
     int modes = (o->nusers > 0) + (o->nsimilar > 0) + (o->history != NULL) + o->predict;
     if (modes > 1)
         rs_usage_error("--user, --similar, --history and --predict exclude each other");
+    if (o->shard.n && o->nsimilar)
+        rs_usage_error("--shard splits users: it does not go with --similar");
     if (o->fallback && !o->history)
         rs_usage_error("--fallback serves users outside the model: it goes with --history");
     int nargs = argc - optind;
@@ -278,12 +292,25 @@ typedef struct done {
     int incomplete;     /* exit 1 after the output: an unknown id, a skipped user */
 } done;
 
+/* Keep the rows of the shard's users (all rows without --shard). */
+static void shard_rows(rs_ratings *rt, const rs_shard *sh)
+{
+    if (!sh->n) return;
+    unsigned char *keep = rs_xmalloc(rt->n ? rt->n : 1);
+    for (size_t k = 0; k < rt->n; k++)
+        keep[k] = (unsigned char)rs_shard_has(sh, rs_idmap_str(rt->users, rt->u[k]),
+                                              rs_idmap_len(rt->users, rt->u[k]));
+    rs_ratings_select(rt, keep);
+    free(keep);
+}
+
 static int run_predict(const opts *o, const model *m, char **paths, int npaths, FILE *f,
                        done *d, rs_err *e)
 {
     rs_ratings p;
     rs_ratings_init(&p);
     if (rs_ratings_read_paths(paths, npaths, &p, e) < 0) return -1;
+    shard_rows(&p, &o->shard);
     uint64_t uu, ui;
     int rc = rs_recommend_predict_titled(m->s, m->umap, m->imap,
                                          (const char *const *)m->titles, &p, f, &uu, &ui, e);
@@ -305,6 +332,7 @@ static int run_history(const opts *o, const model *m, rs_listwrite *w, FILE *f, 
     rs_ratings_init(&h);
     char *paths[1] = { (char *)o->history };
     if (rs_ratings_read_paths(paths, 1, &h, e) < 0) return -1;
+    shard_rows(&h, &o->shard);
     rs_csr hm;
     uint64_t skipped;
     rs_history_matrix(&h, m->imap, &hm, &skipped);
@@ -374,7 +402,7 @@ static int run_listed(const opts *o, const model *m, rs_listwrite *w, FILE *f, d
     const char **qnames = rs_xmalloc((size_t)n * sizeof *qnames);
     const char **qtitles = NULL;
     d->nq = lookup(similar ? m->imap : m->umap, similar ? o->similar : o->users, n,
-                   similar ? "item" : "user", idx, qnames, &d->incomplete);
+                   similar ? "item" : "user", &o->shard, idx, qnames, &d->incomplete);
     w->qname = qnames;
     int rc;
     if (similar) {
@@ -399,7 +427,22 @@ static int run_all(const opts *o, const model *m, rs_listwrite *w, FILE *f, done
     const char **qnames = names(&m->b, "users", m->train->rows, e);
     w->qname = qnames;
     d->nq = m->train->rows;
-    int rc = rs_recommend_users(m->s, NULL, 0, &o->rec, rs_listwrite_emit, w, f, e);
+    if (!o->shard.n) {
+        int rc = rs_recommend_users(m->s, NULL, 0, &o->rec, rs_listwrite_emit, w, f, e);
+        free(qnames);
+        return rc;
+    }
+    /* The shard's users in model order; qnames is packed to match. */
+    uint32_t *idx = rs_xmalloc((d->nq ? d->nq : 1) * sizeof *idx);
+    size_t nq = 0;
+    for (uint32_t u = 0; u < m->train->rows; u++)
+        if (rs_shard_has(&o->shard, qnames[u], strlen(qnames[u]))) {
+            idx[nq] = u;
+            qnames[nq++] = qnames[u];
+        }
+    d->nq = nq;
+    int rc = rs_recommend_users(m->s, idx, nq, &o->rec, rs_listwrite_emit, w, f, e);
+    free(idx);
     free(qnames);
     return rc;
 }

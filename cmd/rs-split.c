@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "cli/cli.h"
 #include "common/err.h"
+#include "common/shard.h"
 #include "common/io.h"
 #include "prep/ratings.h"
 #include "prep/split.h"
@@ -28,6 +29,10 @@ static const char usage[] =
 "                       or else the rows into K random folds (rating-level K-fold)\n"
 "      --fold I         which group or fold (1..K) is test\n"
 "      --seed S         random seed (default 1)\n"
+"      --shard I/N      only the users of shard I of N (FNV-1a 64 of the user\n"
+"                       id mod N); each user's split is the one of --shard 1/1\n"
+"                       (--frac then draws from a stream keyed by the user id,\n"
+"                       not by input position: the default run differs)\n"
 "\n"
 "Output:\n"
 "  -t, --test FILE      where the test rows go (required; '-' = stdout with -o)\n"
@@ -39,7 +44,7 @@ static const char usage[] =
 "Rows keep their input order in both outputs.  Exit status: 0 success,\n"
 "1 bad data, 2 bad usage.  See rs-split(1).\n";
 
-enum { OPT_LAST = 256, OPT_BY, OPT_FRAC, OPT_USERS_FRAC, OPT_FOLDS, OPT_FOLD, OPT_SEED };
+enum { OPT_LAST = 256, OPT_BY, OPT_FRAC, OPT_USERS_FRAC, OPT_FOLDS, OPT_FOLD, OPT_SEED, OPT_SHARD };
 
 static const struct option longopts[] = {
     { "last", required_argument, NULL, OPT_LAST },
@@ -49,6 +54,7 @@ static const struct option longopts[] = {
     { "folds", required_argument, NULL, OPT_FOLDS },
     { "fold", required_argument, NULL, OPT_FOLD },
     { "seed", required_argument, NULL, OPT_SEED },
+    { "shard", required_argument, NULL, OPT_SHARD },
     { "test", required_argument, NULL, 't' },
     { "output", required_argument, NULL, 'o' },
     { "verbose", no_argument, NULL, 'v' },
@@ -65,6 +71,8 @@ int main(int argc, char **argv)
     rs_split_opts_init(&so);
     const char *test_path = NULL, *train_path = NULL, *fold_arg = NULL;
     int verbose = 0, c;
+    rs_shard shard = { 0, 0 };
+    rs_err e = { 0 };
     while ((c = rs_getopt(argc, argv, "t:o:vhV", longopts)) != -1) {
         switch (c) {
         case OPT_LAST: so.last = (uint64_t)rs_opt_int("--last", optarg, 1, INT64_MAX); break;
@@ -78,6 +86,10 @@ int main(int argc, char **argv)
         case OPT_FOLDS: so.folds = rs_opt_int("--folds", optarg, 2, INT32_MAX); break;
         case OPT_FOLD: fold_arg = optarg; break;
         case OPT_SEED: so.seed = rs_opt_seed("--seed", optarg); break;
+        case OPT_SHARD:
+            if (rs_shard_parse(&shard, "--shard", optarg, &e) < 0) rs_usage_error("%s", e.msg);
+            so.stream_by_id = 1;
+            break;
         case 't': test_path = optarg; break;
         case 'o': train_path = optarg; break;
         case 'v': verbose = 1; break;
@@ -88,7 +100,10 @@ int main(int argc, char **argv)
     }
     /* After the loop, so the range names K whatever the option order. */
     if (fold_arg) so.fold = rs_opt_int("--fold", fold_arg, 1, so.folds ? so.folds : INT32_MAX);
-    rs_err e = { 0 };
+    /* Choosing users draws over all of them: a shard cannot. */
+    if (shard.n && (so.users_frac >= 0 || so.folds))
+        rs_usage_error("--shard: --users-frac and --folds choose among all users "
+                       "(shard with --last or --frac)");
     if (rs_split_check(&so, &e) < 0) rs_usage_error("%s", e.msg);
     if (!test_path) rs_usage_error("-t FILE is required (where the test rows go)");
     if (is_stdout(test_path) && is_stdout(train_path))
@@ -108,8 +123,16 @@ int main(int argc, char **argv)
     rs_ratings_init(&rt);
     unsigned char *test = NULL;
     int rc = rs_ratings_read_paths(argv + optind, argc - optind, &rt, &e);
+    if (rc == 0 && shard.n) {
+        unsigned char *keep = rs_xmalloc(rt.n ? rt.n : 1);
+        for (size_t k = 0; k < rt.n; k++)
+            keep[k] = (unsigned char)rs_shard_has(&shard, rs_idmap_str(rt.users, rt.u[k]),
+                                                  rs_idmap_len(rt.users, rt.u[k]));
+        rs_ratings_select(&rt, keep);
+        free(keep);
+    }
     if (rc == 0) {
-        test = rs_xmalloc(rt.n);
+        test = rs_xmalloc(rt.n ? rt.n : 1);
         rc = rs_split(&rt, &so, test, &e);
     }
     if (rc < 0) rs_cmd_fail(train_out, &e);

@@ -6,6 +6,7 @@
 #include "eval/eval.h"
 #include "common/idmap.h"
 #include "common/num.h"
+#include "common/xsum.h"
 #include "prep/ratings.h"
 
 /* One input line of either kind, kept with where it came from so that
@@ -258,6 +259,12 @@ int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e)
     return 0;
 }
 
+const char *rs_eval_item_id(const rs_eval *ev, uint32_t item, size_t *len)
+{
+    *len = rs_idmap_len(ev->items, item);
+    return rs_idmap_str(ev->items, item);
+}
+
 const char *rs_eval_user_id(const rs_eval *ev, uint32_t user, size_t *len)
 {
     *len = rs_idmap_len(ev->users, user);
@@ -290,6 +297,7 @@ void rs_topn_report_free(rs_topn_report *r)
 {
     free(r->rows);
     free(r->per);
+    free(r->sums); free(r->nsums); free(r->best); free(r->cat);
     memset(r, 0, sizeof *r);
 }
 
@@ -350,15 +358,18 @@ typedef struct topn_work {
     double *sw, *sw2;           /* nk x ni: sums of 1/sqrt(|list@K|) and its square */
     uint64_t *npers;            /* per k: evaluated users with a list */
     int64_t *fidx, *qidx;       /* each item's row in the features, the factors, or -1 */
-    double *sum;                /* NSUM per k */
+    rs_xsum *sum;               /* NSUM per k: exact, so shards' sums add up (eval/partial.h) */
     uint64_t *nsum;             /* NSUM per k: users in each mean */
     uint64_t *short_lists;      /* per k */
     unsigned char *in_test;
     size_t cper;
 } topn_work;
 
-/* Sums per cutoff, and how many users each is over. */
-enum { S_HIT, S_PREC, S_REC, S_AP, S_NDCG, S_RR, S_NOV, S_TAIL, S_SER, S_DIV, S_ATTR, NSUM };
+/* Sums per cutoff, and how many users each is over; indexed by metric. */
+enum { S_HIT = RS_M_HITRATE, S_PREC = RS_M_PRECISION, S_REC = RS_M_RECALL, S_AP = RS_M_MAP,
+       S_NDCG = RS_M_NDCG, S_RR = RS_M_MRR, S_NOV = RS_M_NOVELTY, S_TAIL = RS_M_LONGTAIL,
+       S_SER = RS_M_SERENDIPITY, S_DIV = RS_M_DIVERSITY, S_ATTR = RS_M_ATTR_COVERAGE,
+       NSUM = RS_NMETRICS };
 
 static int by_count_desc(const void *a, const void *b)
 {
@@ -560,7 +571,7 @@ static void list_attributes(topn_work *w, const struct rec *list, size_t n, size
 static void add_sum(topn_work *w, size_t k, int s, double v)
 {
     if (isnan(v)) return;
-    w->sum[k * NSUM + s] += v;
+    rs_xsum_add(&w->sum[k * NSUM + s], v);
     w->nsum[k * NSUM + s]++;
 }
 
@@ -630,7 +641,7 @@ static unsigned char *catalogue(const topn_work *w, rs_topn_report *r)
 static double mean(const topn_work *w, size_t k, int s)
 {
     uint64_t n = w->nsum[k * NSUM + s];
-    return n ? w->sum[k * NSUM + s] / (double)n : NAN;
+    return n ? rs_xsum_value(&w->sum[k * NSUM + s]) / (double)n : NAN;
 }
 
 static void fill_rows(const topn_work *w, const unsigned char *cat, rs_topn_report *r)
@@ -643,13 +654,14 @@ static void fill_rows(const topn_work *w, const unsigned char *cat, rs_topn_repo
         for (size_t i = 0; i < w->ni; i++) covered += cat[i] && w->best[i] < (uint64_t)w->o->ks[k];
         row->k = w->o->ks[k];
         /* Accuracy means are over every evaluated user (no list: zeros). */
-        row->hitrate = r->users ? w->sum[k * NSUM + S_HIT] / (double)r->users : NAN;
-        row->precision = r->users ? w->sum[k * NSUM + S_PREC] / (double)r->users : NAN;
-        row->recall = r->users ? w->sum[k * NSUM + S_REC] / (double)r->users : NAN;
-        row->map = r->users ? w->sum[k * NSUM + S_AP] / (double)r->users : NAN;
-        row->ndcg = r->users ? w->sum[k * NSUM + S_NDCG] / (double)r->users : NAN;
-        row->mrr = r->users ? w->sum[k * NSUM + S_RR] / (double)r->users : NAN;
-        row->serendipity = w->o->beyond && r->users ? w->sum[k * NSUM + S_SER] / (double)r->users
+        row->hitrate = r->users ? rs_xsum_value(&w->sum[k * NSUM + S_HIT]) / (double)r->users : NAN;
+        row->precision = r->users ? rs_xsum_value(&w->sum[k * NSUM + S_PREC]) / (double)r->users : NAN;
+        row->recall = r->users ? rs_xsum_value(&w->sum[k * NSUM + S_REC]) / (double)r->users : NAN;
+        row->map = r->users ? rs_xsum_value(&w->sum[k * NSUM + S_AP]) / (double)r->users : NAN;
+        row->ndcg = r->users ? rs_xsum_value(&w->sum[k * NSUM + S_NDCG]) / (double)r->users : NAN;
+        row->mrr = r->users ? rs_xsum_value(&w->sum[k * NSUM + S_RR]) / (double)r->users : NAN;
+        row->serendipity = w->o->beyond && r->users
+                           ? rs_xsum_value(&w->sum[k * NSUM + S_SER]) / (double)r->users
                                                     : NAN;
         row->coverage = rs_coverage(covered, r->catalogue);
         /* Properties of a list: over the users that have one. */
@@ -738,6 +750,12 @@ int rs_eval_topn(rs_eval *ev, const rs_topn_opts *o, rs_topn_report *r, rs_err *
         if (w.rstart[u + 1] > w.rstart[u] && !w.in_test[u]) r->users_not_in_test++;
     unsigned char *cat = catalogue(&w, r);
     fill_rows(&w, cat, r);
+    if (o->keep_sums) {
+        /* Handed over to the report for eval/partial.h. */
+        r->sums = w.sum; r->nsums = w.nsum; r->best = w.best; r->cat = cat;
+        r->nitems = w.ni;
+        w.sum = NULL; w.nsum = NULL; w.best = NULL; cat = NULL;
+    }
     free(cat);
     int rc = 0;
     if (!r->users)

@@ -44,6 +44,8 @@ void rs_eval_set_features(rs_eval *ev, const rs_features *f);
  * rs_idmap_str(items, r).  Borrowed, as above. */
 void rs_eval_set_factors(rs_eval *ev, const rs_idmap *items, const float *Q, uint32_t k);
 
+/* The id string of a dense item id of a report (best, cat). */
+const char *rs_eval_item_id(const rs_eval *ev, uint32_t item, size_t *len);
 /* The id string of a dense user id of a report. */
 const char *rs_eval_user_id(const rs_eval *ev, uint32_t user, size_t *len);
 
@@ -64,6 +66,7 @@ typedef struct rs_topn_opts {
     int per_user;               /* also keep each user's figures */
     int beyond;                 /* longtail, serendipity, personalization */
     double head;                /* longtail: the share of training items that is the head */
+    int keep_sums;              /* keep the sums behind the means in the report (partial.h) */
 } rs_topn_opts;
 
 /* Every metric of a top-N report, in the order of the columns.  The ones
@@ -112,6 +115,15 @@ typedef struct rs_topn_report {
     int beyond;                 /* longtail, serendipity and personalization were asked for */
     int diversity;              /* 0 none, 1 by attributes, 2 by factors */
     uint64_t attributes;        /* of the features file; 0 without one */
+    /* With keep_sums: sums[k * RS_NMETRICS + m] of metric m's per-user
+     * values at cutoff k (exact: common/xsum.h) over nsums[...] users;
+     * best[i], the best 0-based list position of item i (UINT64_MAX: in no
+     * list) and cat[i], whether it is in coverage's catalogue, for the
+     * nitems items of rs_eval_item_id. */
+    struct rs_xsum *sums;
+    uint64_t *nsums, *best;
+    unsigned char *cat;
+    size_t nitems;
 } rs_topn_report;
 
 /* Whether report r has metric m (a column). */

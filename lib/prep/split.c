@@ -3,6 +3,7 @@
 #include <string.h>
 #include "common/idmap.h"
 #include "common/rng.h"
+#include "common/shard.h"
 #include "prep/split.h"
 
 /* Separate rng streams, so that changing how one user's rows are drawn
@@ -164,12 +165,12 @@ static void last_by_time(const int64_t *t, const uint32_t *L, uint32_t m, uint32
 
 /* Mark round(frac * m) of a user's rows, drawn by a partial Fisher-Yates
  * shuffle of L from the user's own stream. */
-static void frac_rows(uint32_t *L, uint32_t m, double frac, uint64_t seed, uint32_t u,
+static void frac_rows(uint32_t *L, uint32_t m, double frac, uint64_t seed, uint64_t stream,
                       unsigned char *test)
 {
     uint64_t k = frac_count(frac, m);
     rs_rng r;
-    rs_rng_seed2(&r, seed, STREAM_USER0 + (uint64_t)u);
+    rs_rng_seed2(&r, seed, stream);
     for (uint64_t j = 0; j < k; j++) {
         uint64_t s = j + rs_rng_below(&r, m - j);
         uint32_t x = L[j]; L[j] = L[s]; L[s] = x;
@@ -214,7 +215,10 @@ static void each_user(const rs_ratings *rt, uint32_t *cnt, uint32_t nu,
         if (idx) L = idx + off[u];
         else { L = scratch; for (uint32_t j = 0; j < m; j++) L[j] = off[u] + j; }
         if (!o->last) {
-            frac_rows(L, m, o->frac, o->seed, u, test);
+            uint64_t stream = o->stream_by_id
+                ? rs_fnv1a64(rs_idmap_str(rt->users, u), rs_idmap_len(rt->users, u))
+                : STREAM_USER0 + (uint64_t)u;
+            frac_rows(L, m, o->frac, o->seed, stream, test);
         } else if (m <= o->last) {
             for (uint32_t j = 0; j < m; j++) test[L[j]] = 1;
         } else {

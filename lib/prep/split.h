@@ -34,6 +34,9 @@ typedef struct rs_split_opts {
     double users_frac;   /* >= 0: choose this fraction of the users */
     int64_t folds, fold; /* folds >= 2: K-fold, and fold (1..folds) is test */
     int by;              /* RS_SPLIT_BY_TIME or RS_SPLIT_BY_ORDER, for `last` */
+    int stream_by_id;    /* frac: each user's stream keyed by FNV-1a 64 of her id
+                          * (common/shard.h) instead of her first-seen index, so
+                          * a shard of the users draws what the whole table does */
     uint64_t seed;
 } rs_split_opts;
 
