@@ -82,7 +82,7 @@ static const char usage[] =
 "  rs-recommend -m model.rsm --user 10 -n 15 --items movies.csv\n"
 "  rs-recommend -m model.rsm --similar 50 --format jsonl\n"
 "  rs-recommend -m model.rsm --format redis -n 100 | redis-cli --pipe\n"
-"  rs-recommend -m ease.rsm -m als.rsm --weights 0.7,0.3 > recs.tsv\n"
+"  rs-recommend -m model.rsm -m bm25.rsm --weights 0.7,0.3 > recs.tsv\n"
 "\n"
 "Exit status: 0 success, 1 bad data (or an unknown --user/--similar id),\n"
 "2 bad usage.  See rs-recommend(1).\n";
