@@ -1,0 +1,137 @@
+#!/bin/sh
+# The best list rs makes, next to a reference EASE written in numpy outside
+# the library, on one split: ratings >= 4, each user's last 5 by time held
+# out.  Every choice (EASE's L, the models' settings, the blend and its
+# weights) is made on a validation split cut from train the same way (each
+# user's last 5 training items), then the chosen ones are refitted on the
+# whole train and evaluated once on test.  See README.
+#
+#   sh run.sh DATASET RATINGS [OUT]      e.g.
+#   sh run.sh ml-100k ../../../shared/data/ml-100k/u.data.zst
+#   sh run.sh ml-latest-small ../../../shared/data/ml-latest-small/ratings.csv.zst
+#
+# Environment: BIN (default ../../build/bin), PYTHON (python3 with numpy,
+# scipy, pandas), JOBS (threads, default 2), EASE_L (the L grid).
+set -eu
+name=$1 data=$2 out=${3:-out/$1}
+here=$(cd "$(dirname "$0")" && pwd)
+BIN=${BIN:-$here/../../build/bin}
+PYTHON=${PYTHON:-/usr/bin/python3}
+JOBS=${JOBS:-2}
+EASE_L=${EASE_L:-50 100 200 300 500 800 1200}
+PATH=$(cd "$BIN" && pwd):$PATH
+export PATH
+mkdir -p "$out"
+cd "$out"
+
+# Data: test from the ratings, validation from train.
+case $data in
+*.zst) zstd -dcq "$data" ;;
+*) cat "$data" ;;
+esac | rs-filter --min-rating 4 | rs-split --last 5 -t test.tsv > train.tsv
+rs-split --last 5 -t val.tsv < train.tsv > fit.tsv
+rs-index fit.tsv > fit.rsm
+rs-index train.tsv > train.rsm
+
+# metrics RECS TEST: ndcg hitrate map at 10.
+metrics() {
+    rs-eval -t "$2" -k 10 --format tsv "$1" 2>/dev/null | awk -F'\t' '
+        NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
+        NR == 2 { print $c["ndcg"], $c["hitrate"], $c["map"] }'
+}
+
+# model NAME ARGS... : build NAME.rsm from fit.rsm (stage val) or
+# train.rsm (stage test), by the program and options in ARGS.
+model() {
+    m_name=$1; shift
+    "$@" -j "$JOBS" "$mat" > "$stage-$m_name.rsm" 2> "$stage-$m_name.log"
+}
+
+# The candidates, as name and command: EASE over the L grid, then the
+# other model kinds over a few settings each.
+candidates() {
+    for l in $EASE_L; do echo "ease-$l rs-knn -a ease --binary --reg $l"; done
+    for r in 1 10 30; do echo "als64-$r rs-svd -a als -k 64 --reg $r"; done
+    echo "als128-30 rs-svd -a als -k 128 --reg 30"
+    for k in 50 200; do echo "bm25-$k rs-knn --items --weight bm25 -k $k"; done
+    for k in 30 100; do echo "uknn-$k rs-knn --users -k $k"; done
+    for k in 20 50; do echo "svd-$k rs-svd -k $k"; done
+    echo "bpr64 rs-svd -a bpr -k 64 --iterations 100"
+}
+
+# Stage 1: every candidate on validation.
+stage=val mat=fit.rsm
+: > val.scores
+candidates | while read -r m cmd; do
+    model "$m" $cmd
+    rs-recommend -j "$JOBS" -m "val-$m.rsm" > "val-$m.recs"
+    echo "$m $(metrics "val-$m.recs" val.tsv)" >> val.scores
+done
+# The best of each kind (by validation NDCG@10).
+best() { grep "^$1" val.scores | sort -k2,2gr | head -1 | cut -d' ' -f1; }
+ease=$(best ease-) als=$(best als) bm25=$(best bm25-) uknn=$(best uknn-) svd=$(best svd-)
+
+# Blends of EASE with one other model (score and rrf, weight of EASE on a
+# grid), then with two (the best partner and one more).
+blend() {   # blend METHOD WEIGHTS MODEL...
+    b_how=$1 b_w=$2; shift 2
+    set -- $(for b_m in "$@"; do printf -- '-m %s-%s.rsm ' "$stage" "$b_m"; done)
+    rs-recommend -j "$JOBS" --blend "$b_how" --weights "$b_w" "$@"
+}
+: > blend.scores
+for other in $als $bm25 $uknn $svd bpr64; do
+    for how in score rrf; do
+        for w in 0.9 0.8 0.7 0.6 0.5; do
+            v=$(awk -v w="$w" 'BEGIN { print 1 - w }')
+            blend "$how" "$w,$v" "$ease" "$other" > val-blend.recs
+            echo "$how $w,$v $ease $other $(metrics val-blend.recs val.tsv)" >> blend.scores
+        done
+    done
+done
+top2=$(sort -k5,5gr blend.scores | head -1)
+set -- $top2
+how=$1 partner=$4
+for third in $als $bm25 $uknn $svd bpr64; do
+    [ "$third" = "$partner" ] && continue
+    for w in 0.7,0.2,0.1 0.6,0.3,0.1 0.6,0.2,0.2 0.5,0.3,0.2 0.5,0.25,0.25 0.4,0.3,0.3; do
+        blend "$how" "$w" "$ease" "$partner" "$third" > val-blend.recs
+        echo "$how $w $ease $partner $third $(metrics val-blend.recs val.tsv)" >> blend.scores
+    done
+done
+# The blend with the best validation NDCG@10: its method, weights, models.
+chosen=$(awk '{ print $(NF - 2), $0 }' blend.scores | sort -k1,1gr | head -1 | cut -d' ' -f2-)
+
+# Stage 2: the chosen settings refitted on the whole train, scored on test.
+stage=test mat=train.rsm
+l=${ease#ease-}
+candidates | while read -r m cmd; do
+    case " $ease $als $bm25 $uknn $svd bpr64 " in *" $m "*) model "$m" $cmd ;; esac
+done
+"$PYTHON" "$here/../../bench/peers/ease_numpy.py" train.tsv "$l" 10 numpy-ease.recs --binary \
+    2> numpy-ease.time
+set -- $chosen
+how=$1 w=$2; shift 2
+models=$(echo "$@" | awk '{ for (i = 1; i <= NF - 3; i++) printf "%s%s", (i > 1 ? " " : ""), $i }')
+blend "$how" "$w" $models > test-blend.recs
+for m in $ease $als $bm25 $uknn $svd bpr64; do
+    rs-recommend -j "$JOBS" -m "test-$m.rsm" > "test-$m.recs"
+done
+cut -f1-3 numpy-ease.recs > a.tmp
+cut -f1-3 "test-$ease.recs" > b.tmp
+same=$(comm -12 a.tmp b.tmp | wc -l) all=$(wc -l < a.tmp)
+rm -f a.tmp b.tmp
+
+# The table: test metrics, and each one relative to the reference EASE.
+ref=$(metrics numpy-ease.recs test.tsv)
+{
+    echo "numpy-ease-$l reference $ref"
+    echo "$ease rs $(metrics "test-$ease.recs" test.tsv)"
+    for m in $als $bm25 $uknn $svd bpr64; do echo "$m rs $(metrics "test-$m.recs" test.tsv)"; done
+    echo "blend:$how:$w:$(echo $models | tr ' ' '+') rs $(metrics test-blend.recs test.tsv)"
+} | awk -v ds="$name" -v ref="$ref" '
+    BEGIN { split(ref, r, " ");
+            printf "%-16s %-44s %8s %8s %8s %8s %8s %8s\n", "data", "model", "NDCG@10",
+                   "vs ref", "HR@10", "vs ref", "MAP@10", "vs ref" }
+    { printf "%-16s %-44s %8.4f %+7.1f%% %8.4f %+7.1f%% %8.4f %+7.1f%%\n", ds, $1,
+             $3, 100 * ($3 / r[1] - 1), $4, 100 * ($4 / r[2] - 1), $5, 100 * ($5 / r[3] - 1) }'
+echo "# $name: rs EASE L=$l and numpy EASE agree on $same of $all list entries (user, rank, item)"
