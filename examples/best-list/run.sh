@@ -30,8 +30,28 @@ case $data in
 *) cat "$data" ;;
 esac | rs-filter --min-rating 4 | rs-split --last 5 -t test.tsv > train.tsv
 rs-split --last 5 -t val.tsv < train.tsv > fit.tsv
-rs-index fit.tsv > fit.rsm
-rs-index train.tsv > train.rsm
+
+# recency TAU A < TSV > TSV: each rating becomes 1 + A exp(-age / TAU),
+# age the interaction's place from the user's latest (0: the latest; equal
+# times: the later row is the later), rows in their order, so that the ids
+# and the matrix's cells are those of the plain data and models of both
+# blend.  A user's last items weigh most: the test items are the next ones.
+tab=$(printf '\t')
+recency() {
+    awk -F'\t' -v OFS='\t' '{ print NR, $0 }' | sort -t "$tab" -k2,2 -k5,5nr -k1,1nr |
+        awk -F'\t' -v OFS='\t' -v tau="$1" -v a="$2" '
+            $2 != u { u = $2; p = 0 } { $4 = 1 + a * exp(-p / tau); p++; print }' |
+        sort -t "$tab" -k1,1n | cut -f2-
+}
+RECENCY=${RECENCY:-5,3 10,3}
+rs-index fit.tsv > val-plain.rsm
+rs-index train.tsv > test-plain.rsm
+for ta in $RECENCY; do
+    recency ${ta%,*} ${ta#*,} < fit.tsv > "val-r$ta.tsv"
+    recency ${ta%,*} ${ta#*,} < train.tsv > "test-r$ta.tsv"
+    rs-index "val-r$ta.tsv" > "val-r$ta.rsm"
+    rs-index "test-r$ta.tsv" > "test-r$ta.rsm"
+done
 
 # metrics RECS TEST: ndcg hitrate map at 10.
 metrics() {
@@ -40,36 +60,50 @@ metrics() {
         NR == 2 { print $c["ndcg"], $c["hitrate"], $c["map"] }'
 }
 
-# model NAME ARGS... : build NAME.rsm from fit.rsm (stage val) or
-# train.rsm (stage test), by the program and options in ARGS.
+# model NAME DATA ARGS... : build STAGE-NAME.rsm from the matrix STAGE-DATA.rsm
+# (stage val: from fit.tsv; test: from train.tsv) by the program in ARGS.
 model() {
-    m_name=$1; shift
-    "$@" -j "$JOBS" "$mat" > "$stage-$m_name.rsm" 2> "$stage-$m_name.log"
+    m_name=$1 m_data=$2; shift 2
+    "$@" -j "$JOBS" "$stage-$m_data.rsm" > "$stage-$m_name.rsm" 2> "$stage-$m_name.log"
 }
 
-# The candidates, as name and command: EASE over the L grid, then the
+# The candidates, as name, data and command: EASE over the L grid, then the
 # other model kinds over a few settings each.
 candidates() {
-    for l in $EASE_L; do echo "ease-$l rs-knn -a ease --binary --reg $l"; done
-    for r in 1 10 30; do echo "als64-$r rs-svd -a als -k 64 --reg $r"; done
-    echo "als128-30 rs-svd -a als -k 128 --reg 30"
-    for k in 50 200; do echo "bm25-$k rs-knn --items --weight bm25 -k $k"; done
-    for k in 30 100; do echo "uknn-$k rs-knn --users -k $k"; done
-    for k in 20 50; do echo "svd-$k rs-svd -k $k"; done
-    echo "bpr64 rs-svd -a bpr -k 64 --iterations 100"
+    for l in $EASE_L; do echo "ease-$l plain rs-knn -a ease --binary --reg $l"; done
+    for r in 1 10 30; do echo "als64-$r plain rs-svd -a als -k 64 --reg $r"; done
+    echo "als128-30 plain rs-svd -a als -k 128 --reg 30"
+    for k in 50 200; do echo "bm25-$k plain rs-knn --items --weight bm25 -k $k"; done
+    for k in 30 100; do echo "uknn-$k plain rs-knn --users -k $k"; done
+    for k in 20 50; do echo "svd-$k plain rs-svd -k $k"; done
+    echo "bpr64 plain rs-svd -a bpr -k 64 --iterations 100"
+}
+# EASE on the recency-weighted data (its values, not --binary), L from 1
+# to 4 times plain EASE's best (weights of 1 to 1 + A want a larger L).
+recent_candidates() {
+    for ta in $RECENCY; do
+        for f in 1 2 4; do
+            echo "rease-$ta-$((f * ${ease#ease-})) r$ta rs-knn -a ease --reg $((f * ${ease#ease-}))"
+        done
+    done
 }
 
 # Stage 1: every candidate on validation.
-stage=val mat=fit.rsm
+stage=val
 : > val.scores
-candidates | while read -r m cmd; do
-    model "$m" $cmd
-    rs-recommend -j "$JOBS" -m "val-$m.rsm" > "val-$m.recs"
-    echo "$m $(metrics "val-$m.recs" val.tsv)" >> val.scores
-done
+try() {
+    while read -r m data cmd; do
+        model "$m" "$data" $cmd
+        rs-recommend -j "$JOBS" -m "val-$m.rsm" > "val-$m.recs"
+        echo "$m $(metrics "val-$m.recs" val.tsv) $data $cmd" >> val.scores
+    done
+}
+candidates | try
 # The best of each kind (by validation NDCG@10).
 best() { grep "^$1" val.scores | sort -k2,2gr | head -1 | cut -d' ' -f1; }
 ease=$(best ease-) als=$(best als) bm25=$(best bm25-) uknn=$(best uknn-) svd=$(best svd-)
+recent_candidates | try
+rease=$(best rease-)
 
 # Blends of EASE with one other model (score and rrf, weight of EASE on a
 # grid), then with two (the best partner and one more).
@@ -79,23 +113,27 @@ blend() {   # blend METHOD WEIGHTS MODEL...
     rs-recommend -j "$JOBS" --blend "$b_how" --weights "$b_w" "$@"
 }
 : > blend.scores
-for other in $als $bm25 $uknn $svd bpr64; do
+# The base of the blends: the better EASE on validation, the other a partner.
+base=$(printf '%s\n' "$ease" "$rease" | while read -r m; do grep "^$m " val.scores; done |
+    sort -k2,2gr | head -1 | cut -d' ' -f1)
+[ "$base" = "$ease" ] && alt=$rease || alt=$ease
+for other in $alt $als $bm25 $uknn $svd bpr64; do
     for how in score rrf; do
         for w in 0.9 0.8 0.7 0.6 0.5; do
             v=$(awk -v w="$w" 'BEGIN { print 1 - w }')
-            blend "$how" "$w,$v" "$ease" "$other" > val-blend.recs
-            echo "$how $w,$v $ease $other $(metrics val-blend.recs val.tsv)" >> blend.scores
+            blend "$how" "$w,$v" "$base" "$other" > val-blend.recs
+            echo "$how $w,$v $base $other $(metrics val-blend.recs val.tsv)" >> blend.scores
         done
     done
 done
 top2=$(sort -k5,5gr blend.scores | head -1)
 set -- $top2
 how=$1 partner=$4
-for third in $als $bm25 $uknn $svd bpr64; do
+for third in $alt $als $bm25 $uknn $svd bpr64; do
     [ "$third" = "$partner" ] && continue
     for w in 0.7,0.2,0.1 0.6,0.3,0.1 0.6,0.2,0.2 0.5,0.3,0.2 0.5,0.25,0.25 0.4,0.3,0.3; do
-        blend "$how" "$w" "$ease" "$partner" "$third" > val-blend.recs
-        echo "$how $w $ease $partner $third $(metrics val-blend.recs val.tsv)" >> blend.scores
+        blend "$how" "$w" "$base" "$partner" "$third" > val-blend.recs
+        echo "$how $w $base $partner $third $(metrics val-blend.recs val.tsv)" >> blend.scores
     done
 done
 # Two picks: the blend with the best validation NDCG@10, and the best one
@@ -104,8 +142,10 @@ done
 # alone, weights 1,0, when none is).
 set -- $(grep "^$ease " val.scores)
 e_val="$2 $3 $4" e_hr=$3 e_map=$4
+set -- $(grep "^$rease " val.scores)
+r_val="$2 $3 $4"
 pick() {
-    { echo "score 1,0 $ease $als $e_val"; cat blend.scores; } |
+    { echo "score 1,0 $ease $als $e_val"; echo "score 1,0 $rease $als $r_val"; cat blend.scores; } |
         awk -v hr="$1" -v map="$2" '$(NF - 1) >= hr && $NF >= map { print $(NF - 2), $0 }' |
         sort -k1,1gr | head -1 | cut -d' ' -f2-
 }
@@ -113,13 +153,20 @@ best_ndcg=$(pick 0 0)
 best_safe=$(pick "$e_hr" "$e_map")
 
 # Stage 2: the chosen settings refitted on the whole train, scored on test.
-stage=test mat=train.rsm
+stage=test
 l=${ease#ease-}
-candidates | while read -r m cmd; do
-    case " $ease $als $bm25 $uknn $svd bpr64 " in *" $m "*) model "$m" $cmd ;; esac
+for m in $ease $rease $als $bm25 $uknn $svd bpr64; do
+    set -- $(grep "^$m " val.scores)
+    shift 4
+    model "$m" "$@"
 done
 "$PYTHON" "$here/../../bench/peers/ease_numpy.py" train.tsv "$l" 10 numpy-ease.recs --binary \
     2> numpy-ease.time
+# The same reference on the recency-weighted data, at rs's L for it.
+set -- $(grep "^$rease " val.scores)
+rdata=${5#r} rl=${rease##*-}
+"$PYTHON" "$here/../../bench/peers/ease_numpy.py" "test-r$rdata.tsv" "$rl" 10 numpy-rease.recs \
+    2> numpy-rease.time
 # run_blend PICK OUT: the picked blend on the test models; its name.
 run_blend() {
     r_out=$2
@@ -131,19 +178,24 @@ run_blend() {
 }
 name_ndcg=$(run_blend "$best_ndcg" test-blend-ndcg.recs)
 name_safe=$(run_blend "$best_safe" test-blend-safe.recs)
-for m in $ease $als $bm25 $uknn $svd bpr64; do
+for m in $ease $rease $als $bm25 $uknn $svd bpr64; do
     rs-recommend -j "$JOBS" -m "test-$m.rsm" > "test-$m.recs"
 done
-cut -f1-3 numpy-ease.recs > a.tmp
-cut -f1-3 "test-$ease.recs" > b.tmp
-same=$(comm -12 a.tmp b.tmp | wc -l) all=$(wc -l < a.tmp)
-rm -f a.tmp b.tmp
+# agree A B: list entries (user, rank, item) of A also in B, of all A's.
+agree() {
+    cut -f1-3 "$1" | sort > a.tmp
+    cut -f1-3 "$2" | sort > b.tmp
+    echo "$(comm -12 a.tmp b.tmp | wc -l) of $(wc -l < a.tmp)"
+    rm -f a.tmp b.tmp
+}
 
 # The table: test metrics, and each one relative to the reference EASE.
 ref=$(metrics numpy-ease.recs test.tsv)
 {
     echo "numpy-ease-$l reference $ref"
     echo "$ease rs $(metrics "test-$ease.recs" test.tsv)"
+    echo "numpy-$rease reference $(metrics numpy-rease.recs test.tsv)"
+    echo "$rease rs $(metrics "test-$rease.recs" test.tsv)"
     for m in $als $bm25 $uknn $svd bpr64; do echo "$m rs $(metrics "test-$m.recs" test.tsv)"; done
     echo "$name_ndcg rs $(metrics test-blend-ndcg.recs test.tsv)"
     [ "$best_safe" = "$best_ndcg" ] || echo "$name_safe rs $(metrics test-blend-safe.recs test.tsv)"
@@ -153,4 +205,5 @@ ref=$(metrics numpy-ease.recs test.tsv)
                    "vs ref", "HR@10", "vs ref", "MAP@10", "vs ref" }
     { printf "%-16s %-44s %8.4f %+7.1f%% %8.4f %+7.1f%% %8.4f %+7.1f%%\n", ds, $1,
              $3, 100 * ($3 / r[1] - 1), $4, 100 * ($4 / r[2] - 1), $5, 100 * ($5 / r[3] - 1) }'
-echo "# $name: rs EASE L=$l and numpy EASE agree on $same of $all list entries (user, rank, item)"
+echo "# $name: rs and numpy EASE (L $l) share $(agree numpy-ease.recs "test-$ease.recs") list entries (user, rank, item)"
+echo "# $name: rs and numpy EASE on recency-weighted data ($rease) share $(agree numpy-rease.recs "test-$rease.recs")"
