@@ -15,11 +15,13 @@
 #include "score/recommend.h"
 #include "score/listwrite.h"
 #include "score/scorer.h"
+#include "score/blend.h"
 #include "prep/titles.h"
 
 static const char usage[] =
 "Usage: rs-recommend [OPTION]... [MODEL]\n"
 "       rs-recommend --predict -m MODEL [PAIRS]...\n"
+"       rs-recommend -m MODEL -m MODEL... [--weights W,W...] [OPTION]...\n"
 "Write the top-N items for every user of a model (from rs-svd, rs-knn,\n"
 "rs-w2v, or a bare matrix from rs-index: most popular), read from MODEL or\n"
 "standard input, as user<TAB>rank<TAB>item<TAB>score with rank from 1.\n"
@@ -47,6 +49,13 @@ static const char usage[] =
 "Model and scoring:\n"
 "  -m, --model FILE     read the model from FILE (mapped, not read, when it\n"
 "                       is an uncompressed file) instead of stdin\n"
+"                       (given several times: a blend of the models,\n"
+"                       which must come from the same matrix of rs-index)\n"
+"      --weights W,W... the models' weights in a blend, >= 0 (default all 1)\n"
+"      --blend HOW      score (default: sum of weighted per-user z-scores),\n"
+"                       minmax (per-user min-max scaling instead) or rrf\n"
+"                       (reciprocal rank fusion: sum of weight / (K + rank))\n"
+"      --rrf-k K        K of --blend rrf (default 60)\n"
 "      --popular        score by popularity (training users per item)\n"
 "                       whatever model the input holds\n"
 "  -n, --top N          list length (default 10)\n"
@@ -78,12 +87,14 @@ static const char usage[] =
 "  rs-recommend -m model.rsm --user 10 -n 15 --items movies.csv\n"
 "  rs-recommend -m model.rsm --similar 50 --format jsonl\n"
 "  rs-recommend -m model.rsm --format redis -n 100 | redis-cli --pipe\n"
+"  rs-recommend -m model.rsm -m bm25.rsm --weights 0.7,0.3 > recs.tsv\n"
 "\n"
 "Exit status: 0 success, 1 bad data (or an unknown --user/--similar id),\n"
 "2 bad usage.  See rs-recommend(1).\n";
 
 enum { OPT_SIMILAR = 256, OPT_HISTORY, OPT_PREDICT, OPT_POPULAR, OPT_EXCLUDE, OPT_INCLUDE,
-       OPT_PREFIX, OPT_ITEMS, OPT_BATCH, OPT_FALLBACK, OPT_SHARD };
+       OPT_PREFIX, OPT_ITEMS, OPT_BATCH, OPT_FALLBACK, OPT_SHARD, OPT_WEIGHTS, OPT_BLEND,
+       OPT_RRF_K };
 
 static const struct option longopts[] = {
     { "user", required_argument, NULL, 'u' },
@@ -93,6 +104,9 @@ static const struct option longopts[] = {
     { "predict", no_argument, NULL, OPT_PREDICT },
     { "shard", required_argument, NULL, OPT_SHARD },
     { "model", required_argument, NULL, 'm' },
+    { "weights", required_argument, NULL, OPT_WEIGHTS },
+    { "blend", required_argument, NULL, OPT_BLEND },
+    { "rrf-k", required_argument, NULL, OPT_RRF_K },
     { "popular", no_argument, NULL, OPT_POPULAR },
     { "top", required_argument, NULL, 'n' },
     { "exclude-seen", no_argument, NULL, OPT_EXCLUDE },
@@ -115,6 +129,10 @@ typedef struct opts {
     const char *model, *output, *history, *titles, *prefix;
     char **users, **similar;
     int nusers, nsimilar;
+    const char **models;        /* -m, in order; model is models[0] */
+    int nmodels;
+    double *weights;            /* nmodels, or NULL: all 1 */
+    rs_blend_opts blend;
     int predict, popular, fallback, verbose, format, threads;
     rs_rec_opts rec;
     rs_shard shard;     /* n == 0: every user */
@@ -155,6 +173,27 @@ static size_t lookup(const rs_idmap *m, char **ids, int n, const char *what,
     return k;
 }
 
+/* --weights W1,W2,...: one number >= 0 per -m. */
+static void parse_weights(const char *arg, opts *o)
+{
+    char *copy = rs_xstrdup(arg), *save = NULL;
+    int n = 0;
+    o->weights = rs_xcalloc((size_t)(o->nmodels ? o->nmodels : 1), sizeof *o->weights);
+    for (const char *p = arg; *p; p++) n += *p == ',';
+    if (++n != o->nmodels)
+        rs_usage_error("--weights: %d weight%s for %d model%s (one per -m)", n, n == 1 ? "" : "s",
+                       o->nmodels, o->nmodels == 1 ? "" : "s");
+    int k = 0;
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        o->weights[k++] = rs_opt_double("--weights", t, 0, 1e9);
+    if (k != n) rs_usage_error("--weights: an empty weight in '%s'", arg);
+    double total = 0;
+    for (k = 0; k < n; k++) total += o->weights[k];
+    if (total <= 0) rs_usage_error("--weights: the weights are all 0");
+    o->blend.weights = o->weights;
+    free(copy);
+}
+
 static void parse(int argc, char **argv, opts *o)
 {
     int c;
@@ -164,6 +203,10 @@ static void parse(int argc, char **argv, opts *o)
     o->rec.n = 10;
     o->rec.exclude_seen = 1;
     o->users = rs_xcalloc((size_t)argc, sizeof *o->users);
+    o->models = rs_xcalloc((size_t)argc + 1, sizeof *o->models);
+    o->blend.method = RS_BLEND_SCORE;
+    o->blend.rrf_k = RS_BLEND_RRF_K;
+    const char *weights = NULL, *blend = NULL, *rrf_k = NULL;
     o->similar = rs_xcalloc((size_t)argc, sizeof *o->similar);
     while ((c = rs_getopt(argc, argv, "u:m:n:f:o:j:vhV", longopts)) != -1) {
         switch (c) {
@@ -181,7 +224,17 @@ static void parse(int argc, char **argv, opts *o)
             if (rs_shard_parse(&o->shard, "--shard", optarg, &se) < 0) rs_usage_error("%s", se.msg);
             break;
         }
-        case 'm': o->model = optarg; break;
+        case 'm': o->models[o->nmodels++] = optarg; break;
+        case OPT_WEIGHTS: weights = optarg; break;
+        case OPT_BLEND:
+            if ((o->blend.method = rs_blend_method(optarg)) < 0)
+                rs_usage_error("--blend: '%s' is not one of score, minmax, rrf", optarg);
+            blend = optarg;
+            break;
+        case OPT_RRF_K:
+            o->blend.rrf_k = rs_opt_double("--rrf-k", optarg, 1e-6, 1e9);
+            rrf_k = optarg;
+            break;
         case OPT_POPULAR: o->popular = 1; break;
         case OPT_EXCLUDE: o->rec.exclude_seen = 1; break;
         case OPT_INCLUDE: o->rec.exclude_seen = 0; break;
@@ -209,6 +262,7 @@ static void parse(int argc, char **argv, opts *o)
     if (o->fallback && !o->history)
         rs_usage_error("--fallback serves users outside the model: it goes with --history");
     int nargs = argc - optind;
+    o->model = o->models[0];
     if (o->predict) {
         if (!o->model) rs_usage_error("--predict reads the model from -m FILE "
                                       "(the pairs come from stdin or the files named)");
@@ -217,13 +271,26 @@ static void parse(int argc, char **argv, opts *o)
     } else {
         if (nargs > 1) rs_usage_error("one model at a time (got %d files)", nargs);
         if (nargs == 1 && o->model) rs_usage_error("model given twice (-m and an argument)");
-        if (nargs == 1) o->model = argv[optind];
+        if (nargs == 1) o->model = o->models[o->nmodels++] = argv[optind];
     }
+    if (weights) parse_weights(weights, o);
+    if (rrf_k && o->blend.method != RS_BLEND_RRF)
+        rs_usage_error("--rrf-k goes with --blend rrf");
+    if (o->nmodels > 1 && o->popular)
+        rs_usage_error("--popular scores one model by popularity: it does not go with a blend");
+    if (o->nmodels > 1 && o->predict)
+        rs_usage_error("--predict: a blend does not predict ratings (give one -m)");
+    if (o->nmodels < 2 && (weights || blend || rrf_k))
+        rs_usage_error("--%s blends models: give -m MODEL twice or more",
+                       weights ? "weights" : blend ? "blend" : "rrf-k");
     /* Each input is read to its end in turn: a second reader of stdin
      * would find it empty. */
     const char *on_stdin[4];
     int nstdin = 0;
-    if (is_stdin(o->model)) on_stdin[nstdin++] = "the model";
+    int models_stdin = 0;
+    for (int k = 0; k < (o->nmodels ? o->nmodels : 1); k++) models_stdin += is_stdin(o->models[k]);
+    if (models_stdin > 1) rs_usage_error("-m -: only one model can come from standard input");
+    if (models_stdin) on_stdin[nstdin++] = "the model";
     if (o->history && is_stdin(o->history)) on_stdin[nstdin++] = "--history -";
     if (o->titles && is_stdin(o->titles)) on_stdin[nstdin++] = "--items -";
     int pairs_stdin = o->predict && nargs == 0;
@@ -236,7 +303,9 @@ static void parse(int argc, char **argv, opts *o)
 
 /* What the query kinds read: the model and what is derived from it. */
 typedef struct model {
-    rs_bundle b;
+    rs_bundle b;                /* the (first) model's */
+    rs_bundle *more;            /* the other models of a blend */
+    int nmore;
     rs_scorer *s;
     const rs_csr *train;
     const char **inames;
@@ -244,13 +313,35 @@ typedef struct model {
     char **titles;
 } model;
 
+/* Several -m: one scorer over all (score/blend.h); the first model's
+ * matrix, ids and titles serve the blend. */
+static void open_blend(const opts *o, model *m, rs_err *e)
+{
+    m->nmore = o->nmodels - 1;
+    m->more = rs_xcalloc((size_t)m->nmore, sizeof *m->more);
+    const rs_bundle **bs = rs_xmalloc((size_t)o->nmodels * sizeof *bs);
+    const char **labels = rs_xmalloc((size_t)o->nmodels * sizeof *labels);
+    bs[0] = &m->b;
+    for (int k = 0; k < o->nmodels; k++) {
+        labels[k] = is_stdin(o->models[k]) ? "standard input" : o->models[k];
+        if (k == 0) continue;
+        if (rs_bundle_load_expect(o->models[k], &m->more[k - 1], MODEL_WHAT, e) < 0)
+            rs_cmd_fail(NULL, e);
+        bs[k] = &m->more[k - 1];
+    }
+    m->s = rs_blend_open(bs, labels, (size_t)o->nmodels, &o->blend, e);
+    free(labels);
+    free(bs);
+}
+
 static void open_model(const opts *o, model *m, rs_err *e)
 {
     double t0 = rs_now();
     /* Mapped when it is a plain file: --user on a big model then reads
      * only the pages it scores with. */
     if (rs_bundle_load_expect(o->model, &m->b, MODEL_WHAT, e) < 0) rs_cmd_fail(NULL, e);
-    m->s = rs_scorer_open_kind(&m->b, o->popular ? "popular" : NULL, e);
+    if (o->nmodels > 1) open_blend(o, m, e);
+    else m->s = rs_scorer_open_kind(&m->b, o->popular ? "popular" : NULL, e);
     if (!m->s) rs_cmd_fail(NULL, e);
     m->train = rs_scorer_train(m->s);
     if (o->nsimilar && !rs_scorer_can_similar(m->s))
@@ -284,6 +375,8 @@ static void close_model(model *m)
     free(m->inames);
     rs_scorer_close(m->s);
     rs_bundle_free(&m->b);
+    for (int k = 0; k < m->nmore; k++) rs_bundle_free(&m->more[k]);
+    free(m->more);
 }
 
 /* What one query kind did: queries answered, and whether some were not. */
@@ -453,7 +546,8 @@ int main(int argc, char **argv)
     parse(argc, argv, &o);
     rs_err e = { 0 };
     rs_outset *set = rs_outset_new();
-    rs_cmd_input(set, "-m", o.model, "a model", "it with -m FILE or a pipe");
+    for (int k = 0; k < (o.nmodels ? o.nmodels : 1); k++)
+        rs_cmd_input(set, "-m", o.models[k], "a model", "it with -m FILE or a pipe");
     if (o.history)
         rs_cmd_input(set, "--history", o.history, "the --history rows",
                      "them with --history FILE");
@@ -494,5 +588,7 @@ int main(int argc, char **argv)
     close_model(&m);
     free(o.users);
     free(o.similar);
+    free(o.models);
+    free(o.weights);
     return d.incomplete ? RS_EDATA : 0;
 }

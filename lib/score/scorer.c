@@ -81,6 +81,17 @@ rs_scorer *rs_scorer_open(const rs_bundle *b, rs_err *e)
     return rs_scorer_open_kind(b, NULL, e);
 }
 
+rs_scorer *rs_scorer_wrap(const rs_scorer_ops *ops, const char *kind, void *state,
+                          const rs_csr *train)
+{
+    rs_scorer *s = rs_xcalloc(1, sizeof *s);
+    s->ops = ops;
+    s->kind = kind;
+    s->state = state;
+    s->train = *train;
+    return s;
+}
+
 void rs_scorer_close(rs_scorer *s)
 {
     if (!s) return;

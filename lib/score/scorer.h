@@ -63,6 +63,11 @@ rs_scorer *rs_scorer_open(const rs_bundle *b, rs_err *e);
 /* The same with the kind named by the caller (e.g. "popular" for any bundle
  * with a training matrix); kind NULL means b's meta model=. */
 rs_scorer *rs_scorer_open_kind(const rs_bundle *b, const char *kind, rs_err *e);
+/* A scorer over a state the caller made (e.g. a blend of scorers): ops->open
+ * is not called, ops->close(state) is, by rs_scorer_close; kind is static
+ * storage and train a view that outlives the scorer. */
+rs_scorer *rs_scorer_wrap(const rs_scorer_ops *ops, const char *kind, void *state,
+                          const rs_csr *train);
 void rs_scorer_close(rs_scorer *s);
 const char *rs_scorer_kind(const rs_scorer *s);
 const rs_csr *rs_scorer_train(const rs_scorer *s);   /* users x items */
