@@ -1,4 +1,5 @@
 #include <float.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,138 @@ size_t rs_num_fmt_f64(char *buf, double v)
     return (size_t)len;
 }
 
+/* Exact decimal for the floats scores are made of, in integers: a normal
+ * float is m * 2^e, which for -38 <= e <= 40 is N / 10^s exactly, N below
+ * 2^117.  Rounding N to p digits (ties to even, as glibc's printf) and
+ * testing that the result lies inside v's rounding interval (as strtof
+ * would decide) gives the very text of snprintf "%.pg" and of the strtof
+ * test below, without either: they were a fifth of rs-recommend's time. */
+typedef unsigned __int128 u128;
+
+typedef struct f32dec {
+    u128 N, U;                  /* v = N / 10^s; v's spacing U / 10^s */
+    int s, low_half;            /* low_half: the float below is U / 2 away */
+    uint32_t m;
+} f32dec;
+
+#define P19 ((u128)10000000000000000000u)
+static const u128 p10[39] = {
+    (u128)1, (u128)10u, (u128)100u, (u128)1000u,
+    (u128)10000u, (u128)100000u, (u128)1000000u, (u128)10000000u,
+    (u128)100000000u, (u128)1000000000u, (u128)10000000000u, (u128)100000000000u,
+    (u128)1000000000000u, (u128)10000000000000u, (u128)100000000000000u, (u128)1000000000000000u,
+    (u128)10000000000000000u, (u128)100000000000000000u, (u128)1000000000000000000u, (u128)10000000000000000000u,
+    P19 * 10u, P19 * 100u, P19 * 1000u, P19 * 10000u,
+    P19 * 100000u, P19 * 1000000u, P19 * 10000000u, P19 * 100000000u,
+    P19 * 1000000000u, P19 * 10000000000u, P19 * 100000000000u, P19 * 1000000000000u,
+    P19 * 10000000000000u, P19 * 100000000000000u, P19 * 1000000000000000u, P19 * 10000000000000000u,
+    P19 * 100000000000000000u, P19 * 1000000000000000000u, P19 * 10000000000000000000u };
+#undef P19
+
+static u128 pow10_u128(int k) { return p10[k]; }
+
+static int digits_u128(u128 x)
+{
+    uint64_t hi = (uint64_t)(x >> 64), lo = (uint64_t)x;
+    int bits = hi ? 128 - __builtin_clzll(hi) : 64 - __builtin_clzll(lo | 1);
+    int t = bits * 1233 >> 12;                  /* log10(2^bits), or one more */
+    return t + 1 - (x < p10[t]);
+}
+
+/* N rounded to p significant digits: D * 10^x, D of p digits (or fewer
+ * when N has fewer). */
+static u128 round_digits(u128 N, int p, int *x)
+{
+    int d = digits_u128(N);
+    *x = 0;
+    if (d <= p) return N;
+    u128 q = pow10_u128(d - p), D = N / q, r = N % q;
+    if (r > q / 2 || (r == q / 2 && (D & 1))) D++;
+    *x = d - p;
+    if (D == pow10_u128(p)) { D /= 10; ++*x; }
+    return D;
+}
+
+/* Would strtof read D * 10^x (in v's units) back as v? */
+static int reads_back(const f32dec *f, u128 D, int x)
+{
+    u128 C = D * pow10_u128(x);
+    if (C >= f->N) {
+        u128 d2 = 2 * (C - f->N);
+        return d2 < f->U || (d2 == f->U && !(f->m & 1));
+    }
+    u128 d = f->N - C;
+    if (f->low_half) return 4 * d <= f->U;     /* m = 2^23 is even: a tie reads back */
+    return 2 * d < f->U || (2 * d == f->U && !(f->m & 1));
+}
+
+/* "%.pg" of D * 10^x / 10^s, D rounded to p digits (sign apart). */
+static size_t put_g(char *buf, u128 D, int x, int s, int p)
+{
+    char dig[40];
+    int nd = digits_u128(D);
+    int X = nd - 1 + x - s;                     /* decimal exponent */
+    uint64_t d64 = (uint64_t)D;                 /* at most 9 digits */
+    for (int k = nd - 1; k >= 0; k--) { dig[k] = (char)('0' + (int)(d64 % 10)); d64 /= 10; }
+    while (nd > 1 && dig[nd - 1] == '0') nd--;  /* %g drops trailing zeros */
+    char *o = buf;
+    if (X < -4 || X >= p) {
+        *o++ = dig[0];
+        if (nd > 1) { *o++ = '.'; memcpy(o, dig + 1, (size_t)nd - 1); o += nd - 1; }
+        *o++ = 'e';
+        *o++ = X < 0 ? '-' : '+';
+        int a = X < 0 ? -X : X;
+        if (a >= 100) *o++ = (char)('0' + a / 100);
+        *o++ = (char)('0' + a / 10 % 10);
+        *o++ = (char)('0' + a % 10);
+    } else if (X >= 0) {
+        for (int k = 0; k <= X; k++) *o++ = k < nd ? dig[k] : '0';
+        if (nd > X + 1) { *o++ = '.'; memcpy(o, dig + X + 1, (size_t)(nd - X - 1)); o += nd - X - 1; }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int k = 0; k < -X - 1; k++) *o++ = '0';
+        memcpy(o, dig, (size_t)nd);
+        o += nd;
+    }
+    *o = '\0';
+    return (size_t)(o - buf);
+}
+
+/* rs_num_fmt_f32's search, exactly; 0 for a float it leaves to printf. */
+static size_t fmt_f32_exact(char *buf, float v)
+{
+    uint32_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    int ex = (int)(bits >> 23 & 0xff), e = ex - 150;
+    if (ex == 0 || ex == 255 || e < -38 || e > 40) return 0;   /* p10 has 10^38 */
+    f32dec f = { .m = (bits & 0x7fffff) | 0x800000 };
+    f.low_half = (bits & 0x7fffff) == 0 && ex > 1;
+    if (e < 0) {
+        f.s = -e;
+        f.U = p10[f.s] >> f.s;                  /* 5^s */
+    } else {
+        f.U = (u128)1 << e;
+    }
+    f.N = (u128)f.m * f.U;
+    char *o = buf;
+    if (bits >> 31) *o++ = '-';
+    int x, p = 8;
+    u128 D = round_digits(f.N, 8, &x);
+    if (!reads_back(&f, D, x)) {
+        p = 9;
+        D = round_digits(f.N, 9, &x);
+    } else {
+        for (int q = 7; q >= 6; q--) {
+            int xq;
+            u128 Dq = round_digits(f.N, q, &xq);
+            if (!reads_back(&f, Dq, xq)) break;
+            D = Dq; x = xq; p = q;
+        }
+    }
+    return (size_t)(o - buf) + put_g(o, D, x, f.s, p);
+}
+
 /* A float reads back from 6 to 9 digits; most scores need 7 to 9, so
  * start in the middle. */
 size_t rs_num_fmt_f32(char *buf, float v)
@@ -163,6 +296,7 @@ size_t rs_num_fmt_f32(char *buf, float v)
     size_t n = fmt_half(buf, v);
     if (n) return n;
     if (!isfinite(v)) return fmt_special(buf, v);
+    if ((n = fmt_f32_exact(buf, v))) return n;
     if (fabsf(v) < FLT_MIN) {      /* subnormal: few digits may do */
         int len = 0;
         for (int prec = 1; prec <= 9; prec++) {

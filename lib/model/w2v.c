@@ -47,7 +47,7 @@ typedef struct train {
     uint64_t limit;          /* jobs below it run in this parallel region */
     _Atomic uint64_t done;   /* raw items finished */
     _Atomic uint64_t trained;
-    int avx2;
+    int avx2, avx512;
     rs_progress *progress;   /* or NULL; worker 0 speaks for all */
     double t0;
 } train;
@@ -274,6 +274,16 @@ static uint64_t chunk_avx2(const train *t, uint64_t job, uint32_t *sent, uint32_
     return chunk_body(t, job, sent, tg, work, neu1);
 }
 
+/* AVX-512 (VL: the same eight-float vectors, EVEX-encoded with 32
+ * registers): the widest code the CPU has, still the same arithmetic,
+ * so the vectors stay the same on every CPU. */
+__attribute__((target("avx512f,avx512vl")))
+static uint64_t chunk_avx512(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg,
+                             float *work, float *neu1)
+{
+    return chunk_body(t, job, sent, tg, work, neu1);
+}
+
 static uint64_t chunk_base(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg,
                            float *work, float *neu1)
 {
@@ -323,8 +333,9 @@ static int worker(void *arg, int id, size_t slo, size_t shi, rs_err *e)
     for (;;) {
         uint64_t job = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed);
         if (job >= jobs) break;
-        uint64_t n = t->avx2 ? chunk_avx2(t, job, sent, tg, work, neu1)
-                             : chunk_base(t, job, sent, tg, work, neu1);
+        uint64_t n = t->avx512 ? chunk_avx512(t, job, sent, tg, work, neu1)
+                     : t->avx2 ? chunk_avx2(t, job, sent, tg, work, neu1)
+                               : chunk_base(t, job, sent, tg, work, neu1);
         uint32_t c = (uint32_t)(job % t->nchunks);
         const uint64_t *ip = t->seq->indptr;
         atomic_fetch_add_explicit(&t->done, ip[t->chunk[c + 1]] - ip[t->chunk[c]],
@@ -478,6 +489,8 @@ static train *train_new(const rs_csr *seq, const rs_w2v_opts *o, uint32_t nv)
     }
 #if defined(__x86_64__) || defined(__i386__)
     t->avx2 = o->simd == 0 && __builtin_cpu_supports("avx2");
+    t->avx512 = o->simd == 0 && __builtin_cpu_supports("avx512f") &&
+                __builtin_cpu_supports("avx512vl");
 #endif
     rs_rng r;
     rs_rng_seed2(&r, o->seed, 0);
@@ -595,7 +608,7 @@ int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress,
     m->vocab = v.nv;
     m->words = seq->nnz;
     m->trained = atomic_load(&t->trained);
-    m->kernel = t->avx2 ? "avx2" : "sse";
+    m->kernel = t->avx512 ? "avx512" : t->avx2 ? "avx2" : "sse";
     take_vectors(t, &v, m);
     m->count = v.count;
     v.count = NULL;

@@ -92,7 +92,7 @@ typedef struct rs_w2v {
     uint32_t vocab;         /* items in the vocabulary */
     uint64_t words;         /* items in all sequences (one pass) */
     uint64_t trained;       /* items trained on over all epochs (after sampling) */
-    const char *kernel;     /* "avx2" or "sse": which vector code ran */
+    const char *kernel;     /* "avx512", "avx2" or "sse": which code ran */
 } rs_w2v;
 
 /* Train on the rows of seq, each a sequence in stored order, over the

@@ -13,6 +13,7 @@
 
 #define BLOCK_FLOATS (4u << 20)   /* 16 MB of scores per block: a few blocks fit L3 */
 #define BLOCK_MAX 1024
+#define TILE_FLOATS (128u << 10) /* 512 KB of scores per tile: stays in L2 */
 #define NONE ((size_t)-1)
 
 typedef struct slot {
@@ -24,6 +25,7 @@ typedef struct slot {
 typedef struct job {
     const rs_rec_src *src;
     size_t block, nblocks, window, n;
+    uint32_t tile;              /* items per tile with src->fill_cols, else 0 */
     rs_rec_emit emit;
     void *ctx;
     FILE *out;
@@ -40,9 +42,13 @@ typedef struct job {
 } job;
 
 typedef struct scratch {
-    float *scores;              /* block x nitems */
+    float *scores;              /* block x nitems (block x tile when tiled) */
     uint32_t *ids;              /* block */
     rs_topk top;
+    rs_topk *tops;              /* block heaps, when tiled */
+    uint32_t *mstart;           /* tiles + 1: the block's masked entries by tile */
+    uint32_t (*ment)[2];        /* (query in block, item), grouped by tile */
+    size_t mcap;
 } scratch;
 
 size_t rs_rec_default_block(uint32_t nitems)
@@ -54,16 +60,34 @@ size_t rs_rec_default_block(uint32_t nitems)
 static void scratch_init(scratch *sc, const job *j)
 {
     uint32_t w = j->src->nitems;
+    memset(sc, 0, sizeof *sc);
+    /* A block of one query takes the whole-row path (see do_block). */
+    size_t rows = j->tile ? (j->block > 1 ? j->block : 0) : 0;
+    if (j->tile && w > j->tile) w = j->tile;
+    if (j->block == 1) w = j->src->nitems;
     sc->scores = rs_xmalloc(j->block * (size_t)(w ? w : 1) * sizeof *sc->scores);
     sc->ids = rs_xmalloc(j->block * sizeof *sc->ids);
     rs_topk_init(&sc->top, j->n);
+    sc->tops = rows ? rs_xmalloc(rows * sizeof *sc->tops) : NULL;
+    for (size_t r = 0; r < rows; r++) rs_topk_init(&sc->tops[r], j->n);
+    if (j->tile && j->block > 1 && j->src->nq % j->block == 1) {
+        /* The last block has one query: it needs a whole row. */
+        free(sc->scores);
+        w = j->src->nitems > j->tile ? j->src->nitems : j->tile;
+        sc->scores = rs_xmalloc(j->block * (size_t)(w ? w : 1) * sizeof *sc->scores);
+    }
 }
 
-static void scratch_free(scratch *sc)
+static void scratch_free(scratch *sc, const job *j)
 {
     free(sc->scores);
     free(sc->ids);
     rs_topk_free(&sc->top);
+    if (sc->tops)
+        for (size_t r = 0; r < j->block; r++) rs_topk_free(&sc->tops[r]);
+    free(sc->tops);
+    free(sc->mstart);
+    free(sc->ment);
 }
 
 /* Push every entry of row that can enter the heap.  Nearly all entries
@@ -71,7 +95,7 @@ static void scratch_free(scratch *sc)
  * time and looks closer only when one of them wins.  Entries are visited
  * in index order, so a later equal score never displaces an earlier one,
  * which is exactly the heap's tie rule. */
-static void scan_row(rs_topk *t, const float *row, uint32_t n)
+static void scan_row(rs_topk *t, const float *row, uint32_t n, uint32_t base)
 {
     float thr = rs_topk_threshold(t);
     uint32_t j = 0;
@@ -85,14 +109,14 @@ static void scan_row(rs_topk *t, const float *row, uint32_t n)
         if (!_mm_movemask_ps(m)) continue;
         for (uint32_t k = j; k < j + 16; k++)
             if (row[k] > thr) {
-                rs_topk_push(t, row[k], k);
+                rs_topk_push(t, row[k], base + k);
                 thr = rs_topk_threshold(t);
             }
     }
 #endif
     for (; j < n; j++)
         if (row[j] > thr) {
-            rs_topk_push(t, row[j], j);
+            rs_topk_push(t, row[j], base + j);
             thr = rs_topk_threshold(t);
         }
 }
@@ -102,8 +126,59 @@ size_t rs_rec_top_row(rs_topk *t, float *row, uint32_t nitems, const uint32_t *m
 {
     for (size_t p = 0; p < nmask; p++) row[mask[p]] = -INFINITY;
     rs_topk_clear(t);
-    scan_row(t, row, nitems);
+    scan_row(t, row, nitems, 0);
     return rs_topk_sorted(t);
+}
+
+/* Score and select a block of queries one tile of items at a time: the
+ * tile of scores is made, masked and scanned while it is in cache, into
+ * one heap per query.  Tiles go in item order, so each heap sees its
+ * row's entries in index order, as rs_rec_top_row does, and keeps the
+ * same list. */
+static int tiled_block(const job *j, scratch *sc, size_t q0, size_t nq, rs_err *e)
+{
+    const rs_rec_src *src = j->src;
+    uint32_t ntiles = (src->nitems + j->tile - 1) / j->tile;
+    /* The masked items by tile (a counting sort), so that each tile masks
+     * only its own: a history is not sorted by item. */
+    if (!sc->mstart) sc->mstart = rs_xmalloc(((size_t)ntiles + 2) * sizeof *sc->mstart);
+    memset(sc->mstart, 0, ((size_t)ntiles + 2) * sizeof *sc->mstart);
+    size_t total = 0;
+    for (size_t k = 0; k < nq; k++) {
+        const uint32_t *mi;
+        size_t mn;
+        src->masked(src->src, q0 + k, &mi, &mn);
+        for (size_t p = 0; p < mn; p++)
+            if (mi[p] < src->nitems) sc->mstart[mi[p] / j->tile + 2]++;
+        total += mn;
+    }
+    if (total > sc->mcap) {
+        free(sc->ment);
+        sc->mcap = total + total / 2;
+        sc->ment = rs_xmalloc(sc->mcap * sizeof *sc->ment);
+    }
+    for (uint32_t t = 2; t < ntiles + 2; t++) sc->mstart[t] += sc->mstart[t - 1];
+    for (size_t k = 0; k < nq; k++) {
+        const uint32_t *mi;
+        size_t mn;
+        src->masked(src->src, q0 + k, &mi, &mn);
+        for (size_t p = 0; p < mn; p++)
+            if (mi[p] < src->nitems) {
+                uint32_t *m = sc->ment[sc->mstart[mi[p] / j->tile + 1]++];
+                m[0] = (uint32_t)k;
+                m[1] = mi[p];
+            }
+    }
+    for (size_t k = 0; k < nq; k++) rs_topk_clear(&sc->tops[k]);
+    for (uint32_t c0 = 0, t = 0; c0 < src->nitems; c0 += j->tile, t++) {
+        uint32_t nc = src->nitems - c0 < j->tile ? src->nitems - c0 : j->tile;
+        if (src->fill_cols(src->src, q0, nq, c0, nc, sc->scores, sc->ids, e) < 0) return -1;
+        for (uint32_t p = sc->mstart[t]; p < sc->mstart[t + 1]; p++)
+            sc->scores[sc->ment[p][0] * (size_t)nc + sc->ment[p][1] - c0] = -INFINITY;
+        for (size_t k = 0; k < nq; k++)
+            scan_row(&sc->tops[k], sc->scores + k * (size_t)nc, nc, c0);
+    }
+    return 0;
 }
 
 /* Score, select and format block b into a malloc'd text. */
@@ -114,17 +189,28 @@ static int do_block(const job *j, scratch *sc, size_t b, char **text, size_t *le
     size_t nq = src->nq - q0 < j->block ? src->nq - q0 : j->block;
     *text = NULL;
     *len = 0;
-    if (src->fill(src->src, q0, nq, sc->scores, sc->ids, e) < 0) return -1;
+    /* One query alone takes the whole-row path, whose scorer call may
+     * differ (factor models: SGEMV, not SGEMM). */
+    int tiled = j->tile && nq > 1;
+    if (tiled ? tiled_block(j, sc, q0, nq, e) < 0
+              : src->fill(src->src, q0, nq, sc->scores, sc->ids, e) < 0)
+        return -1;
     FILE *f = open_memstream(text, len);
     if (!f) return rs_errf(e, RS_EDATA, "out of memory for the output of a block");
     int rc = 0;
     for (size_t k = 0; k < nq && rc == 0; k++) {
-        float *row = sc->scores + k * (size_t)src->nitems;
-        const uint32_t *mi;
-        size_t mn;
-        src->masked(src->src, q0 + k, &mi, &mn);
-        size_t n = rs_rec_top_row(&sc->top, row, src->nitems, mi, mn);
-        rc = j->emit(j->ctx, f, q0 + k, sc->top.idx, sc->top.score, n, e);
+        rs_topk *t = tiled ? &sc->tops[k] : &sc->top;
+        size_t n;
+        if (tiled) {
+            n = rs_topk_sorted(t);
+        } else {
+            float *row = sc->scores + k * (size_t)src->nitems;
+            const uint32_t *mi;
+            size_t mn;
+            src->masked(src->src, q0 + k, &mi, &mn);
+            n = rs_rec_top_row(t, row, src->nitems, mi, mn);
+        }
+        rc = j->emit(j->ctx, f, q0 + k, t->idx, t->score, n, e);
     }
     if (fclose(f) != 0 && rc == 0) rc = rs_errf(e, RS_EDATA, "out of memory for the output of a block");
     if (rc < 0) {
@@ -195,7 +281,7 @@ static int worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
         pthread_cond_broadcast(&j->cv);
     }
     pthread_mutex_unlock(&j->mu);
-    scratch_free(&sc);
+    scratch_free(&sc, j);
     return 0;
 }
 
@@ -210,6 +296,10 @@ int rs_rec_blocks(const rs_rec_src *src, const rs_rec_opts *o, rs_rec_emit emit,
     j.block = o->block ? o->block : rs_rec_default_block(src->nitems);
     if (j.block > src->nq) j.block = src->nq;
     j.nblocks = (src->nq + j.block - 1) / j.block;
+    if (src->fill_cols) {
+        size_t t = TILE_FLOATS / j.block / 16 * 16;
+        j.tile = (uint32_t)(t < 64 ? 64 : t);
+    }
     size_t threads = o->threads < 1 ? 1 : (size_t)o->threads;
     if (threads > j.nblocks) threads = j.nblocks;
     j.window = 4 * threads;

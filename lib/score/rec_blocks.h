@@ -20,6 +20,11 @@ typedef struct rs_rec_src {
     int (*fill)(const void *src, size_t q0, size_t nq, float *scores, uint32_t *ids, rs_err *e);
     /* The items query q never gets (*n of them at *items). */
     void (*masked)(const void *src, size_t q, const uint32_t **items, size_t *n);
+    /* Optional: fill() restricted to items [c0, c0 + nc), into scores
+     * (nq x nc).  With it a block is scored and selected one cache-sized
+     * tile of items at a time, so scores never go out to memory. */
+    int (*fill_cols)(const void *src, size_t q0, size_t nq, uint32_t c0, uint32_t nc,
+                     float *scores, uint32_t *ids, rs_err *e);
     const void *src;
 } rs_rec_src;
 

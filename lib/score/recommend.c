@@ -66,10 +66,23 @@ static int fill(const void *src, size_t q0, size_t nq, float *scores, uint32_t *
     }
 }
 
+/* fill() restricted to items [c0, c0 + nc): model users of a kind that
+ * scores by item range. */
+static int fill_cols(const void *src, size_t q0, size_t nq, uint32_t c0, uint32_t nc,
+                     float *scores, uint32_t *ids, rs_err *e)
+{
+    const query *j = src;
+    const uint32_t *u = j->ids ? j->ids + q0 : ids;
+    if (!j->ids)
+        for (size_t k = 0; k < nq; k++) ids[k] = (uint32_t)(q0 + k);
+    return rs_scorer_users_cols(j->s, u, nq, c0, nc, scores, e);
+}
+
 static int run(const query *q, size_t nq, const rs_rec_opts *o, rs_rec_emit emit, void *ctx,
                FILE *out, rs_err *e)
 {
     rs_rec_src src = { .nq = nq, .nitems = q->nitems, .fill = fill, .masked = masked, .src = q };
+    if (q->kind == SRC_USERS && rs_scorer_can_users_cols(q->s)) src.fill_cols = fill_cols;
     return rs_rec_blocks(&src, o, emit, ctx, out, e);
 }
 

@@ -114,6 +114,20 @@ int rs_scorer_users(rs_scorer *s, const uint32_t *users, size_t nu, float *out, 
     return s->ops->users(s->state, users, nu, out, e);
 }
 
+int rs_scorer_can_users_cols(const rs_scorer *s) { return s->ops->users_cols != NULL; }
+
+int rs_scorer_users_cols(rs_scorer *s, const uint32_t *users, size_t nu, uint32_t c0,
+                         uint32_t nc, float *out, rs_err *e)
+{
+    if (!s->ops->users_cols || c0 > s->train.cols || nc > s->train.cols - c0)
+        return rs_errf(e, RS_EUSAGE, "no scores by item range for this model");
+    for (size_t k = 0; k < nu; k++)
+        if (users[k] >= s->train.rows)
+            return rs_errf(e, RS_EDATA, "user index %u out of range (%u users)",
+                           users[k], s->train.rows);
+    return s->ops->users_cols(s->state, users, nu, c0, nc, out, e);
+}
+
 int rs_scorer_history(rs_scorer *s, const uint32_t *items, const float *vals, size_t n,
                       float *out, rs_err *e)
 {

@@ -56,6 +56,11 @@ typedef struct rs_scorer_ops {
      * without it (factor models: global mean plus the known biases). */
     int (*predict)(void *state, const int64_t *users, const int64_t *items, size_t n,
                    float *out, rs_err *e);
+    /* Optional: users() restricted to items [c0, c0 + nc), into out[nu x nc],
+     * each score bit-identical to users()'s (for nu > 1): lets rs-recommend
+     * select from cache-sized tiles instead of whole rows. */
+    int (*users_cols)(void *state, const uint32_t *users, size_t nu, uint32_t c0, uint32_t nc,
+                      float *out, rs_err *e);
 } rs_scorer_ops;
 
 /* Open the scorer for b's meta model= (or "popular" for a bare matrix). */
@@ -73,6 +78,10 @@ const char *rs_scorer_kind(const rs_scorer *s);
 const rs_csr *rs_scorer_train(const rs_scorer *s);   /* users x items */
 uint32_t rs_scorer_nitems(const rs_scorer *s);
 int rs_scorer_users(rs_scorer *s, const uint32_t *users, size_t nu, float *out, rs_err *e);
+/* users_cols when the kind has it (rs_scorer_can_users_cols), else an error. */
+int rs_scorer_can_users_cols(const rs_scorer *s);
+int rs_scorer_users_cols(rs_scorer *s, const uint32_t *users, size_t nu, uint32_t c0,
+                         uint32_t nc, float *out, rs_err *e);
 int rs_scorer_history(rs_scorer *s, const uint32_t *items, const float *vals, size_t n,
                       float *out, rs_err *e);
 int rs_scorer_similar(rs_scorer *s, uint32_t j, float *out, rs_err *e);
