@@ -13,6 +13,7 @@
 #include "format/bundle.h"
 #include "common/io.h"
 #include "prep/ratings.h"
+#include "prep/recency.h"
 #include "prep/titles.h"
 #include "score/export.h"
 
@@ -30,6 +31,9 @@ static const char usage[] =
 "  -o, --output FILE      write FILE (complete or not at all) instead of stdout\n"
 "  -z, --compress[=LEVEL] compress the blocks with zstd (LEVEL 1-19, default 3);\n"
 "                         (-z9, -z 9 and --compress=9 are the same)\n"
+"      --recency TAU,A    weight each user's interactions by recency: a value\n"
+"                         becomes 1 + A exp(-age / TAU), age 0 for the user's\n"
+"                         latest (by time, else input order); replaces ratings\n"
 "      --ids-from FILE    use the user and item ids of FILE (a matrix or a model):\n"
 "                         the output's id maps are FILE's, and rows with ids\n"
 "                         FILE does not know are dropped and reported\n"
@@ -57,6 +61,7 @@ static const char usage[] =
 "Examples:\n"
 "  rs-index train.tsv > train.rsm\n"
 "  rs-index --ids-from train.rsm test.tsv > test.rsm\n"
+"  rs-index --recency 5,3 train.tsv > recent.rsm\n"
 "  rs-index --decode train.rsm | head\n"
 "  rs-svd -k 20 train.rsm | rs-index --block item_factors | head -3\n"
 "  rs-index --format jsonl --items movies.csv model.rsm > factors.jsonl\n"
@@ -66,12 +71,14 @@ static const char usage[] =
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
 enum { OPT_IDS_FROM = 256, OPT_ADD_UNKNOWN, OPT_BLOCK, OPT_NO_IDS, OPT_LIST, OPT_FORMAT,
-       OPT_ITEMS, OPT_PREFIX };
+       OPT_ITEMS, OPT_PREFIX, OPT_RECENCY };
 
 typedef struct opts {
     const char *output, *ids_from, *block, *titles, *prefix;
     int zlevel, add_unknown, decode, list, no_ids, verbose, prefix_given;
     int format;                 /* RS_EXPORT_*, or -1: no --format */
+    const char *recency;        /* --recency TAU,A as given, or NULL */
+    double tau, a;
 } opts;
 
 /* Put where before e's message ("--ids-from m.rsm: ..."); returns -1. */
@@ -178,10 +185,12 @@ static void index_main(const opts *op, char *const *files, int nfiles)
         rs_bundle_free(&from);
     }
 
+    if (op->recency) rs_recency_apply(&rt, op->tau, op->a);
     rs_bundle b = { 0 };
     rs_meta_set(&b, "kind", "matrix");
     /* Lets --decode write back exactly the columns the input had. */
     rs_meta_set(&b, "columns", rt.t ? "4" : rt.r ? "3" : "2");
+    if (op->recency) rs_meta_set(&b, "recency", op->recency);
     rs_idmap_put(rt.users, &b, "users");
     rs_idmap_put(rt.items, &b, "items");
     rs_csr m;
@@ -255,6 +264,7 @@ int main(int argc, char **argv)
         { "format", required_argument, NULL, OPT_FORMAT },
         { "items", required_argument, NULL, OPT_ITEMS },
         { "redis-prefix", required_argument, NULL, OPT_PREFIX },
+        { "recency", required_argument, NULL, OPT_RECENCY },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -279,6 +289,13 @@ int main(int argc, char **argv)
             break;
         case OPT_ITEMS: op.titles = optarg; break;
         case OPT_PREFIX: op.prefix = optarg; op.prefix_given = 1; break;
+        case OPT_RECENCY: {
+            rs_err re = { 0 };
+            if (rs_recency_parse("--recency", optarg, &op.tau, &op.a, &re) < 0)
+                rs_usage_error("%s", re.msg);
+            op.recency = optarg;
+            break;
+        }
         case 'v': op.verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();

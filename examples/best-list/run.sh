@@ -33,15 +33,13 @@ rs-split --last 5 -t val.tsv < train.tsv > fit.tsv
 
 # recency TAU A < TSV > TSV: each rating becomes 1 + A exp(-age / TAU),
 # age the interaction's place from the user's latest (0: the latest; equal
-# times: the later row is the later), rows in their order, so that the ids
-# and the matrix's cells are those of the plain data and models of both
-# blend.  A user's last items weigh most: the test items are the next ones.
-tab=$(printf '\t')
+# times: the later row is the later), as rs-index --recency TAU,A weighs
+# them; written back as TSV (rows in their order, so that the ids and the
+# matrix's cells are those of the plain data and models of both blend) for
+# the numpy reference.  A user's last items weigh most: the test items are
+# the next ones.
 recency() {
-    awk -F'\t' -v OFS='\t' '{ print NR, $0 }' | sort -t "$tab" -k2,2 -k5,5nr -k1,1nr |
-        awk -F'\t' -v OFS='\t' -v tau="$1" -v a="$2" '
-            $2 != u { u = $2; p = 0 } { $4 = 1 + a * exp(-p / tau); p++; print }' |
-        sort -t "$tab" -k1,1n | cut -f2-
+    rs-index --recency "$1,$2" | rs-index --decode
 }
 RECENCY=${RECENCY:-5,3 10,3}
 rs-index fit.tsv > val-plain.rsm

@@ -12,7 +12,9 @@ static const rs_layout_block matrix_blocks[] = {
 };
 /* writer: "PROG VERSION" of the program that wrote the file (cli's
  * rs_cmd_write_bundle sets it), so a model replaces its matrix's. */
-static const rs_layout_key matrix_keys[] = { { "kind", 0 }, { "columns", 0 }, { "writer", 0 } };
+static const rs_layout_key matrix_keys[] = {
+    { "kind", 0 }, { "columns", 0 }, { "recency", 1 }, { "writer", 0 },
+};
 
 static const rs_layout_block svd_blocks[] = {
     { "user_factors", RS_F32, 0 }, { "item_factors", RS_F32, 0 }, { "sigma", RS_F32, 0 },
