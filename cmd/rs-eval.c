@@ -58,9 +58,10 @@ static const char help[] =
 "                          (NAME=RECS names it; either one row per model)\n"
 "      --folds N           fold I of N replaces every % in -t, --train,\n"
 "                          --baseline, --model and RECS by I; means and sd\n"
-"      --compare M         the per-user metric of the paired interval\n"
-"                          (default ndcg)\n"
-"      --reference NAME    compare with this model (default: the best at each K)\n"
+"      --compare M         the per-user metric of the paired interval: hitrate,\n"
+"                          precision, recall, map, ndcg (default), mrr, novelty,\n"
+"                          longtail, serendipity, diversity or attr_coverage\n"
+"      --reference MODEL   compare with this model (default: the best at each K)\n"
 "      --resamples N       paired bootstrap resamples (default 1000; 0: none)\n"
 "      --seed N            seed of the resampling (default 1)\n"
 "\n"
@@ -429,9 +430,9 @@ int main(int argc, char **argv)
         case OPT_COMPARE:
             co.metric = rs_metric_find(optarg);
             if (co.metric < 0 || !rs_metric_per_user(co.metric))
-                rs_usage_error("--compare: '%s' is not a per-user metric (hitrate, precision, "
-                               "recall, map, ndcg, mrr, novelty, longtail, serendipity, "
-                               "diversity, attr_coverage)", optarg);
+                rs_usage_error("--compare: '%s' is not one of hitrate, "
+                               "precision, recall, map, ndcg, mrr, novelty, longtail, "
+                               "serendipity, diversity, attr_coverage", optarg);
             compare_set = 1;
             break;
         case OPT_REFERENCE: co.reference = optarg; compare_set = 1; break;

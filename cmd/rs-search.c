@@ -55,7 +55,7 @@ static const char usage[] =
 "Examples:\n"
 "  printf 'k int 2 30 log\\nreg float 0.001 1 log\\n' > space.txt && \\\n"
 "  rs-search -n 12 --column rmse space.txt 'rs-svd -a funk -k {k} --reg {reg} \\\n"
-"      --epochs 20 -j 1 train.rsm | rs-recommend -m - --predict test.tsv \\\n"
+"      -j 1 --epochs 20 train.rsm | rs-recommend -m - --predict test.tsv \\\n"
 "      | rs-eval --predictions - -t test.tsv' > trials.tsv\n"
 "  printf 'k int 8 64 log\\nreg float 0.01 10 log\\n' > space.txt && \\\n"
 "  rs-search -n 6 -j 2 --maximize --column ndcg -o als.tsv space.txt \\\n"

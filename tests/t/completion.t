@@ -17,7 +17,8 @@ progs=$(cd "$top/cmd" && ls rs-*.c | sed 's/\.c$//')
 # Options a user is not offered (prog:--option), each with its reason.
 hidden="rs-w2v:--simd"      # picks the baseline code path for tests; in the man page
 # Options whose ARG names a value of a fixed set, yet have no choices.
-free="rs-index:--block"     # any block of the file
+# Free words: any block of the file, a model's name, a column, ndcg@K.
+free="rs-index:--block rs-eval:--reference rs-search:--column rs-svd:--metric rs-w2v:--metric"
 
 # The completion as make builds it, or made here (the test run alone).
 comp=$build/completion
@@ -110,7 +111,7 @@ if command -v bash >/dev/null; then
     ok $? "bash: rs-recommend -m <TAB> completes file names ($(got rec-m)/$(got rec-model-m))"
     [ "$(got rec-opt)" = "--include-seen " ]; ok $? "bash: options complete ($(got rec-opt))"
     [ -z "$(got svd-k)" ]; ok $? "bash: a number (rs-svd -k) is not completed ($(got svd-k))"
-    [ "$(got eval-format)" = "json table tsv " ]; ok $? "bash: rs-eval --format <TAB> ($(got eval-format))"
+    [ "$(got eval-format)" = "json markdown table tsv " ]; ok $? "bash: rs-eval --format <TAB> ($(got eval-format))"
     [ "$(got index-file)" = "-x model.rsm models train.tsv " ] && [ "$(got dashdash)" = "-x " ]
     ok $? "bash: operands are files, after -- too ($(got index-file)/$(got dashdash))"
 else
