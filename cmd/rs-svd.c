@@ -22,6 +22,8 @@
 #include "model/mf_als.h"
 #include "model/mf_bpr.h"
 #include "model/mf_funk.h"
+#include "model/hybrid.h"
+#include "format/featblock.h"
 #include "prep/ratings.h"
 
 static const char usage[] =
@@ -36,6 +38,11 @@ static const char usage[] =
 "                         (FunkSVD, as Surprise's SVD)\n"
 "                         als: implicit-feedback ALS (Hu, Koren, Volinsky)\n"
 "                         bpr: Bayesian personalized ranking by SGD\n"
+"                         hybrid: bpr whose users and items are the sums of\n"
+"                         their id's and their side features' embeddings\n"
+"                         (LightFM); needs rs-index --item-features or\n"
+"                         --user-features, and scores items without\n"
+"                         interactions by their features (takes bpr's options)\n"
 "  -k, --factors K        factors (singular triplets), 1 to min(users, items)\n"
 "                         (default 50)\n"
 "      --center MODE      none|global|user|item: subtract the mean of the whole\n"
@@ -107,6 +114,7 @@ static const char usage[] =
 "  rs-svd -k 10 train.rsm | rs-index --block sigma\n"
 "  rs-svd -a funk -k 40 --epochs 120 --range 0.5,5 train.rsm > funk.rsm\n"
 "  rs-svd -a als -k 64 --reg 1 train.rsm > als.rsm\n"
+"  rs-index --item-features movies.csv train.tsv | rs-svd -a hybrid > hybrid.rsm\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage (including a K\n"
 "larger than the matrix allows).\n";
@@ -346,11 +354,39 @@ static int fit_bpr(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     return 0;
 }
 
+static int fit_hybrid(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
+{
+    rs_csr ifeat, ufeat;
+    int hi = rs_featblock_get(b, "ifeat", m->cols, &ifeat, e);
+    int hu = hi < 0 ? -1 : rs_featblock_get(b, "ufeat", m->rows, &ufeat, e);
+    if (hu < 0) return -1;
+    if (!hi && !hu)
+        return rs_errf(e, RS_EDATA, "-a hybrid: the matrix has no side features (make it with "
+                       "rs-index --item-features FILE or --user-features FILE)");
+    rs_bpr_opts bo = op->bpr;
+    rs_progress pr;
+    rs_hybrid h;
+    report r = { m, cpu_now() };
+    if (op->verbose) {
+        bo.iteration_done = bpr_iteration;
+        bo.ctx = &r;
+    }
+    rs_progress_start(&pr, "hybrid");
+    bo.progress = &pr;
+    int rc = rs_hybrid_fit(m, hi ? &ifeat : NULL, hu ? &ufeat : NULL, &bo, &h, e);
+    rs_progress_end(&pr);
+    if (rc < 0) return -1;
+    rs_hybrid_put(&h, &bo, b);
+    rs_hybrid_free(&h);
+    return 0;
+}
+
 static const algo algos[] = {
     { "svd", fit_svd },
     { "funk", fit_funk },
     { "als", fit_als },
     { "bpr", fit_bpr },
+    { "hybrid", fit_hybrid },
 };
 
 /* A learning rate: > 0. */
@@ -508,8 +544,9 @@ int main(int argc, char **argv)
         }
     }
     const algo *a = find_algo(aname);
-    if (!a) rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr)", aname);
+    if (!a) rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr, hybrid)", aname);
     int abit = 1 << (a - algos);
+    if (a->fit == fit_hybrid) abit |= A_BPR;    /* bpr's options are hybrid's */
     for (size_t j = 0; j < sizeof only / sizeof only[0]; j++)
         if (given[only[j].opt] && !(only[j].algos & abit))
             rs_usage_error("%s does not apply to -a %s", only[j].name, aname);
