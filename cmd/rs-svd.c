@@ -89,6 +89,11 @@ static const char usage[] =
 "      --negatives NAME   popular (--ns-exponent 1) or uniform (0)\n"
 "      --no-verify        keep negatives the user has (implicit's\n"
 "                         verify_negative_samples=False)\n"
+"-a hybrid (bpr's options, and):\n"
+"      --id-dropout P     share of samples whose items are seen through their\n"
+"                         features alone, so the features learn to stand for\n"
+"                         a cold item (0..1, default 0: on ml-100k it did\n"
+"                         not help; see examples/cold-start)\n"
 "\n"
 "Common:\n"
 "  -j, --jobs N           threads (default: all cores)\n"
@@ -122,7 +127,7 @@ static const char usage[] =
 enum { OPT_CENTER = 256, OPT_BLOCK, OPT_TOL, OPT_POWER, OPT_SEED,
        OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
        OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
-       OPT_NS_EXP, OPT_NO_VERIFY, OPT_END };
+       OPT_NS_EXP, OPT_NO_VERIFY, OPT_ID_DROPOUT, OPT_END };
 
 /* Options that only some algorithms take (a bit per algos[] entry, in its
  * order); -a NAME refuses the others. */
@@ -156,6 +161,7 @@ typedef struct opts {
     rs_funk_opts funk;
     rs_als_opts als;
     rs_bpr_opts bpr;
+    double id_dropout;      /* -a hybrid */
     const char *validate;
 } opts;
 
@@ -363,20 +369,20 @@ static int fit_hybrid(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     if (!hi && !hu)
         return rs_errf(e, RS_EDATA, "-a hybrid: the matrix has no side features (make it with "
                        "rs-index --item-features FILE or --user-features FILE)");
-    rs_bpr_opts bo = op->bpr;
+    rs_hybrid_opts ho = { .bpr = op->bpr, .id_dropout = op->id_dropout };
     rs_progress pr;
     rs_hybrid h;
     report r = { m, cpu_now() };
     if (op->verbose) {
-        bo.iteration_done = bpr_iteration;
-        bo.ctx = &r;
+        ho.bpr.iteration_done = bpr_iteration;
+        ho.bpr.ctx = &r;
     }
     rs_progress_start(&pr, "hybrid");
-    bo.progress = &pr;
-    int rc = rs_hybrid_fit(m, hi ? &ifeat : NULL, hu ? &ufeat : NULL, &bo, &h, e);
+    ho.bpr.progress = &pr;
+    int rc = rs_hybrid_fit(m, hi ? &ifeat : NULL, hu ? &ufeat : NULL, &ho, &h, e);
     rs_progress_end(&pr);
     if (rc < 0) return -1;
-    rs_hybrid_put(&h, &bo, b);
+    rs_hybrid_put(&h, &ho, b);
     rs_hybrid_free(&h);
     return 0;
 }
@@ -481,6 +487,7 @@ int main(int argc, char **argv)
         { "negatives", required_argument, NULL, OPT_NEGATIVES },
         { "ns-exponent", required_argument, NULL, OPT_NS_EXP },
         { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+        { "id-dropout", required_argument, NULL, OPT_ID_DROPOUT },
         { "jobs", required_argument, NULL, 'j' },
         { "output", required_argument, NULL, 'o' },
         { "compress", optional_argument, NULL, 'z' },
@@ -494,6 +501,7 @@ int main(int argc, char **argv)
     rs_funk_defaults(&op.funk);
     rs_als_defaults(&op.als);
     rs_bpr_defaults(&op.bpr);
+    op.id_dropout = RS_HYBRID_ID_DROPOUT;
     const char *aname = "svd";
     int c, given[OPT_END] = { 0 }, lr_bias = 0, reg_bias = 0;
     while ((c = rs_getopt(argc, argv, "a:k:j:o:z::vhV", longopts)) != -1) {
@@ -533,6 +541,7 @@ int main(int argc, char **argv)
             break;
         case OPT_NS_EXP: op.bpr.ns_exponent = rs_opt_double("--ns-exponent", optarg, -100, 100); break;
         case OPT_NO_VERIFY: op.bpr.verify = 0; break;
+        case OPT_ID_DROPOUT: op.id_dropout = rs_opt_double("--id-dropout", optarg, 0, 1); break;
         case 'j': op.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
         case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
@@ -547,6 +556,8 @@ int main(int argc, char **argv)
     if (!a) rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr, hybrid)", aname);
     int abit = 1 << (a - algos);
     if (a->fit == fit_hybrid) abit |= A_BPR;    /* bpr's options are hybrid's */
+    if (given[OPT_ID_DROPOUT] && a->fit != fit_hybrid)
+        rs_usage_error("--id-dropout does not apply to -a %s", aname);
     for (size_t j = 0; j < sizeof only / sizeof only[0]; j++)
         if (given[only[j].opt] && !(only[j].algos & abit))
             rs_usage_error("%s does not apply to -a %s", only[j].name, aname);

@@ -39,6 +39,8 @@ typedef struct hyb {
     int k;
     const rs_alias *noise;
     side is, us;
+    const float *zero;          /* a row of zeros: the id part of a dropped item */
+    uint64_t drop;              /* id dropout: a sample drops its items' ids when its hash < drop */
     tables *loc;                /* per thread */
     const unsigned char *block;
     const stratum *stratum;
@@ -121,18 +123,42 @@ static inline float summed_bias(const side *s, uint32_t r, float b, const float 
     return b;
 }
 
-/* Feature rows of r get sign * w * z * g - reg * row (g the gradient's vector). */
+/* Feature rows of r get w (sign z g - reg row), g the gradient's vector:
+ * the penalty too in proportion to the weight, so a feature shared by
+ * many items is not shrunk at every step of every one of them (with the
+ * full penalty per step, genres ended near 0: ml-100k's cold-item NDCG@10
+ * was 0.158 with it, 0.197 without any). */
 static inline void update_features(const side *s, uint32_t r, float *F, size_t stride,
                                    const float *g, const float *h, int k, float zs, float lr,
                                    float reg)
 {
     for (uint64_t x = s->indptr[r]; x < s->indptr[r + 1]; x++) {
-        float *row = F + (size_t)s->indices[x] * stride, wz = s->w[x] * zs;
+        float *row = F + (size_t)s->indices[x] * stride, wz = s->w[x] * zs, wr = s->w[x] * reg;
         if (h)
-            for (int f = 0; f < k; f++) row[f] += lr * (wz * (g[f] - h[f]) - reg * row[f]);
+            for (int f = 0; f < k; f++) row[f] += lr * (wz * (g[f] - h[f]) - wr * row[f]);
         else
-            for (int f = 0; f < k; f++) row[f] += lr * (wz * g[f] - reg * row[f]);
+            for (int f = 0; f < k; f++) row[f] += lr * (wz * g[f] - wr * row[f]);
     }
+}
+
+static inline uint64_t mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* Id dropout (as DropoutNet does for cold start): a sample whose hash,
+ * made of the seed, the iteration, the user and the sample's draws, is
+ * below H->drop sees its two items through their features alone and
+ * trains only those and the user, so the features learn to stand for an
+ * item without the id (the hash leaves BPR's random streams as they are). */
+static inline int dropped(const hyb *H, uint32_t u, sample d)
+{
+    if (!H->drop || !H->is.indptr) return 0;
+    uint64_t h = mix(H->o->seed ^ mix(H->iteration << 32 ^ u) ^ mix(d.x ^ ((uint64_t)d.i << 32 | d.j)));
+    return h < H->drop;
 }
 
 /* One sample (u, i, j): skipped or one SGD step. */
@@ -149,9 +175,11 @@ static inline void step(const hyb *H, const tables *T, float *buf, const uint32_
     const size_t st = H->stride;
     float *qi = H->V + (size_t)i * st, *qj = H->V + (size_t)j * st;
     const float *pe = summed(&H->us, u, pu, T->UF, st, k, buf);
-    const float *ae = summed(&H->is, i, qi, T->IF, st, k, buf + st);
-    const float *be = summed(&H->is, j, qj, T->IF, st, k, buf + 2 * st);
-    float bie = summed_bias(&H->is, i, *d.bi, T->Ib), bje = summed_bias(&H->is, j, *d.bj, T->Ib);
+    int drop = dropped(H, u, d);
+    const float *ae = summed(&H->is, i, drop ? H->zero : qi, T->IF, st, k, buf + st);
+    const float *be = summed(&H->is, j, drop ? H->zero : qj, T->IF, st, k, buf + 2 * st);
+    float bie = summed_bias(&H->is, i, drop ? 0 : *d.bi, T->Ib);
+    float bje = summed_bias(&H->is, j, drop ? 0 : *d.bj, T->Ib);
     float z = 1.0f / (1.0f + expf(diff_dot(pe, ae, be, k) + (bie - bje)));
     c->correct += z < 0.5f;
     c->used++;
@@ -163,12 +191,16 @@ static inline void step(const hyb *H, const tables *T, float *buf, const uint32_
         update_features(&H->is, j, T->IF, st, pe, NULL, k, -z, lr, reg);
         for (uint64_t x = H->is.indptr[i]; x < H->is.indptr[i + 1]; x++) {
             float *b = T->Ib + H->is.indices[x];
-            *b += lr * (H->is.w[x] * z - reg * *b);
+            *b += lr * H->is.w[x] * (z - reg * *b);
         }
         for (uint64_t x = H->is.indptr[j]; x < H->is.indptr[j + 1]; x++) {
             float *b = T->Ib + H->is.indices[x];
-            *b += lr * (-H->is.w[x] * z - reg * *b);
+            *b += lr * H->is.w[x] * (-z - reg * *b);
         }
+    }
+    if (drop) {
+        for (int f = 0; f < k; f++) pu[f] += lr * (z * (ae[f] - be[f]) - reg * pu[f]);
+        return;
     }
     update(pu, qi, qj, pe, ae, be, k, z, lr, reg);
     *d.bi += lr * (z - reg * *d.bi);
@@ -203,6 +235,7 @@ static int worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
             for (uint64_t s = 0; s < n; s++) {
                 sample d;
                 d.i = row[rs_rng_below(&rng, n)];
+                d.x = s;
                 if (H->noise) d.j = rs_alias_draw(H->noise, H->items, rs_rng_u64(&rng));
                 else d.j = (uint32_t)rs_rng_below(&rng, H->items);
                 d.bi = H->bi + d.i;
@@ -239,6 +272,7 @@ static int strata_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
         for (uint64_t s = 0; s < m; s++) {
             sample d;
             d.i = mine[rs_rng_below(&rng, m)];
+            d.x = s;
             uint32_t l = rs_alias_draw(st->noise, st->n, rs_rng_u64(&rng));
             d.j = st->items[l];
             d.bi = st->bias + H->local[d.i];
@@ -503,9 +537,12 @@ static void init_table(float *F, size_t rows, size_t stride, int k, rs_rng *rng)
 }
 
 int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
-                  const rs_bpr_opts *o, rs_hybrid *h, rs_err *e)
+                  const rs_hybrid_opts *ho, rs_hybrid *h, rs_err *e)
 {
+    const rs_bpr_opts *o = &ho->bpr;
     memset(h, 0, sizeof *h);
+    if (!(ho->id_dropout >= 0 && ho->id_dropout <= 1))
+        return rs_errf(e, RS_EUSAGE, "--id-dropout must be in 0..1");
     if (check(a, ifeat, ufeat, o, e) < 0) return -1;
     const int k = o->k;
     size_t stride = ((size_t)k + 15) / 16 * 16;
@@ -544,6 +581,9 @@ int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
               .items = a->cols, .perm = perm, .U = U, .V = V, .bi = bi, .stride = stride,
               .k = k, .noise = noise, .block = S.block, .stratum = S.sts, .local = S.local,
               .strata = nstrata, .maxrow = maxrow };
+    float *zero = falloc(stride);
+    H.zero = zero;
+    H.drop = (uint64_t)(ldexp(ho->id_dropout, 64) < 0x1p64 ? ldexp(ho->id_dropout, 64) : 0x1p64 - 2048);
     side_make(&H.is, ifeat);
     side_make(&H.us, ufeat);
     /* The master tables (loc[0] with one thread, loc[T] with T), then the
@@ -614,6 +654,7 @@ int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
         free(H.loc[t].UF);
     }
     free(H.loc);
+    free(zero);
     side_free(&H.is);
     side_free(&H.us);
     free(U);
@@ -622,8 +663,9 @@ int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
     return rc;
 }
 
-void rs_hybrid_put(rs_hybrid *h, const rs_bpr_opts *o, rs_bundle *b)
+void rs_hybrid_put(rs_hybrid *h, const rs_hybrid_opts *ho, rs_bundle *b)
 {
+    const rs_bpr_opts *o = &ho->bpr;
     int k = h->mf.k;
     rs_mf_put(&h->mf, "hybrid", b);
     rs_mf_meta_double(b, "lr", o->lr);
@@ -632,6 +674,7 @@ void rs_hybrid_put(rs_hybrid *h, const rs_bpr_opts *o, rs_bundle *b)
     rs_mf_meta_u64(b, "seed", o->seed);
     rs_mf_meta_double(b, "ns_exponent", o->ns_exponent);
     rs_meta_set(b, "verify_negatives", o->verify ? "1" : "0");
+    rs_mf_meta_double(b, "id_dropout", ho->id_dropout);
     rs_mf_meta_u64(b, "item_features", h->nif);
     rs_mf_meta_u64(b, "user_features", h->nuf);
     if (h->IF) {

@@ -13,7 +13,13 @@
  * users, positives and negatives from the same random streams, and each
  * step's gradient, taken at the summed vectors, goes to the id embedding
  * and to each feature's embedding times its weight, with the penalty
- * reg on each parameter changed.  With no features (or all weights 0) the
+ * reg on each parameter changed (on a feature's, in proportion to its
+ * weight).  A share id_dropout of the samples (chosen by a hash, so the
+ * random streams stay BPR's) see their two items through the features
+ * alone, as DropoutNet does, and train only those and the user: without
+ * it the ids learn what the features could, and a cold item, which has
+ * only features, is ranked by features that learnt little.  With no
+ * features (or all weights 0) the
  * model is rs_bpr_fit's, bit for bit, for the same seed and threads.
  * Feature embeddings start uniform in [-0.5, 0.5) / k from a stream of
  * their own; ids without interactions (cold users and items) start and
@@ -37,6 +43,13 @@
 #include "model/mf.h"
 #include "model/mf_bpr.h"
 
+typedef struct rs_hybrid_opts {
+    rs_bpr_opts bpr;        /* k, iterations, lr, reg, negatives, seed, threads, ... */
+    double id_dropout;      /* 0..1: share of samples trained on features alone */
+} rs_hybrid_opts;
+
+#define RS_HYBRID_ID_DROPOUT 0.0
+
 typedef struct rs_hybrid {
     rs_mf mf;               /* the summed vectors: P, Q, bi */
     uint32_t nif, nuf;      /* item and user features */
@@ -46,11 +59,11 @@ typedef struct rs_hybrid {
 /* a the users x items matrix; ifeat (items x features) and ufeat (users x
  * features) or NULL (format/featblock.h's views). */
 int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
-                  const rs_bpr_opts *o, rs_hybrid *h, rs_err *e);
+                  const rs_hybrid_opts *o, rs_hybrid *h, rs_err *e);
 /* As rs_bpr_put, as model=hybrid, plus the feature embeddings (ifeat_factors,
  * ifeat_bias, ufeat_factors) and the meta item_features, user_features
  * (their counts).  h is emptied. */
-void rs_hybrid_put(rs_hybrid *h, const rs_bpr_opts *o, rs_bundle *b);
+void rs_hybrid_put(rs_hybrid *h, const rs_hybrid_opts *o, rs_bundle *b);
 void rs_hybrid_free(rs_hybrid *h);
 
 #endif
