@@ -104,8 +104,8 @@ int main(int argc, char **argv)
     if (fold_arg) so.fold = rs_opt_int("--fold", fold_arg, 1, so.folds ? so.folds : INT32_MAX);
     rs_err e = { 0 };
     if (cold >= 0 && (others || fold_arg))
-        rs_usage_error("--cold-%s takes all of a %s's rows: it does not go with --last, --frac, "
-                       "--users-frac or --folds", cold ? "items" : "users", cold ? "item" : "user");
+        rs_usage_error("--cold-%s takes all of %s rows: it does not go with --last, --frac, "
+                       "--users-frac or --folds", cold ? "items" : "users", cold ? "an item's" : "a user's");
     if (cold < 0 && rs_split_check(&so, &e) < 0) rs_usage_error("%s", e.msg);
     if (!test_path) rs_usage_error("-t FILE is required (where the test rows go)");
     if (is_stdout(test_path) && is_stdout(train_path))
