@@ -111,7 +111,9 @@ static inline const float *summed(const side *s, uint32_t r, const float *id, co
     for (uint64_t x = s->indptr[r]; x < s->indptr[r + 1]; x++) {
         const float *row = F + (size_t)s->indices[x] * stride;
         float w = s->w[x];
-        for (int f = 0; f < k; f++) out[f] += w * row[f];
+        int f = 0;
+        for (; f + 4 <= k; f += 4) rs_mf_st(out + f, rs_mf_ld(out + f) + w * rs_mf_ld(row + f));
+        for (; f < k; f++) out[f] += w * row[f];
     }
     return out;
 }
@@ -134,10 +136,20 @@ static inline void update_features(const side *s, uint32_t r, float *F, size_t s
 {
     for (uint64_t x = s->indptr[r]; x < s->indptr[r + 1]; x++) {
         float *row = F + (size_t)s->indices[x] * stride, wz = s->w[x] * zs, wr = s->w[x] * reg;
-        if (h)
-            for (int f = 0; f < k; f++) row[f] += lr * (wz * (g[f] - h[f]) - wr * row[f]);
-        else
-            for (int f = 0; f < k; f++) row[f] += lr * (wz * g[f] - wr * row[f]);
+        int f = 0;
+        if (h) {
+            for (; f + 4 <= k; f += 4) {
+                rs_mf_v4 v = rs_mf_ld(row + f);
+                rs_mf_st(row + f, v + lr * (wz * (rs_mf_ld(g + f) - rs_mf_ld(h + f)) - wr * v));
+            }
+            for (; f < k; f++) row[f] += lr * (wz * (g[f] - h[f]) - wr * row[f]);
+        } else {
+            for (; f + 4 <= k; f += 4) {
+                rs_mf_v4 v = rs_mf_ld(row + f);
+                rs_mf_st(row + f, v + lr * (wz * rs_mf_ld(g + f) - wr * v));
+            }
+            for (; f < k; f++) row[f] += lr * (wz * g[f] - wr * row[f]);
+        }
     }
 }
 
@@ -199,7 +211,12 @@ static inline void step(const hyb *H, const tables *T, float *buf, const uint32_
         }
     }
     if (drop) {
-        for (int f = 0; f < k; f++) pu[f] += lr * (z * (ae[f] - be[f]) - reg * pu[f]);
+        int f = 0;
+        for (; f + 4 <= k; f += 4) {
+            rs_mf_v4 p = rs_mf_ld(pu + f);
+            rs_mf_st(pu + f, p + lr * (z * (rs_mf_ld(ae + f) - rs_mf_ld(be + f)) - reg * p));
+        }
+        for (; f < k; f++) pu[f] += lr * (z * (ae[f] - be[f]) - reg * pu[f]);
         return;
     }
     update(pu, qi, qj, pe, ae, be, k, z, lr, reg);
