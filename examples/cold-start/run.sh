@@ -27,7 +27,7 @@ one() {     # name ratings movies [users]
     python3 "$here/genre_pop.py" "$d/warm.tsv" "$movies" "$d/cand.txt" 10 > "$d/genrepop.recs"
     echo "== $name: item cold start (--cold-items 0.2, lists among the cold items)"
     rs-eval -t "$d/cold.tsv" --models -k 10 hybrid="$d/hybrid.recs" \
-        content-knn="$d/cknn.recs" genre-pop="$d/genrepop.recs" | cut -f1-4,7-8
+        content-knn="$d/cknn.recs" genre-pop="$d/genrepop.recs" | cut -f1,4,5,9
     # Warm: ratings >= 4, each user's last 5 by time held out.
     awk -F'\t' '$3 >= 4' "$d/all.tsv" > "$d/pos.tsv"
     rs-split --last 5 -t "$d/wtest.tsv" "$d/pos.tsv" > "$d/wtrain.tsv"
@@ -36,7 +36,7 @@ one() {     # name ratings movies [users]
     rs-svd -a bpr -k "$K" --iterations "$IT" --seed "$SEED" -j 2 "$d/wtrain.rsm" > "$d/wbpr.rsm"
     for m in whybrid wbpr; do rs-recommend -m "$d/$m.rsm" -n 10 > "$d/$m.recs"; done
     echo "== $name: warm (ratings >= 4, last 5 by time)"
-    rs-eval -t "$d/wtest.tsv" --models -k 10 hybrid="$d/whybrid.recs" bpr="$d/wbpr.recs" | cut -f1-4,7-8
+    rs-eval -t "$d/wtest.tsv" --models -k 10 hybrid="$d/whybrid.recs" bpr="$d/wbpr.recs" | cut -f1,4,5,9
 }
 
 one ml-100k "$data/ml-100k/u.data.zst" "$data/ml-100k/u.item.zst" "$data/ml-100k/u.user.zst"
