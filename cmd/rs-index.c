@@ -9,6 +9,8 @@
 #include "cli/cli.h"
 #include "format/csr.h"
 #include "format/dump.h"
+#include "format/featblock.h"
+#include "prep/features.h"
 #include "common/err.h"
 #include "format/bundle.h"
 #include "common/io.h"
@@ -38,6 +40,12 @@ static const char usage[] =
 "                         the output's id maps are FILE's, and rows with ids\n"
 "                         FILE does not know are dropped and reported\n"
 "      --add-unknown      with --ids-from: append unknown ids as new ones instead\n"
+"      --item-features FILE  item side features into the matrix: movies.csv\n"
+"                         (genres and the title's year), movies.dat, u.item, or\n"
+"                         item<TAB>feature[<TAB>weight] lines; items of FILE\n"
+"                         without interactions become items with none (cold)\n"
+"      --user-features FILE  user side features: u.user, users.dat (age band,\n"
+"                         gender, occupation) or user<TAB>feature[<TAB>weight]\n"
 "  -d, --decode           decode: a matrix back to canonical TSV, grouped by user\n"
 "                         (users in first-seen order, each in input order)\n"
 "      --block NAME       decode: print the block NAME, a row a line; rows of\n"
@@ -62,6 +70,7 @@ static const char usage[] =
 "  rs-index train.tsv > train.rsm\n"
 "  rs-index --ids-from train.rsm test.tsv > test.rsm\n"
 "  rs-index --recency 5,3 train.tsv > recent.rsm\n"
+"  rs-index --item-features movies.csv train.tsv > train.rsm\n"
 "  rs-index --decode train.rsm | head\n"
 "  rs-svd -k 20 train.rsm | rs-index --block item_factors | head -3\n"
 "  rs-index --format jsonl --items movies.csv model.rsm > factors.jsonl\n"
@@ -71,10 +80,10 @@ static const char usage[] =
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
 enum { OPT_IDS_FROM = 256, OPT_ADD_UNKNOWN, OPT_BLOCK, OPT_NO_IDS, OPT_LIST, OPT_FORMAT,
-       OPT_ITEMS, OPT_PREFIX, OPT_RECENCY };
+       OPT_ITEMS, OPT_PREFIX, OPT_RECENCY, OPT_ITEM_FEATURES, OPT_USER_FEATURES };
 
 typedef struct opts {
-    const char *output, *ids_from, *block, *titles, *prefix;
+    const char *output, *ids_from, *block, *titles, *prefix, *ifeat, *ufeat;
     int zlevel, add_unknown, decode, list, no_ids, verbose, prefix_given;
     int format;                 /* RS_EXPORT_*, or -1: no --format */
     const char *recency;        /* --recency TAU,A as given, or NULL */
@@ -151,6 +160,54 @@ static int seed_ids(rs_ratings *rt, const rs_bundle *from, const char *path,
     return 0;
 }
 
+/* The side features of path as a matrix over ids (the table's users or
+ * items): ids of the file the matrix lacks are added (n0 = 0: none
+ * fixed), or dropped when the ids are fixed (an --ids-from without
+ * --add-unknown: n0 = their count), and counted on stderr. */
+static int side_features(const char *opt, const char *path, rs_idmap *ids, uint32_t n0,
+                         const char *what, rs_bundle *b, const char *side, rs_err *e)
+{
+    rs_features f;
+    rs_features_opts fo = { .year = 1 };
+    if (rs_features_read_opts(path, &fo, &f, e) < 0) return in_context(e, opt);
+    uint32_t nf = rs_idmap_size(f.items), added = 0, dropped = 0;
+    int64_t *row = rs_xmalloc(((size_t)nf + 1) * sizeof *row);
+    for (uint32_t k = 0; k < nf; k++) {
+        const char *s = rs_idmap_str(f.items, k);
+        size_t len = rs_idmap_len(f.items, k);
+        row[k] = rs_idmap_find(ids, s, len);
+        if (row[k] >= 0) continue;
+        if (n0) { dropped++; continue; }
+        row[k] = rs_idmap_intern(ids, s, len);
+        added++;
+    }
+    rs_csr m = { .rows = rs_idmap_size(ids), .cols = rs_idmap_size(f.attrs), .owned = 1 };
+    m.indptr = rs_xcalloc((size_t)m.rows + 1, sizeof *m.indptr);
+    for (uint32_t k = 0; k < nf; k++)
+        if (row[k] >= 0) m.indptr[row[k] + 1] = f.start[k + 1] - f.start[k];
+    for (uint32_t r = 0; r < m.rows; r++) m.indptr[r + 1] += m.indptr[r];
+    m.nnz = m.indptr[m.rows];
+    m.indices = rs_xmalloc((m.nnz ? m.nnz : 1) * sizeof *m.indices);
+    m.values = rs_xmalloc((m.nnz ? m.nnz : 1) * sizeof *m.values);
+    for (uint32_t k = 0; k < nf; k++) {
+        if (row[k] < 0) continue;
+        size_t n = f.start[k + 1] - f.start[k];
+        memcpy(m.indices + m.indptr[row[k]], f.attr + f.start[k], n * sizeof *m.indices);
+        memcpy(m.values + m.indptr[row[k]], f.weight + f.start[k], n * sizeof *m.values);
+    }
+    if (added)
+        rs_warn("%s %s: %u %s%s without interactions, added as %ss with none", opt, path, added,
+                what, added == 1 ? "" : "s", what);
+    if (dropped)
+        rs_warn("%s %s: %u unknown %s%s (not in --ids-from), their features dropped", opt, path,
+                dropped, what, dropped == 1 ? "" : "s");
+    rs_featblock_put(b, side, &m, f.attrs);
+    rs_csr_free(&m);
+    free(row);
+    rs_features_free(&f);
+    return 0;
+}
+
 static void index_main(const opts *op, char *const *files, int nfiles)
 {
     rs_err e = { 0 };
@@ -159,6 +216,10 @@ static void index_main(const opts *op, char *const *files, int nfiles)
                   "them as FILE arguments or through a pipe");
     if (op->ids_from)
         rs_cmd_input(set, "--ids-from", op->ids_from, "a matrix or a model", "it with --ids-from FILE");
+    if (op->ifeat)
+        rs_cmd_input(set, "--item-features", op->ifeat, "item features", "them with --item-features FILE");
+    if (op->ufeat)
+        rs_cmd_input(set, "--user-features", op->ufeat, "user features", "them with --user-features FILE");
     rs_out *o = rs_cmd_open(set, "-o", op->output, 1);
     rs_ratings rt;
     rs_ratings_init(&rt);
@@ -191,6 +252,15 @@ static void index_main(const opts *op, char *const *files, int nfiles)
     /* Lets --decode write back exactly the columns the input had. */
     rs_meta_set(&b, "columns", rt.t ? "4" : rt.r ? "3" : "2");
     if (op->recency) rs_meta_set(&b, "recency", op->recency);
+    /* Features first: they may add ids, which the id maps then carry. */
+    rs_bundle fb = { 0 };
+    int fixed = op->ids_from && !op->add_unknown;
+    if (op->ifeat && side_features("--item-features", op->ifeat, rt.items, fixed ? ni0 : 0,
+                                   "item", &fb, "ifeat", &e) < 0)
+        rs_cmd_fail(o, &e);
+    if (op->ufeat && side_features("--user-features", op->ufeat, rt.users, fixed ? nu0 : 0,
+                                   "user", &fb, "ufeat", &e) < 0)
+        rs_cmd_fail(o, &e);
     rs_idmap_put(rt.users, &b, "users");
     rs_idmap_put(rt.items, &b, "items");
     rs_csr m;
@@ -200,7 +270,13 @@ static void index_main(const opts *op, char *const *files, int nfiles)
                 (unsigned long long)m.nnz, m.rows, m.cols, m.times ? ", with timestamps" : "");
     rs_ratings_free(&rt);   /* the matrix has it all now: halve peak memory for writing */
     rs_csr_put(&m, &b, 1);
+    /* Each side only adds to its own id map, so its rows are final. */
+    for (size_t k = 0; k < fb.n; k++) {
+        rs_block *blk = &fb.b[k];
+        rs_bundle_put(&b, blk->name, blk->dtype, blk->rows, blk->cols, blk->data, 0);
+    }
     rs_cmd_write_bundle(o, &b, op->zlevel);
+    rs_bundle_free(&fb);
     rs_bundle_free(&b);
     rs_csr_free(&m);
     rs_cmd_close(o);
@@ -256,6 +332,8 @@ int main(int argc, char **argv)
         { "compress", optional_argument, NULL, 'z' },
         { "ids-from", required_argument, NULL, OPT_IDS_FROM },
         { "add-unknown", no_argument, NULL, OPT_ADD_UNKNOWN },
+        { "item-features", required_argument, NULL, OPT_ITEM_FEATURES },
+        { "user-features", required_argument, NULL, OPT_USER_FEATURES },
         { "decode", no_argument, NULL, 'd' },
         { "block", required_argument, NULL, OPT_BLOCK },
         { "no-ids", no_argument, NULL, OPT_NO_IDS },
@@ -278,6 +356,8 @@ int main(int argc, char **argv)
         case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
         case OPT_IDS_FROM: op.ids_from = optarg; break;
         case OPT_ADD_UNKNOWN: op.add_unknown = 1; break;
+        case OPT_ITEM_FEATURES: op.ifeat = optarg; break;
+        case OPT_USER_FEATURES: op.ufeat = optarg; break;
         case 'd': op.decode = 1; break;
         case OPT_BLOCK: op.block = optarg; op.decode = 1; break;
         case OPT_NO_IDS: op.no_ids = 1; break;
@@ -318,6 +398,12 @@ int main(int argc, char **argv)
         rs_usage_error("%s writes text: it takes no %s",
                        op.list ? "--list" : op.block ? "--block" : op.format >= 0 ? "--format" : "--decode",
                        op.zlevel ? "--compress" : "--ids-from");
+    if (op.decode && (op.ifeat || op.ufeat))
+        rs_usage_error("--%s-features makes a matrix: it does not go with --decode, --list, "
+                       "--block or --format", op.ifeat ? "item" : "user");
+    if ((op.ifeat && !strcmp(op.ifeat, "-")) || (op.ufeat && !strcmp(op.ufeat, "-")))
+        rs_usage_error("--%s-features needs a file (standard input carries the interactions)",
+                       op.ifeat && !strcmp(op.ifeat, "-") ? "item" : "user");
     if (op.ids_from && !strcmp(op.ids_from, "-"))
         rs_usage_error("--ids-from needs a file (standard input carries the interactions)");
     if (op.decode) decode_main(&op, argv + optind, argc - optind);

@@ -14,6 +14,7 @@
 #include "format/layout.h"
 #include "model/ease.h"
 #include "model/knn.h"
+#include "format/featblock.h"
 #include "model/knn_bundle.h"
 #include "model/rp3.h"
 #include "common/progress.h"
@@ -48,6 +49,10 @@ static const char usage[] =
 "                         columns; score(u, i) = sum over u's items j of\n"
 "                         value(u, j) * sim(j, i), as implicit's\n"
 "                         ItemItemRecommender\n"
+"      --features         with --items: compare the items by their side\n"
+"                         features (rs-index --item-features), not by who\n"
+"                         has them: a content-only model, which also finds\n"
+"                         neighbours for items without interactions\n"
 "  -k, --nearest K        neighbours kept per user or item (default 20; rp3 100);\n"
 "                         fewer where fewer have a positive similarity\n"
 "      --sim NAME         cosine (default), jaccard (of the sets of items or\n"
@@ -86,7 +91,7 @@ static const char usage[] =
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
 enum { OPT_USERS = 256, OPT_ITEMS, OPT_SIM, OPT_WEIGHT, OPT_K1, OPT_B, OPT_BINARY, OPT_SCORE,
-       OPT_NEIGHBORS, OPT_REG, OPT_ALPHA, OPT_BETA };
+       OPT_NEIGHBORS, OPT_REG, OPT_ALPHA, OPT_BETA, OPT_FEATURES };
 
 typedef struct opts {
     const char *output, *input;
@@ -94,6 +99,7 @@ typedef struct opts {
     uint32_t k;
     rs_knn_opts knn;
     double reg, alpha, beta;
+    int features;           /* --features: items compared by their side features */
 } opts;
 
 static void run(opts *op)
@@ -159,8 +165,22 @@ static void run(opts *op)
         rs_cmd_close(o);
         return;
     }
+    /* --features: the items' feature vectors as the columns compared. */
+    rs_csr ft = { 0 };
+    if (op->features) {
+        rs_csr f;
+        int got = rs_featblock_get(&b, "ifeat", m.cols, &f, &e);
+        if (got < 0) rs_cmd_fail(o, &e);
+        if (!got) {
+            rs_errf(&e, RS_EDATA, "--features: the matrix has no item features (make it with "
+                    "rs-index --item-features FILE)");
+            rs_cmd_fail(o, &e);
+        }
+        rs_csr_transpose(&f, &ft);
+    }
     rs_knn_space s;
-    if (rs_knn_space_build(&m, &op->knn, &s, &e) < 0) rs_cmd_fail(o, &e);
+    if (rs_knn_space_build(op->features ? &ft : &m, &op->knn, &s, &e) < 0) rs_cmd_fail(o, &e);
+    rs_csr_free(&ft);
     uint32_t n = s.x.rows;
     if (n && op->k > n - 1) op->k = n - 1;
     if (op->verbose)
@@ -192,6 +212,7 @@ static void run(opts *op)
         rs_csr_free(&nb);
     } else {
         rs_knn_put(&b, &nb, &op->knn, op->k, op->count);
+        if (op->features) rs_meta_set(&b, "features", "1");
         rs_cmd_write_bundle(o, &b, op->zlevel);
     }
     rs_bundle_free(&b);
@@ -206,6 +227,7 @@ int main(int argc, char **argv)
         { "reg", required_argument, NULL, OPT_REG },
         { "alpha", required_argument, NULL, OPT_ALPHA },
         { "beta", required_argument, NULL, OPT_BETA },
+        { "features", no_argument, NULL, OPT_FEATURES },
         { "users", no_argument, NULL, OPT_USERS },
         { "items", no_argument, NULL, OPT_ITEMS },
         { "nearest", required_argument, NULL, 'k' },
@@ -242,6 +264,7 @@ int main(int argc, char **argv)
         case OPT_BETA: op.beta = rs_opt_double("--beta", optarg, 0, 1e300); rp3_set = 1; break;
         case OPT_USERS: users = 1; break;
         case OPT_ITEMS: items = 1; break;
+        case OPT_FEATURES: op.features = 1; break;
         case 'k': op.k = (uint32_t)rs_opt_int("-k", optarg, 1, UINT32_MAX); k_set = 1; break;
         case OPT_SIM:
             if ((op.knn.sim = rs_knn_sim_parse(optarg)) < 0)
@@ -299,6 +322,7 @@ int main(int argc, char **argv)
     if (users == items) rs_usage_error("say which neighbours: --users or --items (one of them)");
     op.knn.items = items;
     if (score_set && items) rs_usage_error("--score is for --users models");
+    if (op.features && !items) rs_usage_error("--features compares items: it needs --items");
     if (bm25_set && op.knn.weight != RS_KNN_BM25) rs_usage_error("--bm25-k1/--bm25-b need --weight bm25");
     if (op.text && op.zlevel) rs_usage_error("--compress is for the binary model, not --neighbors");
     /* implicit's BM25Recommender ranks by the plain dot of the weighted columns. */

@@ -13,6 +13,7 @@
 #include "common/progress.h"
 #include "prep/ratings.h"
 #include "score/recommend.h"
+#include "score/candidates.h"
 #include "score/listwrite.h"
 #include "score/scorer.h"
 #include "score/blend.h"
@@ -78,6 +79,8 @@ static const char usage[] =
 "Other:\n"
 "  -j, --jobs N         worker threads (default: all cores)\n"
 "      --batch N        users scored per block (default: about 16 MB of scores)\n"
+"      --candidates FILE  list only the items of FILE (one id a line), e.g.\n"
+"                       the cold items of rs-split --cold-items\n"
 "  -v, --verbose        report the model, counts and times on stderr\n"
 "  -h, --help           show this help and exit\n"
 "  -V, --version        show the version and exit\n"
@@ -94,7 +97,7 @@ static const char usage[] =
 
 enum { OPT_SIMILAR = 256, OPT_HISTORY, OPT_PREDICT, OPT_POPULAR, OPT_EXCLUDE, OPT_INCLUDE,
        OPT_PREFIX, OPT_ITEMS, OPT_BATCH, OPT_FALLBACK, OPT_SHARD, OPT_WEIGHTS, OPT_BLEND,
-       OPT_RRF_K };
+       OPT_RRF_K, OPT_CANDIDATES };
 
 static const struct option longopts[] = {
     { "user", required_argument, NULL, 'u' },
@@ -117,6 +120,7 @@ static const struct option longopts[] = {
     { "output", required_argument, NULL, 'o' },
     { "jobs", required_argument, NULL, 'j' },
     { "batch", required_argument, NULL, OPT_BATCH },
+    { "candidates", required_argument, NULL, OPT_CANDIDATES },
     { "verbose", no_argument, NULL, 'v' },
     { "help", no_argument, NULL, 'h' },
     { "version", no_argument, NULL, 'V' },
@@ -126,7 +130,7 @@ static const struct option longopts[] = {
 #define MODEL_WHAT "a model from rs-svd, rs-knn or rs-w2v (or a matrix from rs-index)"
 
 typedef struct opts {
-    const char *model, *output, *history, *titles, *prefix;
+    const char *model, *output, *history, *titles, *prefix, *candidates;
     char **users, **similar;
     int nusers, nsimilar;
     const char **models;        /* -m, in order; model is models[0] */
@@ -248,6 +252,7 @@ static void parse(int argc, char **argv, opts *o)
         case 'o': o->output = optarg; break;
         case 'j': o->threads = rs_opt_jobs(optarg); break;
         case OPT_BATCH: o->rec.block = (size_t)rs_opt_int("--batch", optarg, 1, 1 << 20); break;
+        case OPT_CANDIDATES: o->candidates = optarg; break;
         case 'v': o->verbose = 1; break;
         case 'h': rs_help(usage);
         case 'V': rs_version();
@@ -263,6 +268,8 @@ static void parse(int argc, char **argv, opts *o)
         rs_usage_error("--fallback serves users outside the model: it goes with --history");
     int nargs = argc - optind;
     o->model = o->models[0];
+    if (o->candidates && o->predict)
+        rs_usage_error("--candidates limits lists: it does not go with --predict");
     if (o->predict) {
         if (!o->model) rs_usage_error("--predict reads the model from -m FILE "
                                       "(the pairs come from stdin or the files named)");
@@ -350,7 +357,7 @@ static void open_model(const opts *o, model *m, rs_err *e)
     if (o->predict && !rs_scorer_can_predict(m->s))
         rs_usage_error("--predict: a %s model does not predict ratings", rs_scorer_kind(m->s));
     m->inames = names(&m->b, "items", m->train->cols, e);
-    if (o->titles || o->nsimilar || o->history || o->predict) m->imap = idmap(&m->b, "items", e);
+    if (o->titles || o->nsimilar || o->history || o->predict || o->candidates) m->imap = idmap(&m->b, "items", e);
     if (o->nusers || o->predict) m->umap = idmap(&m->b, "users", e);
     if (o->verbose)
         rs_warn("model %s: %u users, %u items, %llu training interactions; loaded in %.3f s",
@@ -553,6 +560,9 @@ int main(int argc, char **argv)
                      "them with --history FILE");
     if (o.titles)
         rs_cmd_input(set, "--items", o.titles, "the --items titles", "them with --items FILE");
+    if (o.candidates)
+        rs_cmd_input(set, "--candidates", o.candidates, "the candidate items",
+                     "them with --candidates FILE");
     if (o.predict)
         rs_cmd_inputs(set, argv + optind, argc - optind, "(user, item) pairs",
                       "them as PAIRS files or through a pipe");
@@ -564,6 +574,17 @@ int main(int argc, char **argv)
     rs_blas_threads(1);
     model m = { 0 };
     open_model(&o, &m, &e);
+    unsigned char *allow = NULL;
+    if (o.candidates) {
+        uint64_t unknown;
+        char first[80];
+        allow = rs_candidates_read(o.candidates, m.imap, &unknown, first, sizeof first, &e);
+        if (!allow) rs_cmd_fail(NULL, &e);
+        if (unknown)
+            rs_warn("--candidates %s: %llu unknown item%s (first: '%s'), left out", o.candidates,
+                    (unsigned long long)unknown, unknown == 1 ? "" : "s", first);
+        o.rec.allow = allow;
+    }
 
     rs_out *out = rs_cmd_open(set, "-o", o.output, 0);
     FILE *f = rs_out_file(out);
@@ -586,6 +607,7 @@ int main(int argc, char **argv)
                 rs_now() - t1, o.threads, o.threads == 1 ? "" : "s");
 
     close_model(&m);
+    free(allow);
     free(o.users);
     free(o.similar);
     free(o.models);

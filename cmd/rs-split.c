@@ -10,6 +10,7 @@
 #include "common/io.h"
 #include "prep/ratings.h"
 #include "prep/split.h"
+#include "prep/split_cold.h"
 
 static const char usage[] =
 "Usage: rs-split -t TEST [OPTION]... [FILE]...\n"
@@ -28,6 +29,9 @@ static const char usage[] =
 "      --folds K        cut the users into K random groups (with --last/--frac),\n"
 "                       or else the rows into K random folds (rating-level K-fold)\n"
 "      --fold I         which group or fold (1..K) is test\n"
+"      --cold-items F   cold start: every row of a random round(F*n) of the n\n"
+"                       items is test (the model sees nothing of them)\n"
+"      --cold-users F   the same for users\n"
 "      --seed S         random seed (default 1)\n"
 "      --shard I/N      only the users of shard I of N (FNV-1a 64 of the user\n"
 "                       id mod N); each user's split is the one of --shard 1/1\n"
@@ -44,7 +48,8 @@ static const char usage[] =
 "Rows keep their input order in both outputs.  Exit status: 0 success,\n"
 "1 bad data, 2 bad usage.  See rs-split(1).\n";
 
-enum { OPT_LAST = 256, OPT_BY, OPT_FRAC, OPT_USERS_FRAC, OPT_FOLDS, OPT_FOLD, OPT_SEED, OPT_SHARD };
+enum { OPT_LAST = 256, OPT_BY, OPT_FRAC, OPT_USERS_FRAC, OPT_FOLDS, OPT_FOLD, OPT_SEED, OPT_SHARD,
+       OPT_COLD_ITEMS, OPT_COLD_USERS };
 
 static const struct option longopts[] = {
     { "last", required_argument, NULL, OPT_LAST },
@@ -55,6 +60,8 @@ static const struct option longopts[] = {
     { "fold", required_argument, NULL, OPT_FOLD },
     { "seed", required_argument, NULL, OPT_SEED },
     { "shard", required_argument, NULL, OPT_SHARD },
+    { "cold-items", required_argument, NULL, OPT_COLD_ITEMS },
+    { "cold-users", required_argument, NULL, OPT_COLD_USERS },
     { "test", required_argument, NULL, 't' },
     { "output", required_argument, NULL, 'o' },
     { "verbose", no_argument, NULL, 'v' },
@@ -70,25 +77,32 @@ int main(int argc, char **argv)
     rs_split_opts so;
     rs_split_opts_init(&so);
     const char *test_path = NULL, *train_path = NULL, *fold_arg = NULL;
-    int verbose = 0, c;
+    int verbose = 0, c, cold = -1, others = 0;     /* cold: 1 items, 0 users */
+    double cold_frac = 0;
     rs_shard shard = { 0, 0 };
     rs_err e = { 0 };
     while ((c = rs_getopt(argc, argv, "t:o:vhV", longopts)) != -1) {
         switch (c) {
-        case OPT_LAST: so.last = (uint64_t)rs_opt_int("--last", optarg, 1, INT64_MAX); break;
+        case OPT_LAST: others = 1; so.last = (uint64_t)rs_opt_int("--last", optarg, 1, INT64_MAX); break;
         case OPT_BY:
             if (strcmp(optarg, "time") == 0) so.by = RS_SPLIT_BY_TIME;
             else if (strcmp(optarg, "order") == 0) so.by = RS_SPLIT_BY_ORDER;
             else rs_usage_error("--by: '%s' is neither 'time' nor 'order'", optarg);
             break;
-        case OPT_FRAC: so.frac = rs_opt_double("--frac", optarg, 0, 1); break;
-        case OPT_USERS_FRAC: so.users_frac = rs_opt_double("--users-frac", optarg, 0, 1); break;
-        case OPT_FOLDS: so.folds = rs_opt_int("--folds", optarg, 2, INT32_MAX); break;
+        case OPT_FRAC: others = 1; so.frac = rs_opt_double("--frac", optarg, 0, 1); break;
+        case OPT_USERS_FRAC: others = 1; so.users_frac = rs_opt_double("--users-frac", optarg, 0, 1); break;
+        case OPT_FOLDS: others = 1; so.folds = rs_opt_int("--folds", optarg, 2, INT32_MAX); break;
         case OPT_FOLD: fold_arg = optarg; break;
         case OPT_SEED: so.seed = rs_opt_seed("--seed", optarg); break;
         case OPT_SHARD:
             if (rs_shard_parse(&shard, "--shard", optarg, &e) < 0) rs_usage_error("%s", e.msg);
             so.stream_by_id = 1;
+            break;
+        case OPT_COLD_ITEMS:
+        case OPT_COLD_USERS:
+            if (cold >= 0) rs_usage_error("--cold-items and --cold-users do not go together");
+            cold = c == OPT_COLD_ITEMS;
+            cold_frac = rs_opt_double(cold ? "--cold-items" : "--cold-users", optarg, 0, 1);
             break;
         case 't': test_path = optarg; break;
         case 'o': train_path = optarg; break;
@@ -104,7 +118,13 @@ int main(int argc, char **argv)
     if (shard.n && (so.users_frac >= 0 || so.folds))
         rs_usage_error("--shard: --users-frac and --folds choose among all users "
                        "(shard with --last or --frac)");
-    if (rs_split_check(&so, &e) < 0) rs_usage_error("%s", e.msg);
+    if (shard.n && cold >= 0)
+        rs_usage_error("--shard: --cold-items and --cold-users choose among all items or users "
+                       "(shard with --last or --frac)");
+    if (cold >= 0 && (others || fold_arg))
+        rs_usage_error("--cold-%s takes all of %s rows: it does not go with --last, --frac, "
+                       "--users-frac or --folds", cold ? "items" : "users", cold ? "an item's" : "a user's");
+    if (cold < 0 && rs_split_check(&so, &e) < 0) rs_usage_error("%s", e.msg);
     if (!test_path) rs_usage_error("-t FILE is required (where the test rows go)");
     if (is_stdout(test_path) && is_stdout(train_path))
         rs_usage_error("test and training rows cannot both go to stdout (give -o FILE with -t -)");
@@ -133,7 +153,8 @@ int main(int argc, char **argv)
     }
     if (rc == 0) {
         test = rs_xmalloc(rt.n ? rt.n : 1);
-        rc = rs_split(&rt, &so, test, &e);
+        rc = cold >= 0 ? rs_split_cold(&rt, cold, cold_frac, so.seed, test, &e)
+                       : rs_split(&rt, &so, test, &e);
     }
     if (rc < 0) rs_cmd_fail(train_out, &e);
 

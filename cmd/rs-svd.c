@@ -22,6 +22,8 @@
 #include "model/mf_als.h"
 #include "model/mf_bpr.h"
 #include "model/mf_funk.h"
+#include "model/hybrid.h"
+#include "format/featblock.h"
 #include "prep/ratings.h"
 #include "eval/validate.h"
 
@@ -37,6 +39,11 @@ static const char usage[] =
 "                         (FunkSVD, as Surprise's SVD)\n"
 "                         als: implicit-feedback ALS (Hu, Koren, Volinsky)\n"
 "                         bpr: Bayesian personalized ranking by SGD\n"
+"                         hybrid: bpr whose users and items are the sums of\n"
+"                         their id's and their side features' embeddings\n"
+"                         (LightFM); needs rs-index --item-features or\n"
+"                         --user-features, and scores items without\n"
+"                         interactions by their features (takes bpr's options)\n"
 "  -k, --factors K        factors (singular triplets), 1 to min(users, items)\n"
 "                         (default 50)\n"
 "      --center MODE      none|global|user|item: subtract the mean of the whole\n"
@@ -100,6 +107,11 @@ static const char usage[] =
 "      --negatives NAME   popular (--ns-exponent 1) or uniform (0)\n"
 "      --no-verify        keep negatives the user has (implicit's\n"
 "                         verify_negative_samples=False)\n"
+"-a hybrid (bpr's options, and):\n"
+"      --id-dropout P     share of samples whose items are seen through their\n"
+"                         features alone, so the features learn to stand for\n"
+"                         a cold item (0..1, default 0: on ml-100k it did\n"
+"                         not help; see examples/cold-start)\n"
 "\n"
 "Common:\n"
 "  -j, --jobs N           threads (default: all cores)\n"
@@ -128,6 +140,7 @@ static const char usage[] =
 "  rs-svd -a als -k 32 --reg 1 --validate test.tsv --metric map@10 --patience 3 \\\n"
 "      --curve als-curve.tsv train.rsm > als.rsm\n"
 "  rs-svd -a als -k 64 --reg 1 train.rsm > als.rsm\n"
+"  rs-index --item-features movies.csv train.tsv | rs-svd -a hybrid > hybrid.rsm\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage (including a K\n"
 "larger than the matrix allows).\n";
@@ -136,7 +149,7 @@ enum { OPT_CENTER = 256, OPT_BLOCK, OPT_TOL, OPT_POWER, OPT_SEED,
        OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
        OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
        OPT_NS_EXP, OPT_NO_VERIFY, OPT_UNOBSERVED, OPT_REG_EXP, OPT_PATIENCE, OPT_CURVE,
-       OPT_METRIC, OPT_END };
+       OPT_METRIC, OPT_ID_DROPOUT, OPT_END };
 
 /* Options that only some algorithms take (a bit per algos[] entry, in its
  * order); -a NAME refuses the others. */
@@ -175,6 +188,7 @@ typedef struct opts {
     rs_funk_opts funk;
     rs_als_opts als;
     rs_bpr_opts bpr;
+    double id_dropout;      /* -a hybrid */
     const char *validate, *curve;
     int patience, vmetric, vk;
     FILE *curve_file;       /* --curve: one TSV row per epoch */
@@ -461,11 +475,39 @@ static int fit_bpr(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     return 0;
 }
 
+static int fit_hybrid(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
+{
+    rs_csr ifeat, ufeat;
+    int hi = rs_featblock_get(b, "ifeat", m->cols, &ifeat, e);
+    int hu = hi < 0 ? -1 : rs_featblock_get(b, "ufeat", m->rows, &ufeat, e);
+    if (hu < 0) return -1;
+    if (!hi && !hu)
+        return rs_errf(e, RS_EDATA, "-a hybrid: the matrix has no side features (make it with "
+                       "rs-index --item-features FILE or --user-features FILE)");
+    rs_hybrid_opts ho = { .bpr = op->bpr, .id_dropout = op->id_dropout };
+    rs_progress pr;
+    rs_hybrid h;
+    report r = { .m = m, .cpu = cpu_now() };
+    if (op->verbose) {
+        ho.bpr.iteration_done = bpr_iteration;
+        ho.bpr.ctx = &r;
+    }
+    rs_progress_start(&pr, "hybrid");
+    ho.bpr.progress = &pr;
+    int rc = rs_hybrid_fit(m, hi ? &ifeat : NULL, hu ? &ufeat : NULL, &ho, &h, e);
+    rs_progress_end(&pr);
+    if (rc < 0) return -1;
+    rs_hybrid_put(&h, &ho, b);
+    rs_hybrid_free(&h);
+    return 0;
+}
+
 static const algo algos[] = {
     { "svd", fit_svd },
     { "funk", fit_funk },
     { "als", fit_als },
     { "bpr", fit_bpr },
+    { "hybrid", fit_hybrid },
 };
 
 /* A learning rate: > 0. */
@@ -567,6 +609,7 @@ int main(int argc, char **argv)
         { "negatives", required_argument, NULL, OPT_NEGATIVES },
         { "ns-exponent", required_argument, NULL, OPT_NS_EXP },
         { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+        { "id-dropout", required_argument, NULL, OPT_ID_DROPOUT },
         { "jobs", required_argument, NULL, 'j' },
         { "output", required_argument, NULL, 'o' },
         { "compress", optional_argument, NULL, 'z' },
@@ -582,6 +625,7 @@ int main(int argc, char **argv)
     rs_funk_defaults(&op.funk);
     rs_als_defaults(&op.als);
     rs_bpr_defaults(&op.bpr);
+    op.id_dropout = RS_HYBRID_ID_DROPOUT;
     const char *aname = "svd";
     int c, given[OPT_END] = { 0 }, lr_bias = 0, reg_bias = 0;
     while ((c = rs_getopt(argc, argv, "a:k:j:o:z::vhV", longopts)) != -1) {
@@ -633,6 +677,7 @@ int main(int argc, char **argv)
             break;
         case OPT_NS_EXP: op.bpr.ns_exponent = rs_opt_double("--ns-exponent", optarg, -100, 100); break;
         case OPT_NO_VERIFY: op.bpr.verify = 0; break;
+        case OPT_ID_DROPOUT: op.id_dropout = rs_opt_double("--id-dropout", optarg, 0, 1); break;
         case 'j': op.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
         case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
@@ -644,7 +689,11 @@ int main(int argc, char **argv)
         }
     }
     const algo *a = find_algo(aname);
+    if (!a) rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr, hybrid)", aname);
     int abit = 1 << (a - algos);
+    if (a->fit == fit_hybrid) abit |= A_BPR;    /* bpr's options are hybrid's */
+    if (given[OPT_ID_DROPOUT] && a->fit != fit_hybrid)
+        rs_usage_error("--id-dropout does not apply to -a %s", aname);
     for (size_t j = 0; j < sizeof only / sizeof only[0]; j++)
         if (given[only[j].opt] && !(only[j].algos & abit))
             rs_usage_error("%s does not apply to -a %s", only[j].name, aname);

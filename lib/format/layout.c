@@ -9,6 +9,11 @@ static const rs_layout_block matrix_blocks[] = {
     { "meta", RS_STR, 0 }, { "users", RS_STR, 0 }, { "items", RS_STR, 0 },
     { "shape", RS_U64, 0 }, { "indptr", RS_U64, 0 }, { "indices", RS_U32, 0 },
     { "values", RS_F32, 0 }, { "times", RS_I64, 1 },
+    /* rs-index --item-features / --user-features (format/featblock.h) */
+    { "ifeat_names", RS_STR, 1 }, { "ifeat_indptr", RS_U64, 1 }, { "ifeat_indices", RS_U32, 1 },
+    { "ifeat_values", RS_F32, 1 },
+    { "ufeat_names", RS_STR, 1 }, { "ufeat_indptr", RS_U64, 1 }, { "ufeat_indices", RS_U32, 1 },
+    { "ufeat_values", RS_F32, 1 },
 };
 /* writer: "PROG VERSION" of the program that wrote the file (cli's
  * rs_cmd_write_bundle sets it), so a model replaces its matrix's. */
@@ -52,13 +57,23 @@ static const rs_layout_key bpr_keys[] = {
     { "iterations", 0 }, { "seed", 0 }, { "ns_exponent", 0 }, { "verify_negatives", 0 },
 };
 
+static const rs_layout_block hybrid_blocks[] = {
+    { "user_factors", RS_F32, 0 }, { "item_factors", RS_F32, 0 }, { "item_bias", RS_F32, 0 },
+    { "ifeat_factors", RS_F32, 1 }, { "ifeat_bias", RS_F32, 1 }, { "ufeat_factors", RS_F32, 1 },
+};
+static const rs_layout_key hybrid_keys[] = {
+    { "model", 0 }, { "k", 0 }, { "global_bias", 0 }, { "lr", 0 }, { "reg", 0 },
+    { "iterations", 0 }, { "seed", 0 }, { "ns_exponent", 0 }, { "verify_negatives", 0 },
+    { "id_dropout", 0 }, { "item_features", 0 }, { "user_features", 0 },
+};
+
 static const rs_layout_block knn_item_blocks[] = {
     { "item_nbr_indptr", RS_U64, 0 }, { "item_nbr_indices", RS_U32, 0 },
     { "item_nbr_values", RS_F32, 0 },
 };
 static const rs_layout_key knn_item_keys[] = {
     { "model", 0 }, { "k", 0 }, { "sim", 0 }, { "weight", 0 }, { "binary", 0 },
-    { "bm25_k1", 1 }, { "bm25_b", 1 },
+    { "bm25_k1", 1 }, { "bm25_b", 1 }, { "features", 1 },
 };
 
 static const rs_layout_block knn_user_blocks[] = {
@@ -99,6 +114,7 @@ static const rs_layout_kind kinds[] = {
     KIND("funk", "rs-svd", funk),
     KIND("als", "rs-svd", als),
     KIND("bpr", "rs-svd", bpr),
+    KIND("hybrid", "rs-svd", hybrid),
     KIND("knn-item", "rs-knn", knn_item),
     KIND("knn-user", "rs-knn", knn_user),
     KIND("w2v", "rs-w2v", w2v),

@@ -79,7 +79,7 @@ int rs_foldin_open(const rs_bundle *b, const rs_csr *train, const float *Q, cons
     if (!model) return 0;
     if (!strcmp(model, "funk")) kind = FOLD_FUNK;
     else if (!strcmp(model, "als")) kind = FOLD_ALS;
-    else if (!strcmp(model, "bpr")) kind = FOLD_BPR;
+    else if (!strcmp(model, "bpr") || !strcmp(model, "hybrid")) kind = FOLD_BPR;
     else return 0;
     rs_foldin *f = rs_xcalloc(1, sizeof *f);
     *f = (rs_foldin){ .kind = kind, .k = k, .Q = Q, .bi = bi, .train = train, .g = g };

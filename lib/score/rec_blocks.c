@@ -30,6 +30,7 @@ typedef struct job {
     void *ctx;
     FILE *out;
     rs_progress *progress;
+    const unsigned char *allow; /* rs_rec_opts's */
     /* Shared between the workers, under mu. */
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -208,6 +209,9 @@ static int do_block(const job *j, scratch *sc, size_t b, char **text, size_t *le
             const uint32_t *mi;
             size_t mn;
             src->masked(src->src, q0 + k, &mi, &mn);
+            if (j->allow)
+                for (uint32_t i = 0; i < src->nitems; i++)
+                    if (!j->allow[i]) row[i] = -INFINITY;
             n = rs_rec_top_row(t, row, src->nitems, mi, mn);
         }
         rc = j->emit(j->ctx, f, q0 + k, t->idx, t->score, n, e);
@@ -291,12 +295,14 @@ int rs_rec_blocks(const rs_rec_src *src, const rs_rec_opts *o, rs_rec_emit emit,
     if (o->n == 0) return rs_errf(e, RS_EUSAGE, "list length must be at least 1");
     if (src->nq == 0) return 0;
     job j = { .src = src, .emit = emit, .ctx = ctx, .out = out, .progress = o->progress,
+              .allow = o->allow,
               .failed = NONE };
     j.n = o->n < src->nitems ? o->n : src->nitems;
     j.block = o->block ? o->block : rs_rec_default_block(src->nitems);
     if (j.block > src->nq) j.block = src->nq;
     j.nblocks = (src->nq + j.block - 1) / j.block;
-    if (src->fill_cols) {
+    /* --candidates masks whole rows: the whole-row path does that. */
+    if (src->fill_cols && !o->allow) {
         size_t t = TILE_FLOATS / j.block / 16 * 16;
         j.tile = (uint32_t)(t < 64 ? 64 : t);
     }

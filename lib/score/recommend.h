@@ -31,6 +31,7 @@ typedef struct rs_rec_opts {
     int threads;            /* worker threads, >= 1 */
     size_t block;           /* queries per scorer call; 0 = rs_rec_default_block */
     rs_progress *progress;  /* or NULL */
+    const unsigned char *allow; /* nitems flags: only these may be listed; NULL: all */
 } rs_rec_opts;
 
 /* Format one query's list into f (a per-block memory stream).  Called from

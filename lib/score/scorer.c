@@ -28,6 +28,7 @@ static const struct kind {
     { "funk", &rs_score_factors_ops },
     { "als", &rs_score_factors_ops },
     { "bpr", &rs_score_factors_ops },
+    { "hybrid", &rs_score_factors_ops },
     { "popular", &rs_score_popular_ops },
     { "knn-item", &rs_score_knn_item_ops },
     { "knn-user", &rs_score_knn_user_ops },

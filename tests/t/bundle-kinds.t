@@ -59,8 +59,10 @@ svd-user svd rs-svd -k 4 --center user -j 1
 funk funk rs-svd -a funk -k 4 --epochs 2 --range 1,5 -j 1
 als als rs-svd -a als -k 4 --iterations 2 -j 1
 bpr bpr rs-svd -a bpr -k 4 --iterations 2 -j 1
+hybrid hybrid rs-svd -a hybrid -k 4 --iterations 2 -j 1
 knn-item knn-item rs-knn --items -k 5 -j 1
 knn-user knn-user rs-knn --users -k 5 --weight bm25 -j 1
+knn-content knn-item rs-knn --items --features -k 5 -j 1
 w2v w2v rs-w2v -k 4 --epochs 1 -j 1
 ease ease rs-knn -a ease --reg 10 -j 1
 rp3 rp3 rs-knn -a rp3 -k 5 -j 1
@@ -69,7 +71,9 @@ nm=$(wc -l < models)
 echo "1..$((3 + nm * 2))"
 
 [ "$(cut -d' ' -f1 kinds | sort -u | wc -l)" -ge 2 ]; ok $? "man/rs-format.5 lists the kinds ($(cut -d' ' -f1 kinds | sort -u | tr '\n' ' '))"
-rs-filter "$top/testdata/ratings.csv" | rs-split --last 5 -t test.tsv | rs-index > m.rsm
+# With item features (optional blocks of the matrix, which every model keeps).
+rs-filter "$top/testdata/ratings.csv" | rs-split --last 5 -t test.tsv |
+    rs-index --item-features "$top/testdata/movies.csv" 2> /dev/null > m.rsm
 holds m.rsm matrix; ok $? "rs-index writes exactly a matrix"
 # Every kind of the page is written by some model here.
 missing=""
