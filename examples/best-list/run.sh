@@ -34,10 +34,10 @@ rs-split --last 5 -t val.tsv < train.tsv > fit.tsv
 # recency TAU A < TSV > TSV: each rating becomes 1 + A exp(-age / TAU),
 # age the interaction's place from the user's latest (0: the latest; equal
 # times: the later row is the later), as rs-index --recency TAU,A weighs
-# them; written back as TSV (rows in their order, so that the ids and the
-# matrix's cells are those of the plain data and models of both blend) for
-# the numpy reference.  A user's last items weigh most: the test items are
-# the next ones.
+# them, written back as TSV for the numpy reference.  rs's weighted matrices
+# are made by rs-index --recency from the plain rows, so their ids are the
+# plain data's and models of both blend.  A user's last items weigh most:
+# the test items are the next ones.
 recency() {
     rs-index --recency "$1,$2" | rs-index --decode
 }
@@ -47,8 +47,8 @@ rs-index train.tsv > test-plain.rsm
 for ta in $RECENCY; do
     recency ${ta%,*} ${ta#*,} < fit.tsv > "val-r$ta.tsv"
     recency ${ta%,*} ${ta#*,} < train.tsv > "test-r$ta.tsv"
-    rs-index "val-r$ta.tsv" > "val-r$ta.rsm"
-    rs-index "test-r$ta.tsv" > "test-r$ta.rsm"
+    rs-index --recency "$ta" fit.tsv > "val-r$ta.rsm"
+    rs-index --recency "$ta" train.tsv > "test-r$ta.rsm"
 done
 
 # metrics RECS TEST: ndcg hitrate map at 10.
