@@ -163,6 +163,12 @@ static int read_lines(rs_in *in, rs_ratings *rt, rs_progress *prog, rs_err *e)
             if (l > ID_MAX)
                 return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): id of %zu bytes "
                                "(at most %d allowed)", name, ln, k + 1, field_name[k], l, ID_MAX);
+            /* A CR left in an id (the line's own CR LF is gone) would not
+             * read back: the writer's line would end in it. */
+            if (memchr(f[k], '\r', l))
+                return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): id holds a carriage "
+                               "return, which canonical TSV cannot carry", name, ln, k + 1,
+                               field_name[k]);
         }
         double r = 1;
         int64_t t = 0;
