@@ -633,7 +633,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'a':   /* at once, so that -a's value is checked as every other's */
             if (!find_algo(optarg))
-                rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr)", optarg);
+                rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr, hybrid)", optarg);
             aname = optarg;
             break;
         case 'k': op.svd.k = (int)rs_opt_int("-k", optarg, 1, 1 << 20); break;

@@ -101,7 +101,7 @@ if command -v bash >/dev/null; then
     got() { sed -n "s/^$1|//p" "$work/sim"; }
     case $(got spec) in *"-F _rs"*rs-recommend*) r=0 ;; *) r=1 ;; esac
     ok $r "bash: complete -p names _rs for the programs ($(got spec | head -1))"
-    [ "$(got svd-a)" = "als bpr funk svd " ]; ok $? "bash: rs-svd -a <TAB> offers svd funk als bpr ($(got svd-a))"
+    [ "$(got svd-a)" = "als bpr funk hybrid svd " ]; ok $? "bash: rs-svd -a <TAB> offers svd funk als bpr hybrid ($(got svd-a))"
     [ "$(got svd-algorithm-b)" = "bpr " ]; ok $? "bash: rs-svd --algorithm b<TAB> gives bpr ($(got svd-algorithm-b))"
     [ "$(got knn-weight)" = "bm25 none tfidf " ]; ok $? "bash: rs-knn --weight <TAB> offers none tfidf bm25 ($(got knn-weight))"
     [ "$(got knn-weight-eq)" = "bm25 none tfidf " ] && [ "$(got knn-weight-eq-t)" = "tfidf " ] \
@@ -125,7 +125,7 @@ if command -v zsh >/dev/null; then
         for p in ${=3}; do print -r -- "$p=$_comps[$p]"; done' zsh "$work/fpath" "$work" "$progs" 2>&1)
     bad=$(printf '%s\n' "$out" | grep -v '=_rs$')
     [ -z "$bad" ]; ok $? "zsh: compinit takes _rs for every program${bad:+ ($(echo $bad))}"
-    grep -q "{-a+,--algorithm=}'\[.*\]:NAME:(svd funk als bpr)'" "$comp/_rs" \
+    grep -q "{-a+,--algorithm=}'\[.*\]:NAME:(svd funk als bpr hybrid)'" "$comp/_rs" \
         && grep -q "^        --weight='\[.*\]:NAME:(none tfidf bm25)'" "$comp/_rs" \
         && grep -q "{-m+,--model=}'\[.*\]:FILE:_files'" "$comp/_rs"
     ok $? "zsh: -a, --weight offer their choices, -m files"
