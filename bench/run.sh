@@ -26,3 +26,10 @@ for s in prep svd recommend knn rp3 w2v mf; do
     echo "=== $s ==="
     sh "$here/$s.sh" "$bin" "$data" || echo "bench: $s failed"
 done
+# The service's refits on ml-latest-small, when the data is there.
+mls=$(cd "$here/.." && pwd)/../shared/data/ml-latest-small/ratings.csv.zst
+if [ -f "$mls" ] && { [ $# -eq 0 ] || case " $* " in *" serve-recompute "*) true;; *) false;; esac; }; then
+    echo
+    echo "=== serve-recompute ==="
+    sh "$here/serve-recompute.sh" "$bin" "$mls" || echo "bench: serve-recompute failed"
+fi
