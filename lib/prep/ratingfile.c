@@ -121,6 +121,11 @@ static int take_id(reader *rd, int k, int role, const char *s, size_t n, uint32_
             return -1;
         }
     }
+    if (n >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0) {
+        field_error(rd, k, role, "id starts with a byte-order mark (U+FEFF), which a reader "
+                    "takes for the start of a file", s, n);
+        return -1;
+    }
     if (role == RS_COL_USER && s[0] == '#') {
         field_error(rd, k, role, "user id starts with '#', which canonical TSV reads as a comment",
                     s, n);

@@ -169,6 +169,10 @@ static int read_lines(rs_in *in, rs_ratings *rt, rs_progress *prog, rs_err *e)
                 return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): id holds a carriage "
                                "return, which canonical TSV cannot carry", name, ln, k + 1,
                                field_name[k]);
+            /* Written first in a file, it would be read as the file's BOM. */
+            if (l >= 3 && memcmp(f[k], "\xef\xbb\xbf", 3) == 0)
+                return rs_errf(e, RS_EDATA, "%s: line %llu, field %d (%s): id starts with a "
+                               "byte-order mark (U+FEFF)", name, ln, k + 1, field_name[k]);
         }
         double r = 1;
         int64_t t = 0;
