@@ -19,7 +19,7 @@ if ! $py -c 'import numpy' 2>/dev/null; then
     echo "bench: no numpy for $py; peers are skipped (apt-get install python3-pandas python3-scipy python3-sklearn python3-gensim)"
 fi
 echo "bench: machine: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB"
-for s in prep svd recommend knn rp3 w2v mf; do
+for s in prep svd recommend knn rp3 ease w2v mf; do
     [ -f "$here/$s.sh" ] || continue
     if [ $# -gt 0 ]; then case " $* " in *" $s "*) ;; *) continue;; esac; fi
     echo
