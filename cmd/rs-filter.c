@@ -229,14 +229,7 @@ int main(int argc, char **argv)
         say_dialect(strcmp(paths[k], "-") ? paths[k] : "(stdin)", &di[k]);
     free(di);
 
-    if (shard.n) {
-        unsigned char *keep = rs_xmalloc(rt.n ? rt.n : 1);
-        for (size_t k = 0; k < rt.n; k++)
-            keep[k] = (unsigned char)rs_shard_has(&shard, rs_idmap_str(rt.users, rt.u[k]),
-                                                  rs_idmap_len(rt.users, rt.u[k]));
-        rs_ratings_select(&rt, keep);
-        free(keep);
-    }
+    rs_ratings_shard(&rt, &shard);
 
     rs_filter_report rep;
     if (rs_filter_apply(&rt, &fo, verbose ? &rep : NULL, &e) < 0) rs_cmd_fail(out, &e);

@@ -392,25 +392,13 @@ typedef struct done {
     int incomplete;     /* exit 1 after the output: an unknown id, a skipped user */
 } done;
 
-/* Keep the rows of the shard's users (all rows without --shard). */
-static void shard_rows(rs_ratings *rt, const rs_shard *sh)
-{
-    if (!sh->n) return;
-    unsigned char *keep = rs_xmalloc(rt->n ? rt->n : 1);
-    for (size_t k = 0; k < rt->n; k++)
-        keep[k] = (unsigned char)rs_shard_has(sh, rs_idmap_str(rt->users, rt->u[k]),
-                                              rs_idmap_len(rt->users, rt->u[k]));
-    rs_ratings_select(rt, keep);
-    free(keep);
-}
-
 static int run_predict(const opts *o, const model *m, char **paths, int npaths, FILE *f,
                        done *d, rs_err *e)
 {
     rs_ratings p;
     rs_ratings_init(&p);
     if (rs_ratings_read_paths(paths, npaths, &p, e) < 0) return -1;
-    shard_rows(&p, &o->shard);
+    rs_ratings_shard(&p, &o->shard);
     uint64_t uu, ui;
     int rc = rs_recommend_predict_titled(m->s, m->umap, m->imap,
                                          (const char *const *)m->titles, &p, f, &uu, &ui, e);
@@ -432,7 +420,7 @@ static int run_history(const opts *o, const model *m, rs_listwrite *w, FILE *f, 
     rs_ratings_init(&h);
     char *paths[1] = { (char *)o->history };
     if (rs_ratings_read_paths(paths, 1, &h, e) < 0) return -1;
-    shard_rows(&h, &o->shard);
+    rs_ratings_shard(&h, &o->shard);
     rs_csr hm;
     uint64_t skipped;
     rs_history_matrix(&h, m->imap, &hm, &skipped);

@@ -143,14 +143,7 @@ int main(int argc, char **argv)
     rs_ratings_init(&rt);
     unsigned char *test = NULL;
     int rc = rs_ratings_read_paths(argv + optind, argc - optind, &rt, &e);
-    if (rc == 0 && shard.n) {
-        unsigned char *keep = rs_xmalloc(rt.n ? rt.n : 1);
-        for (size_t k = 0; k < rt.n; k++)
-            keep[k] = (unsigned char)rs_shard_has(&shard, rs_idmap_str(rt.users, rt.u[k]),
-                                                  rs_idmap_len(rt.users, rt.u[k]));
-        rs_ratings_select(&rt, keep);
-        free(keep);
-    }
+    if (rc == 0) rs_ratings_shard(&rt, &shard);
     if (rc == 0) {
         test = rs_xmalloc(rt.n ? rt.n : 1);
         rc = cold >= 0 ? rs_split_cold(&rt, cold, cold_frac, so.seed, test, &e)

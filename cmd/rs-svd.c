@@ -25,7 +25,7 @@
 #include "model/hybrid.h"
 #include "format/featblock.h"
 #include "prep/ratings.h"
-#include "eval/validate.h"
+#include "cli/validate.h"
 
 static const char usage[] =
 "Usage: rs-svd [OPTION]... [FILE]\n"
@@ -284,90 +284,28 @@ static void funk_epoch(void *ctx, int epoch, double train, double valid, double 
  * indices (-1 for those it does not know). */
 static int read_validation(const char *path, const rs_bundle *b, rs_funk_opts *fo, rs_err *e)
 {
-    rs_ratings v;
-    rs_ratings_init(&v);
-    char *paths[1] = { (char *)path };
-    if (rs_ratings_read_paths(paths, 1, &v, e) < 0) {
-        rs_ratings_free(&v);
-        return -1;
-    }
-    if (!v.r) {
-        rs_ratings_free(&v);
+    rs_valid_pairs p;
+    if (rs_valid_pairs_read(path, b, &p, e) < 0) return -1;
+    if (!p.r) {
+        rs_valid_pairs_free(&p);
         return rs_errf(e, RS_EDATA, "%s: --validate needs ratings (a third column)", path);
     }
-    rs_idmap *um = rs_idmap_get(b, "users", e), *im = um ? rs_idmap_get(b, "items", e) : NULL;
-    if (!im) {
-        if (um) rs_idmap_free(um);
-        rs_ratings_free(&v);
-        return -1;
-    }
-    int64_t *vu = rs_xmalloc((v.n + 1) * sizeof *vu), *vi = rs_xmalloc((v.n + 1) * sizeof *vi);
-    float *vr = rs_xmalloc((v.n + 1) * sizeof *vr);
-    int64_t *umap = rs_idmap_find_all(um, v.users), *imap = rs_idmap_find_all(im, v.items);
-    for (size_t x = 0; x < v.n; x++) {
-        vu[x] = umap[v.u[x]];
-        vi[x] = imap[v.i[x]];
-        vr[x] = (float)v.r[x];
-    }
-    free(umap);
-    free(imap);
-    fo->vu = vu;
-    fo->vi = vi;
-    fo->vr = vr;
-    fo->vn = v.n;
-    rs_idmap_free(um);
-    rs_idmap_free(im);
-    rs_ratings_free(&v);
+    fo->vu = p.u;
+    fo->vi = p.i;
+    fo->vr = p.r;
+    fo->vn = p.n;
     return 0;
-}
-
-/* --validate FILE for the ranking models: its (user, item) pairs as the
- * held-out items of a ranking metric (eval/validate.h), ratings ignored. */
-typedef struct ranking {
-    rs_heldout h;
-    const char *name;       /* "ndcg@10" */
-    FILE *curve;
-    int quiet;
-    double t0;
-} ranking;
-
-static double rank_validate(void *ctx, int epoch, const rs_mf_view *m)
-{
-    ranking *r = ctx;
-    double v = rs_heldout_score(&r->h, m), now = rs_now();
-    if (r->curve) {
-        if (epoch == 1) fprintf(r->curve, "epoch\tvalid_%s\tseconds\n", r->name);
-        fprintf(r->curve, "%d\t%.6f\t%.4f\n", epoch, v, now - r->t0);
-    }
-    if (!r->quiet) rs_warn("iteration %d: validation %s %.6f", epoch, r->name, v);
-    r->t0 = now;
-    return v;
 }
 
 /* Set up --validate, --patience and --curve for als or bpr: 0 when not
  * asked for, 1 when r is set, -1 on error. */
-static int ranking_start(const opts *op, const rs_csr *m, const rs_bundle *b, ranking *r, rs_err *e)
+static int ranking_start(const opts *op, const rs_csr *m, const rs_bundle *b, rs_valid_run *r,
+                         rs_err *e)
 {
-    memset(r, 0, sizeof *r);
+    *r = (rs_valid_run){ .unit = "iteration", .curve = op->curve_file, .verbose = op->verbose };
     if (!op->validate) return 0;
-    if (rs_heldout_read(op->validate, b, m, &r->h, e) < 0) return -1;
-    r->h.metric = op->vmetric;
-    r->h.k = op->vk;
-    r->h.threads = op->threads;
-    static char name[32];
-    snprintf(name, sizeof name, "%s@%d", op->vmetric == RS_VALID_NDCG ? "ndcg" : "map", op->vk);
-    r->name = name;
-    r->curve = op->curve_file;
-    r->quiet = op->curve_file && !op->verbose;
-    r->t0 = rs_now();
+    if (rs_valid_run_start(r, op->validate, b, m, op->vmetric, op->vk, op->threads, e) < 0) return -1;
     return 1;
-}
-
-static void ranking_end(const opts *op, ranking *r, int best, int last)
-{
-    if (op->patience && (op->verbose || best < last))
-        rs_warn("kept iteration %d (the best validation %s; --iterations %d)", best, r->name, last);
-    rs_heldout_free(&r->h);
 }
 
 static int fit_funk(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
@@ -416,11 +354,11 @@ static int fit_als(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
         ao.iteration_done = als_iteration;
         ao.ctx = &r;
     }
-    ranking rk;
+    rs_valid_run rk;
     int valid = ranking_start(op, m, b, &rk, e), best = ao.iterations;
     if (valid < 0) return -1;
     if (valid) {
-        ao.validate = rank_validate;
+        ao.validate = rs_valid_run_score;
         ao.vctx = &rk;
         ao.patience = op->patience;
         ao.best_iteration = &best;
@@ -429,7 +367,7 @@ static int fit_als(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     ao.progress = &pr;
     int rc = rs_als_fit(m, &ao, &mf, e);
     rs_progress_end(&pr);
-    if (valid) ranking_end(op, &rk, best, ao.iterations);
+    if (valid) rs_valid_run_end(&rk, op->patience, best, ao.iterations, "--iterations");
     if (rc < 0) return -1;
     ao.iterations = best;
     rs_als_put(&mf, &ao, b);
@@ -455,11 +393,11 @@ static int fit_bpr(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
         bo.iteration_done = bpr_iteration;
         bo.ctx = &r;
     }
-    ranking rk;
+    rs_valid_run rk;
     int valid = ranking_start(op, m, b, &rk, e), best = bo.iterations;
     if (valid < 0) return -1;
     if (valid) {
-        bo.validate = rank_validate;
+        bo.validate = rs_valid_run_score;
         bo.vctx = &rk;
         bo.patience = op->patience;
         bo.best_iteration = &best;
@@ -468,7 +406,7 @@ static int fit_bpr(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     bo.progress = &pr;
     int rc = rs_bpr_fit(m, &bo, &mf, e);
     rs_progress_end(&pr);
-    if (valid) ranking_end(op, &rk, best, bo.iterations);
+    if (valid) rs_valid_run_end(&rk, op->patience, best, bo.iterations, "--iterations");
     if (rc < 0) return -1;
     bo.iterations = best;
     rs_bpr_put(&mf, &bo, b);

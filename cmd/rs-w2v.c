@@ -18,7 +18,7 @@
 #include "common/progress.h"
 #include "prep/ratings.h"
 #include "model/w2v.h"
-#include "eval/validate.h"
+#include "cli/validate.h"
 
 static const char usage[] =
 "Usage: rs-w2v [OPTION]... [FILE]...\n"
@@ -100,28 +100,6 @@ typedef struct opts {
     int vmetric, vk, patience;
 } opts;
 
-/* --validate: the metric after each epoch, to the curve and -v. */
-typedef struct ranking {
-    rs_heldout h;
-    char name[32];
-    FILE *curve;
-    int verbose;
-    double t0;
-} ranking;
-
-static double rank_validate(void *ctx, int epoch, const rs_mf_view *m)
-{
-    ranking *r = ctx;
-    double v = rs_heldout_score(&r->h, m), now = rs_now();
-    if (r->curve) {
-        if (epoch == 1) fprintf(r->curve, "epoch\tvalid_%s\tseconds\n", r->name);
-        fprintf(r->curve, "%d\t%.6f\t%.4f\n", epoch, v, now - r->t0);
-    }
-    if (r->verbose || !r->curve) rs_warn("epoch %d: validation %s %.6f", epoch, r->name, v);
-    r->t0 = now;
-    return v;
-}
-
 /* The training matrix in b, from one rs-index matrix or from TSV. */
 static void read_input(const opts *op, rs_out *o, rs_bundle *b, rs_err *e)
 {
@@ -180,7 +158,7 @@ static void run(opts *op)
         rs_cmd_input(set, "--validate", op->validate, "validation pairs (canonical TSV)",
                      "them with --validate FILE");
     rs_out *o = rs_cmd_open(set, "-o", op->output, !op->export);
-    ranking rk = { .verbose = op->verbose };
+    rs_valid_run rk = { .unit = "epoch", .verbose = op->verbose };
     if (op->curve) rk.curve = rs_out_file(rs_cmd_open(set, "--curve", op->curve, 0));
     double t0 = rs_now();
     rs_bundle b = { 0 };
@@ -203,13 +181,9 @@ static void run(opts *op)
     double t1 = rs_now();
     int best = (int)op->w.epochs;
     if (op->validate) {
-        if (rs_heldout_read(op->validate, &b, &m, &rk.h, &e) < 0) rs_cmd_fail(o, &e);
-        rk.h.metric = op->vmetric;
-        rk.h.k = op->vk;
-        rk.h.threads = op->w.threads;
-        snprintf(rk.name, sizeof rk.name, "%s@%d", op->vmetric == RS_VALID_NDCG ? "ndcg" : "map", op->vk);
-        rk.t0 = rs_now();
-        op->w.validate = rank_validate;
+        if (rs_valid_run_start(&rk, op->validate, &b, &m, op->vmetric, op->vk, op->w.threads, &e) < 0)
+            rs_cmd_fail(o, &e);
+        op->w.validate = rs_valid_run_score;
         op->w.vctx = &rk;
         op->w.patience = op->patience;
         op->w.best_epoch = &best;
@@ -219,11 +193,7 @@ static void run(opts *op)
     rs_w2v w;
     int rc = rs_w2v_train(seq, &op->w, &pr, &w, &e);
     rs_progress_end(&pr);
-    if (op->validate) {
-        rs_heldout_free(&rk.h);
-        if (rc == 0 && op->patience && (op->verbose || best < (int)op->w.epochs))
-            rs_warn("kept epoch %d (the best validation %s; --epochs %u)", best, rk.name, op->w.epochs);
-    }
+    if (op->validate) rs_valid_run_end(&rk, rc == 0 ? op->patience : 0, best, (int)op->w.epochs, "--epochs");
     if (op->time_order) rs_csr_free(&sorted);
     if (rc < 0) rs_cmd_fail(o, &e);
     double el = rs_now() - t1;

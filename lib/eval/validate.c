@@ -133,8 +133,9 @@ double rs_heldout_score(const rs_heldout *h, const rs_mf_view *m)
     return count ? sum / (double)count : NAN;
 }
 
-int rs_heldout_read(const char *path, const rs_bundle *b, const rs_csr *train, rs_heldout *h, rs_err *e)
+int rs_valid_pairs_read(const char *path, const rs_bundle *b, rs_valid_pairs *p, rs_err *e)
 {
+    memset(p, 0, sizeof *p);
     rs_ratings v;
     rs_ratings_init(&v);
     char *paths[1] = { (char *)path };
@@ -149,20 +150,39 @@ int rs_heldout_read(const char *path, const rs_bundle *b, const rs_csr *train, r
         return -1;
     }
     int64_t *umap = rs_idmap_find_all(um, v.users), *imap = rs_idmap_find_all(im, v.items);
-    int64_t *vu = rs_xmalloc((v.n + 1) * sizeof *vu), *vi = rs_xmalloc((v.n + 1) * sizeof *vi);
+    p->n = v.n;
+    p->u = rs_xmalloc((v.n + 1) * sizeof *p->u);
+    p->i = rs_xmalloc((v.n + 1) * sizeof *p->i);
+    if (v.r) p->r = rs_xmalloc((v.n + 1) * sizeof *p->r);
     for (size_t x = 0; x < v.n; x++) {
-        vu[x] = umap[v.u[x]];
-        vi[x] = imap[v.i[x]];
+        p->u[x] = umap[v.u[x]];
+        p->i[x] = imap[v.i[x]];
+        if (v.r) p->r[x] = (float)v.r[x];
     }
-    rs_heldout_build(h, vu, vi, v.n, train);
-    for (uint32_t k = 0; k < rs_idmap_size(v.users); k++) h->zero_users += umap[k] < 0;
+    for (uint32_t k = 0; k < rs_idmap_size(v.users); k++) p->unknown_users += umap[k] < 0;
     free(umap);
     free(imap);
-    free(vu);
-    free(vi);
     rs_idmap_free(um);
     rs_idmap_free(im);
     rs_ratings_free(&v);
+    return 0;
+}
+
+void rs_valid_pairs_free(rs_valid_pairs *p)
+{
+    free(p->u);
+    free(p->i);
+    free(p->r);
+    memset(p, 0, sizeof *p);
+}
+
+int rs_heldout_read(const char *path, const rs_bundle *b, const rs_csr *train, rs_heldout *h, rs_err *e)
+{
+    rs_valid_pairs p;
+    if (rs_valid_pairs_read(path, b, &p, e) < 0) return -1;
+    rs_heldout_build(h, p.u, p.i, p.n, train);
+    h->zero_users += p.unknown_users;
+    rs_valid_pairs_free(&p);
     if (h->indptr[h->users] == 0) {
         rs_heldout_free(h);
         return rs_errf(e, RS_EDATA, "%s: --validate: no pair has a user and an item of the matrix", path);

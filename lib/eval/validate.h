@@ -33,6 +33,18 @@ int rs_valid_metric_parse(const char *s, int *metric, int *k);
  * zero_users is left 0. */
 void rs_heldout_build(rs_heldout *h, const int64_t *u, const int64_t *i, size_t n, const rs_csr *train);
 void rs_heldout_free(rs_heldout *h);
+/* FILE's pairs (canonical TSV) as dense indices of b's id maps, -1 for an
+ * id b does not know; r their ratings, NULL when the file has none;
+ * unknown_users the users of the file b does not know. */
+typedef struct rs_valid_pairs {
+    size_t n;
+    int64_t *u, *i;
+    float *r;
+    size_t unknown_users;
+} rs_valid_pairs;
+
+int rs_valid_pairs_read(const char *path, const rs_bundle *b, rs_valid_pairs *p, rs_err *e);
+void rs_valid_pairs_free(rs_valid_pairs *p);
 /* Read FILE (canonical TSV; ratings ignored) as h, its users and items
  * mapped by b's id maps onto train's rows and columns.  Fails (RS_EDATA)
  * when no pair has a known user and item. */

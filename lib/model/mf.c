@@ -53,6 +53,35 @@ void rs_mf_meta_double(rs_bundle *b, const char *key, double v)
     rs_meta_set(b, key, buf);
 }
 
+static int parse_double(const char *s, double *v)
+{
+    const char *why;
+    return rs_num_f64(s, strlen(s), v, &why);
+}
+
+int rs_mf_meta_global_bias(const rs_bundle *b, double *g, rs_err *e)
+{
+    const char *s = rs_meta_get(b, "global_bias");
+    if (!s) return 0;
+    if (parse_double(s, g) < 0) return rs_errf(e, RS_EDATA, "model: bad global_bias '%s'", s);
+    return 1;
+}
+
+int rs_mf_meta_range(const rs_bundle *b, double *lo, double *hi, rs_err *e)
+{
+    const char *s = rs_meta_get(b, "range");
+    if (!s) return 0;
+    const char *comma = strchr(s, ',');
+    char first[64];
+    size_t n = comma ? (size_t)(comma - s) : 0;
+    if (!comma || n >= sizeof first) return rs_errf(e, RS_EDATA, "model: bad range '%s'", s);
+    memcpy(first, s, n);
+    first[n] = '\0';
+    if (parse_double(first, lo) < 0 || parse_double(comma + 1, hi) < 0 || *lo > *hi)
+        return rs_errf(e, RS_EDATA, "model: bad range '%s'", s);
+    return 1;
+}
+
 void rs_mf_meta_u64(rs_bundle *b, const char *key, uint64_t v)
 {
     char buf[32];

@@ -41,6 +41,11 @@ void rs_mf_format(double v, char *buf, size_t n);
 /* meta key = value, formatted so / as an unsigned integer. */
 void rs_mf_meta_double(rs_bundle *b, const char *key, double v);
 void rs_mf_meta_u64(rs_bundle *b, const char *key, uint64_t v);
+/* The readers' side, for the scorers: meta global_bias into g, and range
+ * "lo,hi" (lo <= hi) into lo and hi: 1 when there, 0 when absent, -1
+ * (RS_EDATA naming the value) when not a finite number, or not a range. */
+int rs_mf_meta_global_bias(const rs_bundle *b, double *g, rs_err *e);
+int rs_mf_meta_range(const rs_bundle *b, double *lo, double *hi, rs_err *e);
 
 /* Negative sampling (BPR's training and fold-in): item i drawn with
  * probability proportional to count_i^exponent, count_i its training

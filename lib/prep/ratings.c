@@ -84,6 +84,17 @@ void rs_ratings_select(rs_ratings *rt, const unsigned char *keep)
     rt->n = w;
 }
 
+void rs_ratings_shard(rs_ratings *rt, const rs_shard *sh)
+{
+    if (!sh->n) return;
+    unsigned char *keep = rs_xmalloc(rt->n ? rt->n : 1);
+    for (size_t k = 0; k < rt->n; k++)
+        keep[k] = (unsigned char)rs_shard_has(sh, rs_idmap_str(rt->users, rt->u[k]),
+                                              rs_idmap_len(rt->users, rt->u[k]));
+    rs_ratings_select(rt, keep);
+    free(keep);
+}
+
 void rs_ratings_append(rs_ratings *dst, const rs_ratings *src)
 {
     uint32_t *um = rs_idmap_intern_all(dst->users, src->users);

@@ -11,6 +11,7 @@
 #include "common/idmap.h"
 #include "format/csr.h"
 #include "common/io.h"
+#include "common/shard.h"
 
 #define RS_ID_MAX 1024      /* longest id accepted, in bytes, by every reader */
 
@@ -33,6 +34,9 @@ void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t)
 
 /* Keep only the rows k with keep[k] != 0, in their order. */
 void rs_ratings_select(rs_ratings *rt, const unsigned char *keep);
+/* Keep only the rows of the shard's users (--shard; all rows when sh->n
+ * is 0). */
+void rs_ratings_shard(rs_ratings *rt, const rs_shard *sh);
 /* Append src's rows to dst, translating src's ids into dst's id maps (new
  * ones in src's first-seen order).  Both tables keep the same columns. */
 void rs_ratings_append(rs_ratings *dst, const rs_ratings *src);

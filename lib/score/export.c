@@ -9,6 +9,7 @@
 #include "format/finite.h"
 #include "format/idmap_block.h"
 #include "format/layout.h"
+#include "model/mf.h"
 #include "model/w2v.h"
 #include "prep/titles.h"
 #include "score/export.h"
@@ -52,33 +53,12 @@ char **rs_export_titles(const rs_bundle *b, const char *path, uint32_t *n, rs_er
     return t;
 }
 
-static int parse_double(const char *s, double *v)
-{
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    return end != s && !*end && errno != ERANGE && isfinite(*v) ? 0 : -1;
-}
-
 static int read_meta(vecs *v, const rs_bundle *b, rs_err *e)
 {
-    const char *s = rs_meta_get(b, "global_bias");
-    if (s) {
-        if (parse_double(s, &v->g) < 0) return rs_errf(e, RS_EDATA, "model: bad global_bias '%s'", s);
-        v->has_g = 1;
-    }
-    if ((s = rs_meta_get(b, "range"))) {
-        const char *comma = strchr(s, ',');
-        char lo[64];
-        size_t n = comma ? (size_t)(comma - s) : 0;
-        if (!comma || n >= sizeof lo) return rs_errf(e, RS_EDATA, "model: bad range '%s'", s);
-        memcpy(lo, s, n);
-        lo[n] = '\0';
-        if (parse_double(lo, &v->lo) < 0 || parse_double(comma + 1, &v->hi) < 0)
-            return rs_errf(e, RS_EDATA, "model: bad range '%s'", s);
-        v->has_range = 1;
-        v->range = s;
-    }
+    if ((v->has_g = rs_mf_meta_global_bias(b, &v->g, e)) < 0 ||
+        (v->has_range = rs_mf_meta_range(b, &v->lo, &v->hi, e)) < 0)
+        return -1;
+    v->range = rs_meta_get(b, "range");
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <emmintrin.h>
 #endif
 #include "common/num.h"
+#include "model/mf.h"
 #include "model/mf_foldin.h"
 #include "score/score_factors.h"
 #include "format/finite.h"
@@ -47,28 +48,12 @@ static void fac_close(void *state)
     free(f);
 }
 
-static int parse_double(const char *s, double *v)
-{
-    const char *why;
-    return rs_num_f64(s, strlen(s), v, &why);
-}
-
 static int read_meta(factors *f, const rs_bundle *b, rs_err *e)
 {
-    const char *s = rs_meta_get(b, "global_bias");
-    if (s && parse_double(s, &f->g) < 0)
-        return rs_errf(e, RS_EDATA, "model: bad global_bias '%s'", s);
-    if ((s = rs_meta_get(b, "range"))) {
-        const char *comma = strchr(s, ',');
-        char lo[64];
-        size_t n = comma ? (size_t)(comma - s) : 0;
-        if (!comma || n >= sizeof lo) return rs_errf(e, RS_EDATA, "model: bad range '%s'", s);
-        memcpy(lo, s, n);
-        lo[n] = '\0';
-        if (parse_double(lo, &f->lo) < 0 || parse_double(comma + 1, &f->hi) < 0 || f->lo > f->hi)
-            return rs_errf(e, RS_EDATA, "model: bad range '%s'", s);
-        f->clamp = 1;
-    }
+    int range;
+    if (rs_mf_meta_global_bias(b, &f->g, e) < 0 || (range = rs_mf_meta_range(b, &f->lo, &f->hi, e)) < 0)
+        return -1;
+    f->clamp = range;
     const char *model = rs_meta_get(b, "model"), *center = rs_meta_get(b, "center");
     f->user_mean = model && center && !strcmp(model, "svd") && !strcmp(center, "user");
     return 0;

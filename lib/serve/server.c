@@ -142,6 +142,17 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 
 /* ---- /health and /metrics ---- */
 
+/* Close j's outer object and hand its text to rep as the body. */
+static void json_reply(rs_srv_reply *rep, int status, rs_json *j)
+{
+    rs_json_object_end(j);
+    rs_json_newline(j);
+    rep->status = status;
+    rep->type = RS_SRV_JSON;
+    rep->body = j->buf;
+    rep->len = j->len;
+}
+
 static void health(rs_srv *s, const rs_srv_model *m, rs_srv_reply *rep)
 {
     rs_json j;
@@ -156,12 +167,7 @@ static void health(rs_srv *s, const rs_srv_model *m, rs_srv_reply *rep)
     int running = s->fit_running;
     pthread_mutex_unlock(&s->mu);
     rs_json_key(&j, "refitting"); rs_json_bool(&j, running);
-    rs_json_object_end(&j);
-    rs_json_newline(&j);
-    rep->status = 200;
-    rep->type = RS_SRV_JSON;
-    rep->body = j.buf;
-    rep->len = j.len;
+    json_reply(rep, 200, &j);
 }
 
 /* A Prometheus label value: backslash, quote and newline escaped. */
@@ -362,12 +368,7 @@ static void metrics_json(rs_srv *s, const rs_srv_model *m, rs_srv_reply *rep)
         rs_json_object_end(&j);
     }
     rs_json_object_end(&j);
-    rs_json_object_end(&j);
-    rs_json_newline(&j);
-    rep->status = 200;
-    rep->type = RS_SRV_JSON;
-    rep->body = j.buf;
-    rep->len = j.len;
+    json_reply(rep, 200, &j);
 }
 
 /* ---- refits ---- */
@@ -456,12 +457,7 @@ static void recompute(rs_srv *s, rs_srv_model *m, const rs_srv_args *a, rs_srv_r
     rs_json_key(&j, "model"); rs_json_string(&j, f.kind);
     rs_json_key(&j, "options"); rs_json_string(&j, f.desc);
     rs_json_key(&j, "version"); rs_json_uint(&j, m->version);
-    rs_json_object_end(&j);
-    rs_json_newline(&j);
-    rep->status = 202;
-    rep->type = RS_SRV_JSON;
-    rep->body = j.buf;
-    rep->len = j.len;
+    json_reply(rep, 202, &j);
 }
 
 /* ---- requests ---- */

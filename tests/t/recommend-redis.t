@@ -7,20 +7,6 @@ top=${RS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 PATH=${RS_BIN:-$top/build/bin}:$PATH
 export PATH
 
-if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-    # Install only where that is harmless: as root, with a working apt.
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server ||
-          { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; }
-        } >/dev/null 2>&1
-    fi
-fi
-if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
-    echo "1..1"
-    echo "ok 1 # skip redis-server not available"
-    exit 0
-fi
-
 dir=$(mktemp -d)
 pid=
 cleanup() {
@@ -31,24 +17,13 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
 cd "$dir" || exit 1
 
-# A free port: ours is the one where our own server answers PING.
-port=
-for try in 1 2 3 4 5 6 7 8 9 10; do
-    p=$(( 20000 + ($$ * 7 + try * 7919) % 40000 ))
-    redis-server --port "$p" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-        >redis.log 2>&1 &
-    pid=$!
-    n=0
-    while [ $n -lt 50 ]; do
-        kill -0 "$pid" 2>/dev/null || break
-        if redis-cli -p "$p" info server 2>/dev/null | grep -q "process_id:$pid"; then port=$p; break; fi
-        sleep 0.1
-        n=$((n + 1))
-    done
-    [ -n "$port" ] && break
-    kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-    pid=
-done
+. "$top/tests/t/redis.sh"
+redis_start 7
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+    echo "1..1"
+    echo "ok 1 # skip redis-server not available"
+    exit 0
+fi
 if [ -z "$port" ]; then
     echo "1..1"
     echo "ok 1 # skip redis-server would not start on a loopback port"
