@@ -17,6 +17,10 @@ TOP = os.environ.get("RS_TOP") or os.path.abspath(os.path.join(os.path.dirname(_
 BIN = os.environ.get("RS_BIN") or os.path.join(TOP, "build", "bin")
 PROGS = ["rs-filter", "rs-split", "rs-index", "rs-svd", "rs-knn", "rs-w2v", "rs-recommend", "rs-eval", "rs-search", "rs-plot"]
 
+# Seconds an example may take: the sanitizer pass runs searches of a dozen
+# trainings under ASan, on a busy machine.
+LIMIT = 300 if os.environ.get("RS_TEST_QUICK") else 120
+
 # Substring of the example -> why it is not run.
 SKIP = {
     "redis-cli --pipe": "needs a running Redis server",
@@ -150,9 +154,9 @@ def main():
                     shutil.copytree(p, os.path.join(d, f))
             try:
                 r = subprocess.run(["sh", "-ec", script], cwd=d, env=env, capture_output=True,
-                                   text=True, stdin=subprocess.DEVNULL, timeout=60)
+                                   text=True, stdin=subprocess.DEVNULL, timeout=LIMIT)
             except subprocess.TimeoutExpired:
-                r = subprocess.CompletedProcess(script, 124, "", "timed out after 60 s")
+                r = subprocess.CompletedProcess(script, 124, "", "timed out after %d s" % LIMIT)
             bad = r.returncode != 0 or re.search(r"^rs-[a-z]+: ", r.stderr, re.M) and \
                 re.search(r"(error|cannot|not |bad |invalid)", r.stderr)
             print("%s %d - %s" % ("not ok" if bad else "ok", n, title))
