@@ -32,8 +32,8 @@ DEB_HDRS := /usr/include/csv.h /usr/include/lapacke.h /usr/include/zstd.h \
             /usr/include/microhttpd.h /usr/include/jansson.h
 DEB_TEST_PKGS := perl python3-numpy python3-scipy python3-sklearn python3-gensim python3-pandas \
             python3-zstandard python3-crcmod redis-server curl wrk python3-flask clang libclang-rt-14-dev \
-            libopenmpi-dev openmpi-bin
-DEB_TEST_FILES := /usr/bin/prove /usr/bin/mpicc /usr/lib/python3/dist-packages/scipy \
+            libopenmpi-dev openmpi-bin gnuplot-nox
+DEB_TEST_FILES := /usr/bin/prove /usr/bin/mpicc /usr/bin/gnuplot /usr/lib/python3/dist-packages/scipy \
             /usr/lib/python3/dist-packages/sklearn /usr/lib/python3/dist-packages/gensim \
             /usr/lib/python3/dist-packages/pandas /usr/lib/python3/dist-packages/zstandard \
             /usr/lib/python3/dist-packages/crcmod /usr/bin/redis-server /usr/bin/curl /usr/bin/wrk \
