@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "cli/cli.h"
 #include "prep/ratingfile.h"
 #include "common/err.h"
 #include "common/shard.h"

@@ -6,7 +6,6 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "format/idmap_block.h"
-#include "cli/cli.h"
 #include "format/csr.h"
 #include "format/dump.h"
 #include "format/featblock.h"

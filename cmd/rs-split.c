@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli/cli.h"
-#include "cli/cli.h"
 #include "common/err.h"
 #include "common/shard.h"
 #include "common/io.h"

@@ -11,7 +11,6 @@
 #include <time.h>
 #include "cli/cli.h"
 #include "format/idmap_block.h"
-#include "cli/cli.h"
 #include "format/csr.h"
 #include "common/err.h"
 #include "format/bundle.h"

@@ -9,7 +9,6 @@
 #include <string.h>
 #include "cli/cli.h"
 #include "format/idmap_block.h"
-#include "cli/cli.h"
 #include "format/csr.h"
 #include "common/err.h"
 #include "format/bundle.h"

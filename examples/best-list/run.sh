@@ -52,11 +52,19 @@ for ta in $RECENCY; do
 done
 
 # metrics RECS TEST: ndcg hitrate map at 10.
+# A failure is said at once and stops the run before anything is chosen
+# (callers read this inside $(...), where an exit would not reach the script).
 metrics() {
-    rs-eval -t "$2" -k 10 --format tsv "$1" 2>/dev/null | awk -F'\t' '
+    m_out=$(rs-eval -t "$2" -k 10 --format tsv "$1" 2>metrics.err | awk -F'\t' '
         NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i }
-        NR == 2 { print $c["ndcg"], $c["hitrate"], $c["map"] }'
+        NR == 2 { print $c["ndcg"], $c["hitrate"], $c["map"] }')
+    if [ -z "$m_out" ]; then
+        echo "run.sh: no metrics for $1: $(cat metrics.err)" >&2
+        : > metrics.failed
+    fi
+    echo "$m_out"
 }
+checked() { [ ! -e metrics.failed ] || { echo "run.sh: stopped: an evaluation failed" >&2; exit 1; }; }
 
 # model NAME DATA ARGS... : build STAGE-NAME.rsm from the matrix STAGE-DATA.rsm
 # (stage val: from fit.tsv; test: from train.tsv) by the program in ARGS.
@@ -124,6 +132,7 @@ for other in $alt $als $bm25 $uknn $svd bpr64; do
         done
     done
 done
+checked
 top2=$(sort -k5,5gr blend.scores | head -1)
 set -- $top2
 how=$1 partner=$4
@@ -147,6 +156,7 @@ pick() {
         awk -v hr="$1" -v map="$2" '$(NF - 1) >= hr && $NF >= map { print $(NF - 2), $0 }' |
         sort -k1,1gr | head -1 | cut -d' ' -f2-
 }
+checked
 best_ndcg=$(pick 0 0)
 best_safe=$(pick "$e_hr" "$e_map")
 
@@ -187,6 +197,7 @@ agree() {
     rm -f a.tmp b.tmp
 }
 
+checked
 # The table: test metrics, and each one relative to the reference EASE.
 ref=$(metrics numpy-ease.recs test.tsv)
 {

@@ -33,36 +33,46 @@ static void ease_close(void *state)
 }
 
 /* out = sum over the pairs of v[k] B[items[k]][.]; a repeated item adds its
- * values, and with binary it counts once, as in the fit. */
-static void combine(const ease *m, const uint32_t *items, const float *vals, size_t n, float *out)
+ * values, and with binary it counts once, as in the fit (seen: an items-long
+ * scratch of zeros, left zeroed). */
+static void combine(const ease *m, const uint32_t *items, const float *vals, size_t n,
+                    unsigned char *seen, float *out)
 {
     size_t ni = m->items;
     memset(out, 0, ni * sizeof *out);
     for (size_t k = 0; k < n; k++) {
-        int again = 0;
-        if (m->binary)
-            for (size_t q = 0; q < k && !again; q++) again = items[q] == items[k];
-        if (again) continue;
+        if (m->binary) {
+            if (seen[items[k]]) continue;
+            seen[items[k]] = 1;
+        }
         float v = m->binary ? 1.0f : vals[k];
         const float *row = m->w + (size_t)items[k] * ni;
         for (size_t j = 0; j < ni; j++) out[j] += v * row[j];
     }
+    if (m->binary)
+        for (size_t k = 0; k < n; k++) seen[items[k]] = 0;
 }
 
 static int ease_users(void *state, const uint32_t *users, size_t nu, float *out, rs_err *e)
 {
     const ease *m = state;
+    unsigned char *seen = rs_xcalloc(m->items ? m->items : 1, 1);
     for (size_t k = 0; k < nu; k++) {
         uint64_t lo = m->train.indptr[users[k]], hi = m->train.indptr[users[k] + 1];
-        combine(m, m->train.indices + lo, m->train.values + lo, hi - lo, out + k * m->items);
+        combine(m, m->train.indices + lo, m->train.values + lo, hi - lo, seen,
+                out + k * m->items);
     }
+    free(seen);
     return 0;
 }
 
 static int ease_history(void *state, const uint32_t *items, const float *vals, size_t n,
                         float *out, rs_err *e)
 {
-    combine(state, items, vals, n, out);
+    const ease *m = state;
+    unsigned char *seen = rs_xcalloc(m->items ? m->items : 1, 1);
+    combine(m, items, vals, n, seen, out);
+    free(seen);
     return 0;
 }
 

@@ -99,6 +99,21 @@ int main(void)
        "similar to item 1: row 1 of B");
     rs_scorer_close(s);
 
+    /* --binary: a history naming an item twice counts it once, as the fit did. */
+    rs_bundle bb = { 0 };
+    rs_csr_put(&m, &bb, 0);
+    o.binary = 1;
+    o.reg = 1;
+    OK(&t, rs_ease_fit(&m, &o, &bb, &e) == 0, "fit with binary, L = 1");
+    rs_scorer *sb = rs_scorer_open(&bb, &e);
+    uint32_t twice[] = { 0, 0 };
+    float tv[] = { 5, 5 };
+    OK(&t, sb && rs_scorer_history(sb, twice, tv, 2, out, &e) == 0, "score a history with a repeat");
+    NEAR(&t, out[1], 1.0 / 3, 1e-7, "binary: item 0 twice still scores B[0][1] once");
+    rs_scorer_close(sb);
+    rs_bundle_free(&bb);
+    o.binary = 0;
+
     /* Refusals. */
     rs_bundle bad = { 0 };
     o.reg = 0;
