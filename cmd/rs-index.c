@@ -8,6 +8,7 @@
 #include "format/idmap_block.h"
 #include "format/csr.h"
 #include "format/dump.h"
+#include "format/chunks.h"
 #include "format/featblock.h"
 #include "prep/features.h"
 #include "common/err.h"
@@ -45,6 +46,9 @@ static const char usage[] =
 "                         without interactions become items with none (cold)\n"
 "      --user-features FILE  user side features: u.user, users.dat (age band,\n"
 "                         gender, occupation) or user<TAB>feature[<TAB>weight]\n"
+"      --chunks N         add the item-major copy and an index of N row chunks\n"
+"                         a side, each with its own checksum, so that a reader\n"
+"                         (rs-svd-mpi's ranks) reads only its share of the file\n"
 "  -d, --decode           decode: a matrix back to canonical TSV, grouped by user\n"
 "                         (users in first-seen order, each in input order)\n"
 "      --block NAME       decode: print the block NAME, a row a line; rows of\n"
@@ -79,12 +83,13 @@ static const char usage[] =
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage.\n";
 
 enum { OPT_IDS_FROM = 256, OPT_ADD_UNKNOWN, OPT_BLOCK, OPT_NO_IDS, OPT_LIST, OPT_FORMAT,
-       OPT_ITEMS, OPT_PREFIX, OPT_RECENCY, OPT_ITEM_FEATURES, OPT_USER_FEATURES };
+       OPT_ITEMS, OPT_PREFIX, OPT_RECENCY, OPT_ITEM_FEATURES, OPT_USER_FEATURES, OPT_CHUNKS };
 
 typedef struct opts {
     const char *output, *ids_from, *block, *titles, *prefix, *ifeat, *ufeat;
     int zlevel, add_unknown, decode, list, no_ids, verbose, prefix_given;
     int format;                 /* RS_EXPORT_*, or -1: no --format */
+    uint32_t chunks;            /* --chunks N, or 0 */
     const char *recency;        /* --recency TAU,A as given, or NULL */
     double tau, a;
 } opts;
@@ -269,6 +274,7 @@ static void index_main(const opts *op, char *const *files, int nfiles)
                 (unsigned long long)m.nnz, m.rows, m.cols, m.times ? ", with timestamps" : "");
     rs_ratings_free(&rt);   /* the matrix has it all now: halve peak memory for writing */
     rs_csr_put(&m, &b, 1);
+    if (op->chunks) rs_chunks_put(&m, op->chunks, &b);
     /* Each side only adds to its own id map, so its rows are final. */
     for (size_t k = 0; k < fb.n; k++) {
         rs_block *blk = &fb.b[k];
@@ -342,6 +348,7 @@ int main(int argc, char **argv)
         { "items", required_argument, NULL, OPT_ITEMS },
         { "redis-prefix", required_argument, NULL, OPT_PREFIX },
         { "recency", required_argument, NULL, OPT_RECENCY },
+        { "chunks", required_argument, NULL, OPT_CHUNKS },
         { "verbose", no_argument, NULL, 'v' },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -360,6 +367,7 @@ int main(int argc, char **argv)
         case 'd': op.decode = 1; break;
         case OPT_BLOCK: op.block = optarg; op.decode = 1; break;
         case OPT_NO_IDS: op.no_ids = 1; break;
+        case OPT_CHUNKS: op.chunks = (uint32_t)rs_opt_int("--chunks", optarg, 1, RS_CHUNKS_MAX); break;
         case OPT_LIST: op.list = 1; op.decode = 1; break;
         case OPT_FORMAT:
             if ((op.format = rs_export_format(optarg)) < 0)
@@ -397,6 +405,12 @@ int main(int argc, char **argv)
         rs_usage_error("%s writes text: it takes no %s",
                        op.list ? "--list" : op.block ? "--block" : op.format >= 0 ? "--format" : "--decode",
                        op.zlevel ? "--compress" : "--ids-from");
+    if (op.decode && op.chunks)
+        rs_usage_error("--chunks makes a matrix: it does not go with --decode, --list, --block "
+                       "or --format");
+    if (op.chunks && op.zlevel)
+        rs_usage_error("--chunks and --compress do not go together (chunks are read from "
+                       "uncompressed blocks)");
     if (op.decode && (op.ifeat || op.ufeat))
         rs_usage_error("--%s-features makes a matrix: it does not go with --decode, --list, "
                        "--block or --format", op.ifeat ? "item" : "user");

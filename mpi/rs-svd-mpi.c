@@ -10,12 +10,14 @@
  * it, so the model is rs-svd -a als -j 1's, byte for byte, for every P
  * (tests/t/mpi.t).  Rank 0 writes it.
  *
- * What a rank reads: the matrix file is mapped (rs_bundle_load), and a
- * rank touches only the pages of its rows' indptr/indices/values, plus the
- * transposed copy of its item block built from them.  What is missing from
- * the issue's design: a block index in the file so that a rank reads its
- * item block without the users' rows (today the transpose is built from
- * the whole matrix on every rank: memory O(nnz) per rank, not O(nnz/P)). */
+ * What a rank reads: from a matrix with a chunk index (rs-index --chunks N,
+ * format/chunks.h) only the chunks of its user rows and of its item rows,
+ * with pread, each chunk's checksum checked; its shares are whole chunks,
+ * cut by nonzeros.  So its ratings take O(nnz / P) memory; the factors,
+ * (users + items) x k floats, are on every rank by the Allgatherv design.
+ * Rank 0 copies the input's matrix blocks into the model in pieces, so
+ * writing adds no more than a buffer.  A matrix without the index is
+ * mapped whole on every rank and transposed there: O(nnz) per rank. */
 #include <cblas.h>
 #include <getopt.h>
 #include <math.h>
@@ -23,11 +25,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include "cli/cli.h"
 #include "common/err.h"
 #include "common/parallel.h"
 #include "common/rng.h"
 #include "format/bundle.h"
+#include "format/chunks.h"
 #include "format/csr.h"
 #include "model/mf.h"
 #include "model/mf_als.h"
@@ -35,6 +39,7 @@
 static const char usage[] =
 "Usage: mpirun -np P rs-svd-mpi [OPTION]... MATRIX\n"
 "Implicit ALS (rs-svd -a als) on P MPI ranks; the model equals rs-svd -a als -j 1's.\n"
+"With a MATRIX from rs-index --chunks N each rank reads only its share of it.\n"
 "  -k N               factors (default 50)\n"
 "      --iterations N alternations (default 15)\n"
 "      --reg R        regularization (default 0.01)\n"
@@ -43,45 +48,54 @@ static const char usage[] =
 "      --cg-steps N   conjugate gradient steps (default 3)\n"
 "      --seed S       seed of the initial factors (default 1)\n"
 "  -o, --output FILE  where rank 0 writes the model (default stdout)\n"
-"  -v, --verbose      time and bytes exchanged per iteration on stderr (rank 0)\n"
-"  -h, --help         show this help and exit\n";
+"  -v, --verbose      time and bytes exchanged per iteration (rank 0), and what\n"
+"                     each rank read and its peak resident memory, on stderr\n"
+"  -h, --help         show this help and exit\n"
+"\n"
+"Examples:\n"
+"  rs-index --chunks 4 train.tsv > chunked.rsm\n"
+"  mpirun -np 2 rs-svd-mpi -k 20 --iterations 5 -o als.rsm chunked.rsm\n";
 
-/* [lo[r], lo[r+1]) are rank r's rows: cut where the running nonzero count
- * passes r/P of the total. */
-static void cut(const rs_csr *m, int P, int *lo)
-{
-    uint32_t row = 0;
-    lo[0] = 0;
-    for (int r = 1; r < P; r++) {
-        uint64_t want = m->nnz * (uint64_t)r / (uint64_t)P;
-        while (row < m->rows && m->indptr[row] < want) row++;
-        lo[r] = (int)row;
-    }
-    lo[P] = (int)m->rows;
-}
+/* One side of the matrix as a rank sees it: its rows, and where every
+ * rank's rows are. */
+typedef struct side {
+    rs_csr rows;                /* this rank's: local row 0 is global row lo[rank] */
+    uint32_t n;                 /* rows of the side, over all ranks */
+    int *lo, *counts, *displs;  /* counts, displs in floats: rows x k */
+    uint64_t bytes;             /* of ratings read for it */
+} side;
 
 static void gram(const float *Y, uint32_t n, int k, double reg, float *G);
 
-typedef struct side {
-    const rs_csr *rows;
-    int *lo, *counts, *displs;  /* in floats: rows x k */
-} side;
+/* Every rank learns whether any failed; the ones that did say why (with
+ * local = 0 only rank 0 speaks: all met the same error).  Then all stop. */
+static void check_all(int failed, const rs_err *e, int local)
+{
+    int rank, any;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (failed && (local || rank == 0)) rs_warn("%s", e->msg);
+    if (!any) return;
+    MPI_Finalize();
+    exit(e->code == RS_EUSAGE && !local ? 2 : 1);
+}
 
 static int solve_block(const rs_als_opts *o, const side *s, int rank, float *X, const float *Y,
                        uint32_t ny, float *G, uint64_t *bytes)
 {
     const int k = o->k;
-    const rs_csr *m = s->rows;
+    const rs_csr *m = &s->rows;
     gram(Y, ny, k, o->reg, G);
     uint64_t maxrow = 0;
-    for (int r = s->lo[rank]; r < s->lo[rank + 1]; r++)
+    for (uint32_t r = 0; r < m->rows; r++)
         if (m->indptr[r + 1] - m->indptr[r] > maxrow) maxrow = m->indptr[r + 1] - m->indptr[r];
     float *scratch = rs_xmalloc(rs_als_scratch(k, maxrow, o->solver) * sizeof *scratch);
     int bad = 0;
-    for (int r = s->lo[rank]; r < s->lo[rank + 1]; r++) {
+    float *x = X + (size_t)s->lo[rank] * k;
+    for (uint32_t r = 0; r < m->rows; r++) {
         uint64_t a = m->indptr[r], b = m->indptr[r + 1];
         if (rs_als_solve_row(Y, k, G, m->indices + a, m->values + a, b - a, o->alpha, o->solver,
-                             o->cg_steps, X + (size_t)r * k, scratch) < 0)
+                             o->cg_steps, x + (size_t)r * k, scratch) < 0)
             bad = 1;
     }
     free(scratch);
@@ -90,7 +104,7 @@ static int solve_block(const rs_als_opts *o, const side *s, int rank, float *X, 
     int P;
     MPI_Comm_size(MPI_COMM_WORLD, &P);
     /* Each rank receives every other block: (P - 1) x the factors, over all ranks. */
-    *bytes += (uint64_t)(P - 1) * (uint64_t)m->rows * (uint64_t)k * sizeof(float);
+    *bytes += (uint64_t)(P - 1) * (uint64_t)s->n * (uint64_t)k * sizeof(float);
     int any;
     MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     return any ? -1 : 0;
@@ -106,24 +120,84 @@ static void gram(const float *Y, uint32_t n, int k, double reg, float *G)
     }
 }
 
-static void plan(const rs_csr *m, int P, int k, side *s)
+static void plan_alloc(side *s, int P, uint32_t n)
 {
-    s->rows = m;
+    memset(s, 0, sizeof *s);
+    s->n = n;
     s->lo = rs_xmalloc(((size_t)P + 1) * sizeof *s->lo);
     s->counts = rs_xmalloc((size_t)P * sizeof *s->counts);
     s->displs = rs_xmalloc((size_t)P * sizeof *s->displs);
-    cut(m, P, s->lo);
+}
+
+static void plan_counts(side *s, int P, int k)
+{
     for (int r = 0; r < P; r++) {
         s->counts[r] = (s->lo[r + 1] - s->lo[r]) * k;
         s->displs[r] = s->lo[r] * k;
     }
 }
 
-static void unplan(side *s) { free(s->lo); free(s->counts); free(s->displs); }
+/* A whole matrix m in memory: [lo[r], lo[r+1]) are rank r's rows, cut
+ * where the running nonzero count passes r/P of the total; the rank's
+ * rows are a view into m. */
+static void plan_whole(const rs_csr *m, int P, int rank, int k, side *s)
+{
+    plan_alloc(s, P, m->rows);
+    uint32_t row = 0;
+    s->lo[0] = 0;
+    for (int r = 1; r < P; r++) {
+        uint64_t want = m->nnz * (uint64_t)r / (uint64_t)P;
+        while (row < m->rows && m->indptr[row] < want) row++;
+        s->lo[r] = (int)row;
+    }
+    s->lo[P] = (int)m->rows;
+    plan_counts(s, P, k);
+    s->rows = *m;
+    s->rows.owned = 0;
+    s->rows.times = NULL;
+    s->rows.indptr = m->indptr + s->lo[rank];
+    s->rows.rows = (uint32_t)(s->lo[rank + 1] - s->lo[rank]);
+}
+
+/* A chunked file: each rank's rows are whole chunks, and it reads its own.
+ * Returns the number of ranks with no chunk of this side. */
+static int plan_chunks(const rs_chunked *c, int which, int P, int rank, int k, side *s, rs_err *e,
+                       int *failed)
+{
+    plan_alloc(s, P, c->rows[which]);
+    uint32_t *first = rs_xmalloc(((size_t)P + 1) * sizeof *first);
+    rs_chunked_split(c, which, P, first);
+    int idle = 0;
+    for (int r = 0; r <= P; r++)
+        s->lo[r] = first[r] < c->n ? (int)rs_chunked_entry(c, which, first[r])[RS_CHUNK_ROW_LO]
+                                   : (int)c->rows[which];
+    for (int r = 0; r < P; r++) idle += first[r] == first[r + 1];
+    plan_counts(s, P, k);
+    if (rs_chunked_read(c, which, first[rank], first[rank + 1], &s->rows, e) < 0) *failed = 1;
+    else s->bytes = ((uint64_t)s->rows.rows + 1) * 8 + s->rows.nnz * 8;
+    free(first);
+    return idle;
+}
+
+static void unplan(side *s)
+{
+    free(s->lo);
+    free(s->counts);
+    free(s->displs);
+    rs_csr_free(&s->rows);
+}
+
+static double peak_mb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_maxrss / 1024.0;   /* KB on Linux: VmHWM */
+}
 
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
+    double start_mb = peak_mb();
     int rank, P;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &P);
@@ -158,50 +232,114 @@ int main(int argc, char **argv)
         }
     }
     if (optind != argc - 1) rs_usage_error("give one MATRIX file (rs-index output)");
+    const char *path = argv[optind];
     rs_blas_threads(1);
+    const int k = o.k;
     rs_err e = { 0 };
     rs_bundle b = { 0 };
-    if (rs_bundle_load_expect(argv[optind], &b, "a matrix from rs-index", &e) < 0) rs_die_err(&e);
-    rs_csr a, t;
-    if (rs_csr_get(&b, &a, &e) < 0) rs_die_err(&e);
-    if (rs_mf_check(&a, o.k, &e) < 0) rs_die_err(&e);
-    rs_csr view = a;
-    view.times = NULL;
-    rs_csr_transpose(&view, &t);
-    const int k = o.k;
+    rs_chunked ch;
+    int chunked = rs_chunked_open(path, &ch, &e), failed = 0;
+    check_all(chunked < 0, &e, 0);
+    rs_csr a = { 0 }, t = { 0 };
+    side us, is;
+    if (chunked) {
+        a.rows = ch.rows[RS_BY_USER];
+        a.cols = ch.rows[RS_BY_ITEM];
+        a.nnz = ch.nnz;
+        check_all(rs_mf_check(&a, k, &e) < 0, &e, 0);
+        int idle = plan_chunks(&ch, RS_BY_USER, P, rank, k, &us, &e, &failed);
+        int idle2 = plan_chunks(&ch, RS_BY_ITEM, P, rank, k, &is, &e, &failed);
+        if (idle2 > idle) idle = idle2;
+        if (rank == 0 && idle)
+            rs_warn("%d of %d ranks have no chunk of rows to solve (%s has %u chunks a side: "
+                    "rs-index --chunks N with N a multiple of the ranks balances them)",
+                    idle, P, path, ch.n);
+        check_all(failed, &e, 1);
+    } else {
+        if (rs_bundle_load_expect(path, &b, "a matrix from rs-index", &e) < 0
+            || rs_csr_get(&b, &a, &e) < 0 || rs_mf_check(&a, k, &e) < 0)
+            check_all(1, &e, 0);
+        check_all(0, &e, 0);
+        rs_csr view = a;
+        view.times = NULL;
+        rs_csr_transpose(&view, &t);
+        plan_whole(&a, P, rank, k, &us);
+        plan_whole(&t, P, rank, k, &is);
+    }
     rs_mf mf;
     rs_mf_alloc(&mf, a.rows, a.cols, k, 0, 0);
     rs_rng rng;     /* rs_als_fit's start: P, then Q, from one stream */
     rs_rng_seed(&rng, o.seed);
     for (size_t x = 0; x < (size_t)a.rows * k; x++) mf.P[x] = (float)(0.01 * rs_rng_double(&rng));
     for (size_t x = 0; x < (size_t)a.cols * k; x++) mf.Q[x] = (float)(0.01 * rs_rng_double(&rng));
-    side us, is;
-    plan(&a, P, k, &us);
-    plan(&t, P, k, &is);
     float *G = rs_xmalloc((size_t)k * k * sizeof *G);
+    double t_all = MPI_Wtime();
+    uint64_t bytes_all = 0;
     for (int it = 1; it <= o.iterations; it++) {
         double t0 = MPI_Wtime();
         uint64_t bytes = 0;
         if (solve_block(&o, &is, rank, mf.Q, mf.P, a.rows, G, &bytes) < 0 ||
-            solve_block(&o, &us, rank, mf.P, mf.Q, a.cols, G, &bytes) < 0)
-            rs_die(RS_EDATA, "ALS: a singular system at iteration %d (use --reg > 0)", it);
+            solve_block(&o, &us, rank, mf.P, mf.Q, a.cols, G, &bytes) < 0) {
+            if (rank == 0) rs_warn("ALS: a singular system at iteration %d (use --reg > 0)", it);
+            MPI_Finalize();
+            return 1;
+        }
+        bytes_all += bytes;
         if (verbose && rank == 0)
             rs_warn("iteration %d: %.4f s, %llu bytes exchanged (all ranks)", it,
                     MPI_Wtime() - t0, (unsigned long long)bytes);
     }
+    if (verbose && rank == 0 && o.iterations > 0)
+        rs_warn("%d ranks: %.4f s and %llu bytes exchanged per iteration", P,
+                (MPI_Wtime() - t_all) / o.iterations,
+                (unsigned long long)(bytes_all / (uint64_t)o.iterations));
+    double factors_mb = ((double)a.rows + a.cols) * k * sizeof(float) / 1048576.0;
+    double train_mb = peak_mb();
+    free(G);
+    uint64_t bytes_read = chunked ? us.bytes + is.bytes : 0;
+    uint32_t urows = us.rows.rows, irows = is.rows.rows;
+    uint64_t nz = us.rows.indptr[urows] - us.rows.indptr[0] + is.rows.indptr[irows] - is.rows.indptr[0];
+    unplan(&us);
+    unplan(&is);
     if (rank == 0) {
         rs_outset *set = rs_outset_new();
         rs_out *out = rs_cmd_open(set, "-o", output, 1);
-        rs_als_put(&mf, &o, &b);
-        rs_cmd_write_bundle(out, &b, 0);
+        if (chunked) {
+            rs_bundle meta = { 0 };
+            if (rs_bundle_dir_read(&ch.dir, "meta", &meta, &e) < 0) rs_cmd_fail(out, &e);
+            rs_als_put(&mf, &o, &meta);
+            rs_cmd_write_bundle_over(out, &ch.dir, &meta, 0);
+            rs_bundle_free(&meta);
+        } else {
+            rs_als_put(&mf, &o, &b);
+            rs_cmd_write_bundle(out, &b, 0);
+        }
         rs_cmd_close(out);
     }
-    free(G);
-    unplan(&us);
-    unplan(&is);
+    if (verbose) {
+        /* One line per rank, in rank order. */
+        for (int r = 0; r < P; r++) {
+            if (r == rank) {
+                if (chunked)
+                    rs_warn("rank %d: %u user rows, %u item rows, %llu entries: %.1f MB of "
+                            "ratings read; factors %.1f MB (on every rank); peak RSS %.1f MB "
+                            "training, %.1f MB at the end (%.1f MB after MPI_Init)", rank,
+                            urows, irows, (unsigned long long)nz, (double)bytes_read / 1048576.0,
+                            factors_mb, train_mb, peak_mb(), start_mb);
+                else
+                    rs_warn("rank %d: %u user rows, %u item rows (the whole matrix mapped and "
+                            "transposed: no chunk index); factors %.1f MB; peak RSS %.1f MB "
+                            "training, %.1f MB at the end (%.1f MB after MPI_Init)", rank,
+                            urows, irows, factors_mb, train_mb, peak_mb(), start_mb);
+                fflush(stderr);
+            }
+            MPI_Barrier(MPI_COMM_WORLD);
+        }
+    }
     rs_mf_free(&mf);
     rs_csr_free(&t);
     rs_bundle_free(&b);
+    if (chunked) rs_chunked_close(&ch);
     MPI_Finalize();
     return 0;
 }

@@ -10,6 +10,7 @@
 #include "cli/version.h"
 #include "common/err.h"
 #include "common/num.h"
+#include "format/layout.h"
 
 void rs_usage_error(const char *fmt, ...)
 {
@@ -215,6 +216,21 @@ void rs_cmd_write_bundle(rs_out *o, rs_bundle *b, int zlevel)
     if (rs_bundle_write(rs_out_file(o), b, zlevel, &e) < 0) {
         /* The output's own account names the file and the reason, and is
          * empty when the reader left. */
+        rs_err why = { 0 };
+        rs_cmd_fail(o, rs_out_check(o, &why) < 0 ? &why : &e);
+    }
+}
+
+static int matrix_block(const char *name)
+{
+    return rs_layout_block_of(rs_layout_find("matrix"), name) != NULL;
+}
+
+void rs_cmd_write_bundle_over(rs_out *o, const rs_bundle_dir *d, rs_bundle *b, int zlevel)
+{
+    set_writer(b);
+    rs_err e = { 0 };
+    if (rs_bundle_write_over(rs_out_file(o), d, matrix_block, b, zlevel, &e) < 0) {
         rs_err why = { 0 };
         rs_cmd_fail(o, rs_out_check(o, &why) < 0 ? &why : &e);
     }

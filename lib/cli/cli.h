@@ -84,5 +84,9 @@ void rs_cmd_close(rs_out *o);
 /* Write b to o (zlevel as rs_bundle_write), its meta saying writer=PROG
  * VERSION (set in b); on failure as rs_cmd_fail. */
 void rs_cmd_write_bundle(rs_out *o, rs_bundle *b, int zlevel);
+/* The same for a model whose matrix stays in the file d (rs-svd-mpi): d's
+ * matrix blocks are copied from the file in pieces, b's (meta, the
+ * model's) take their places or follow, as rs_bundle_write_over. */
+void rs_cmd_write_bundle_over(rs_out *o, const rs_bundle_dir *d, rs_bundle *b, int zlevel);
 
 #endif

@@ -240,10 +240,9 @@ void rs_meta_set(rs_bundle *b, const char *key, const char *value)
 
 /* ---- writing ---- */
 
-static void write_block(FILE *f, const char *name, int dtype, int comp, uint64_t rows,
-                        uint64_t cols, const void *p, size_t stored, size_t raw)
+static void write_head(FILE *f, const char *name, int dtype, int comp, uint64_t rows,
+                       uint64_t cols, size_t stored, size_t raw, uint32_t crc)
 {
-    static const unsigned char zeros[ALIGN];
     unsigned char h[BLOCK_HDR] = { 0 };
     put32(h + H_TAG, BLOCK_TAG);
     h[H_DTYPE] = (unsigned char)dtype;
@@ -253,51 +252,85 @@ static void write_block(FILE *f, const char *name, int dtype, int comp, uint64_t
     put64(h + H_COLS, cols);
     put64(h + H_STORED, stored);
     put64(h + H_RAW, raw);
-    put32(h + H_PCRC, rs_crc32c(0, p, stored));
+    put32(h + H_PCRC, crc);
     put32(h + H_HCRC, rs_crc32c(0, h, H_HCRC));
     fwrite(h, 1, BLOCK_HDR, f);
+}
+
+static const unsigned char zeros[ALIGN];
+
+static void write_block(FILE *f, const char *name, int dtype, int comp, uint64_t rows,
+                        uint64_t cols, const void *p, size_t stored, size_t raw)
+{
+    write_head(f, name, dtype, comp, rows, cols, stored, raw, rs_crc32c(0, p, stored));
     if (stored) fwrite(p, 1, stored, f);
     fwrite(zeros, 1, pad8(stored), f);
 }
 
-int rs_bundle_write(FILE *f, const rs_bundle *b, int zlevel, rs_err *e)
+/* The compressor state of one write: a block is stored compressed only
+ * when that saves space. */
+typedef struct zw {
+    ZSTD_CCtx *cc;
+    int level;
+    unsigned char *buf;
+    size_t cap;
+} zw;
+
+static void zw_start(zw *z, int level)
+{
+    memset(z, 0, sizeof *z);
+    z->level = level;
+    if (level > 0 && !(z->cc = ZSTD_createCCtx())) rs_xmalloc(SIZE_MAX);
+}
+
+static void zw_end(zw *z) { ZSTD_freeCCtx(z->cc); free(z->buf); }
+
+static void put_one(FILE *f, zw *z, const rs_block *blk)
+{
+    const void *p = blk->data;
+    size_t n = blk->size;
+    int comp = COMP_NONE;
+    if (z->cc && n) {
+        size_t bound = ZSTD_compressBound(n);
+        if (bound > z->cap) {
+            free(z->buf);
+            z->buf = rs_xmalloc(z->cap = bound);
+        }
+        size_t c = ZSTD_compressCCtx(z->cc, z->buf, bound, p, n, z->level);
+        if (!ZSTD_isError(c) && c < n) {
+            p = z->buf;
+            n = c;
+            comp = COMP_ZSTD;
+        }
+    }
+    write_block(f, blk->name, blk->dtype, comp, blk->rows, blk->cols, p, n, blk->size);
+}
+
+static void write_start(FILE *f)
 {
     unsigned char h[STREAM_HDR];
     memcpy(h, RS_MAGIC, 8);
     put32(h + 8, RS_FORMAT_VERSION);
     put32(h + 12, 0);
     fwrite(h, 1, sizeof h, f);
+}
 
-    ZSTD_CCtx *cc = NULL;
-    if (zlevel > 0 && !(cc = ZSTD_createCCtx())) rs_xmalloc(SIZE_MAX);
-    unsigned char *zbuf = NULL;
-    size_t zcap = 0;
-    for (size_t i = 0; i < b->n && !ferror(f); i++) {
-        const rs_block *blk = &b->b[i];
-        const void *p = blk->data;
-        size_t n = blk->size;
-        int comp = COMP_NONE;
-        if (cc && n) {
-            size_t bound = ZSTD_compressBound(n);
-            if (bound > zcap) {
-                free(zbuf);
-                zbuf = rs_xmalloc(zcap = bound);
-            }
-            size_t z = ZSTD_compressCCtx(cc, zbuf, bound, p, n, zlevel);
-            if (!ZSTD_isError(z) && z < n) {    /* keep only what saves space */
-                p = zbuf;
-                n = z;
-                comp = COMP_ZSTD;
-            }
-        }
-        write_block(f, blk->name, blk->dtype, comp, blk->rows, blk->cols, p, n, blk->size);
-    }
-    write_block(f, "end", 0, COMP_NONE, b->n, 0, NULL, 0, 0);
-    ZSTD_freeCCtx(cc);
-    free(zbuf);
+static int write_finish(FILE *f, size_t count, rs_err *e)
+{
+    write_block(f, "end", 0, COMP_NONE, count, 0, NULL, 0, 0);
     if (fflush(f) != 0 || ferror(f))
         return rs_errf(e, RS_EDATA, "cannot write rs binary stream: %s", strerror(errno));
     return 0;
+}
+
+int rs_bundle_write(FILE *f, const rs_bundle *b, int zlevel, rs_err *e)
+{
+    write_start(f);
+    zw z;
+    zw_start(&z, zlevel);
+    for (size_t i = 0; i < b->n && !ferror(f); i++) put_one(f, &z, &b->b[i]);
+    zw_end(&z);
+    return write_finish(f, b->n, e);
 }
 
 /* ---- reading ---- */
@@ -515,21 +548,27 @@ fail:
     return -1;
 }
 
+/* The stream header's got bytes at h. */
+static int stream_head(const char *name, const unsigned char *h, ssize_t got, rs_err *e)
+{
+    if (got < 8 || memcmp(h, RS_MAGIC, 8))
+        return bad(e, name, "not an rs binary stream (bad magic)");
+    if (got < STREAM_HDR)
+        return bad(e, name, TRUNC "header ends after %zd of %d bytes", got, STREAM_HDR);
+    if (get32(h + 8) != RS_FORMAT_VERSION)
+        return bad(e, name, "unsupported rs binary version %" PRIu32 " (this rs reads %d)",
+                   get32(h + 8), RS_FORMAT_VERSION);
+    if (get32(h + 12))
+        return bad(e, name, "unsupported rs binary flags 0x%" PRIx32, get32(h + 12));
+    return 0;
+}
+
 static int read_all(src *s, rs_bundle *b, rs_err *e)
 {
     unsigned char hb[BLOCK_HDR];
     const unsigned char *h;
     ssize_t got = take(s, hb, STREAM_HDR, &h, e);
-    if (got < 0) return -1;
-    if (got < 8 || memcmp(h, RS_MAGIC, 8))
-        return bad(e, s->name, "not an rs binary stream (bad magic)");
-    if (got < STREAM_HDR)
-        return bad(e, s->name, TRUNC "header ends after %zd of %d bytes", got, STREAM_HDR);
-    if (get32(h + 8) != RS_FORMAT_VERSION)
-        return bad(e, s->name, "unsupported rs binary version %" PRIu32 " (this rs reads %d)",
-                   get32(h + 8), RS_FORMAT_VERSION);
-    if (get32(h + 12))
-        return bad(e, s->name, "unsupported rs binary flags 0x%" PRIx32, get32(h + 12));
+    if (got < 0 || stream_head(s->name, h, got, e) < 0) return -1;
 
     for (uint64_t count = 0;; count++) {
         if ((got = take(s, hb, BLOCK_HDR, &h, e)) < 0) return -1;
@@ -658,4 +697,183 @@ int rs_in_is_binary(rs_in *in, rs_err *e)
     ssize_t n = rs_in_peek(in, &p, 8, e);
     if (n < 0) return -1;
     return n == 8 && memcmp(p, RS_MAGIC, 8) == 0;
+}
+
+/* ---- a seekable file's blocks, read in parts ---- */
+
+/* n bytes at offset at, all of them, or -1 (a short read is a truncation:
+ * the directory said they were there). */
+static int pread_all(int fd, const char *name, void *buf, size_t n, uint64_t at, rs_err *e)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(at + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return bad(e, name, "cannot read: %s", strerror(errno));
+        if (r == 0)
+            return bad(e, name, TRUNC "%zu bytes at byte %" PRIu64 " end after %zu", n, at, got);
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+int rs_bundle_dir_open(const char *path, rs_bundle_dir *d, rs_err *e)
+{
+    memset(d, 0, sizeof *d);
+    d->path = path;
+    d->fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (d->fd < 0 || fstat(d->fd, &st) < 0) {
+        rs_errf(e, RS_EDATA, "%s: %s", path, strerror(errno));
+        goto fail;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        bad(e, path, "not a regular file (its blocks are read in parts, with pread)");
+        goto fail;
+    }
+    uint64_t size = (uint64_t)st.st_size, off = 0;
+    unsigned char h[BLOCK_HDR];
+    ssize_t got = pread(d->fd, h, STREAM_HDR, 0);
+    if (got < 0) {
+        bad(e, path, "cannot read: %s", strerror(errno));
+        goto fail;
+    }
+    if (stream_head(path, h, got, e) < 0) goto fail;
+    off = STREAM_HDR;
+    src s = { .name = path };       /* for parse_header's messages */
+    for (uint64_t count = 0;; count++) {
+        got = pread(d->fd, h, BLOCK_HDR, (off_t)off);
+        if (got < 0) {
+            bad(e, path, "cannot read: %s", strerror(errno));
+            goto fail;
+        }
+        if (got == 0) {
+            bad(e, path, TRUNC "no end block after %" PRIu64 " blocks", count);
+            goto fail;
+        }
+        if (got < BLOCK_HDR) {
+            bad(e, path, TRUNC "block header at byte %" PRIu64 " ends after %zd of %d bytes",
+                off, got, BLOCK_HDR);
+            goto fail;
+        }
+        s.off = off + BLOCK_HDR;
+        bhdr bh;
+        if (parse_header(&s, h, &bh, e) < 0) goto fail;
+        if (bh.blk.dtype == 0) {
+            if (bh.blk.rows != count) {
+                bad(e, path, "corrupted stream: end block counts %" PRIu64 " blocks, found %"
+                    PRIu64, bh.blk.rows, count);
+                goto fail;
+            }
+            return 0;
+        }
+        uint64_t at = off + BLOCK_HDR;
+        if (bh.blk.stored + pad8(bh.blk.stored) > size - at) {
+            bad(e, path, TRUNC "block '%s' declares %" PRIu64 " bytes but the stream ends "
+                "after %" PRIu64, bh.blk.name, bh.blk.stored, size - at);
+            goto fail;
+        }
+        rs_grow(&d->ent, &d->cap, d->n + 1, sizeof *d->ent);
+        d->ent[d->n++] = (rs_bundle_entry){ .blk = bh.blk, .at = at, .crc = bh.crc };
+        off = at + bh.blk.stored + pad8(bh.blk.stored);
+    }
+fail:
+    rs_bundle_dir_close(d);
+    return -1;
+}
+
+void rs_bundle_dir_close(rs_bundle_dir *d)
+{
+    if (d->fd >= 0) close(d->fd);
+    free(d->ent);
+    memset(d, 0, sizeof *d);
+    d->fd = -1;
+}
+
+const rs_bundle_entry *rs_bundle_dir_find(const rs_bundle_dir *d, const char *name)
+{
+    for (size_t i = 0; i < d->n; i++)
+        if (strcmp(d->ent[i].blk.name, name) == 0) return &d->ent[i];
+    return NULL;
+}
+
+int rs_bundle_dir_read(const rs_bundle_dir *d, const char *name, rs_bundle *b, rs_err *e)
+{
+    const rs_bundle_entry *ent = rs_bundle_dir_find(d, name);
+    if (!ent) return bad(e, d->path, "missing block '%s'", name);
+    size_t n = ent->blk.stored + pad8(ent->blk.stored);
+    unsigned char *buf = rs_xmalloc(n ? n : 1);
+    if (pread_all(d->fd, d->path, buf, n, ent->at, e) < 0) {
+        free(buf);
+        return -1;
+    }
+    /* The same checks as a whole read, on the payload as if mapped. */
+    src s = { .name = d->path, .map = buf, .len = n };
+    bhdr bh = { .blk = ent->blk, .crc = ent->crc };
+    if (read_payload(&s, &bh, b, e) < 0) {
+        free(buf);
+        return -1;
+    }
+    rs_block *blk = find(b, name);
+    if (blk->owned) free(buf);      /* decompressed into its own buffer */
+    else blk->owned = 1;            /* points at buf */
+    return 0;
+}
+
+int rs_bundle_dir_pread(const rs_bundle_dir *d, const rs_bundle_entry *ent, void *buf,
+                        uint64_t from, uint64_t n, rs_err *e)
+{
+    if (ent->blk.comp != COMP_NONE)
+        return bad(e, d->path, "block '%s' is compressed: its parts cannot be read alone "
+                   "(write the file without --compress)", ent->blk.name);
+    if (from > ent->blk.size || n > ent->blk.size - from)
+        return bad(e, d->path, "bytes %" PRIu64 " to %" PRIu64 " are past the end of block "
+                   "'%s' (%zu bytes)", from, from + n, ent->blk.name, ent->blk.size);
+    return pread_all(d->fd, d->path, buf, n, ent->at + from, e);
+}
+
+int rs_bundle_write_over(FILE *f, const rs_bundle_dir *d, int (*keep)(const char *name),
+                         const rs_bundle *b, int zlevel, rs_err *e)
+{
+    enum { PIECE = 1 << 20 };
+    write_start(f);
+    zw z;
+    zw_start(&z, zlevel);
+    unsigned char *done = rs_xcalloc(b->n + 1, 1), *piece = NULL;
+    size_t count = 0;
+    int rc = 0;
+    for (size_t i = 0; i < d->n && !ferror(f) && rc == 0; i++) {
+        const rs_bundle_entry *ent = &d->ent[i];
+        const rs_block *mine = find(b, ent->blk.name);
+        if (!keep(ent->blk.name)) continue;
+        count++;
+        if (mine) {
+            put_one(f, &z, mine);
+            done[mine - b->b] = 1;
+            continue;
+        }
+        /* Copied as stored, in pieces, its checksum checked on the way. */
+        const rs_block *h = &ent->blk;
+        write_head(f, h->name, h->dtype, h->comp, h->rows, h->cols, h->stored, h->size, ent->crc);
+        if (!piece) piece = rs_xmalloc(PIECE);
+        uint32_t crc = 0;
+        for (uint64_t at = 0; at < h->stored && rc == 0; at += PIECE) {
+            size_t n = h->stored - at < PIECE ? (size_t)(h->stored - at) : PIECE;
+            rc = pread_all(d->fd, d->path, piece, n, ent->at + at, e);
+            crc = rs_crc32c(crc, piece, n);
+            fwrite(piece, 1, n, f);
+        }
+        fwrite(zeros, 1, pad8(h->stored), f);
+        if (rc == 0 && crc != ent->crc)
+            rc = bad(e, d->path, "checksum mismatch in block '%s'", h->name);
+    }
+    for (size_t i = 0; i < b->n && rc == 0; i++)
+        if (!done[i]) {
+            put_one(f, &z, &b->b[i]);
+            count++;
+        }
+    zw_end(&z);
+    free(done);
+    free(piece);
+    return rc < 0 ? -1 : write_finish(f, count, e);
 }

@@ -65,6 +65,38 @@ rs_block *rs_bundle_put(rs_bundle *b, const char *name, int dtype,
                         uint64_t rows, uint64_t cols, void *data, int owned);
 void rs_bundle_remove(rs_bundle *b, const char *name);
 
+/* A seekable file's blocks without their payloads, for a reader that
+ * wants parts of a block (rs-svd-mpi reads only its chunks of the matrix,
+ * format/chunks.h): every header is checked as a whole read checks it. */
+typedef struct rs_bundle_entry {
+    rs_block blk;           /* the header: name, dtype, shape, size, stored, comp; no data */
+    uint64_t at;            /* the payload's byte offset in the file */
+    uint32_t crc;           /* the payload's CRC-32C */
+} rs_bundle_entry;
+
+typedef struct rs_bundle_dir {
+    const char *path;
+    int fd;
+    rs_bundle_entry *ent;
+    size_t n, cap;
+} rs_bundle_dir;
+
+int rs_bundle_dir_open(const char *path, rs_bundle_dir *d, rs_err *e);
+void rs_bundle_dir_close(rs_bundle_dir *d);
+const rs_bundle_entry *rs_bundle_dir_find(const rs_bundle_dir *d, const char *name);
+/* Block name whole, checked (checksum, decompression) as a read would, into b. */
+int rs_bundle_dir_read(const rs_bundle_dir *d, const char *name, rs_bundle *b, rs_err *e);
+/* Bytes [from, from + n) of an uncompressed block's payload into buf; its
+ * checksum covers the whole payload, so checking the part is the caller's. */
+int rs_bundle_dir_pread(const rs_bundle_dir *d, const rs_bundle_entry *ent, void *buf,
+                        uint64_t from, uint64_t n, rs_err *e);
+/* Write as rs_bundle_write would the bundle made of d's blocks that keep
+ * accepts, in d's order, with b's block of the same name in place of the
+ * file's, then b's other blocks: the file's payloads are copied in pieces
+ * (memory does not grow with them), each checksum checked on the way. */
+int rs_bundle_write_over(FILE *f, const rs_bundle_dir *d, int (*keep)(const char *name),
+                         const rs_bundle *b, int zlevel, rs_err *e);
+
 /* Strings blocks: build from an array, and index one (ptrs[i] -> i-th). */
 rs_block *rs_bundle_put_strs(rs_bundle *b, const char *name,
                              const char *const *s, uint64_t n);

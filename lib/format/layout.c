@@ -14,6 +14,9 @@ static const rs_layout_block matrix_blocks[] = {
     { "ifeat_values", RS_F32, 1 },
     { "ufeat_names", RS_STR, 1 }, { "ufeat_indptr", RS_U64, 1 }, { "ufeat_indices", RS_U32, 1 },
     { "ufeat_values", RS_F32, 1 },
+    /* rs-index --chunks (format/chunks.h) */
+    { "csc_indptr", RS_U64, 1 }, { "csc_indices", RS_U32, 1 }, { "csc_values", RS_F32, 1 },
+    { "chunks", RS_U64, 1 },
 };
 /* writer: "PROG VERSION" of the program that wrote the file (cli's
  * rs_cmd_write_bundle sets it), so a model replaces its matrix's. */

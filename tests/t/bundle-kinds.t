@@ -68,13 +68,17 @@ ease ease rs-knn -a ease --reg 10 -j 1
 rp3 rp3 rs-knn -a rp3 -k 5 -j 1
 M
 nm=$(wc -l < models)
-echo "1..$((3 + nm * 2))"
+echo "1..$((5 + nm * 2))"
 
 [ "$(cut -d' ' -f1 kinds | sort -u | wc -l)" -ge 2 ]; ok $? "man/rs-format.5 lists the kinds ($(cut -d' ' -f1 kinds | sort -u | tr '\n' ' '))"
 # With item features (optional blocks of the matrix, which every model keeps).
-rs-filter "$top/testdata/ratings.csv" | rs-split --last 5 -t test.tsv |
-    rs-index --item-features "$top/testdata/movies.csv" 2> /dev/null > m.rsm
+rs-filter "$top/testdata/ratings.csv" | rs-split --last 5 -t test.tsv > train.tsv
+rs-index --item-features "$top/testdata/movies.csv" train.tsv 2> /dev/null > m.rsm
 holds m.rsm matrix; ok $? "rs-index writes exactly a matrix"
+# With a chunk index (rs-index --chunks: more optional blocks of the matrix).
+rs-index --chunks 3 --item-features "$top/testdata/movies.csv" train.tsv 2> /dev/null > c.rsm
+holds c.rsm matrix && rs-index --list c.rsm | grep -q '^chunks'
+ok $? "rs-index --chunks writes exactly a matrix, with its chunk blocks"
 # Every kind of the page is written by some model here.
 missing=""
 for k in $(cut -d' ' -f1 kinds | sort -u); do
@@ -99,3 +103,15 @@ while read -r name kind cmd; do
     [ -z "$bad" ] || echo "# $name over:$bad"
     [ -z "$bad" ]; ok $? "$name over each model: exactly a $kind, as from the matrix"
 done < models
+
+# Every model program takes a chunked matrix: exactly its kind, and the same
+# lists as from the plain matrix.
+bad=""
+while read -r name kind cmd; do
+    $cmd c.rsm > cm.rsm 2> err || { bad="$bad $name(failed: $(head -1 err))"; continue; }
+    holds cm.rsm "$kind" || bad="$bad $name(blocks)"
+    rs-recommend -n 3 "$name.rsm" > a.tsv 2>&1 && rs-recommend -n 3 cm.rsm > b.tsv 2>&1 \
+        && cmp -s a.tsv b.tsv || bad="$bad $name(lists)"
+done < models
+[ -z "$bad" ] || echo "# chunked:$bad"
+[ -z "$bad" ]; ok $? "every model on a chunked matrix: exactly its kind, the same lists"

@@ -1,6 +1,8 @@
 #!/bin/sh
 # rs-svd-mpi (mpirun -np P) writes the model of rs-svd -a als -j 1, block for
-# byte, for P = 1..4 local ranks.  Skips when Open MPI (mpirun and the
+# byte, for P = 1..4 local ranks, from a plain matrix and from one with a
+# chunk index (rs-index --chunks: each rank reads only its chunks), also
+# with more ranks than chunks and a chunk count P does not divide.  Skips when Open MPI (mpirun and the
 # rs-svd-mpi built with mpicc) is not installed.
 top=${RS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 PATH=${RS_BIN:-$top/build/bin}:$PATH
@@ -18,7 +20,7 @@ fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
-echo "1..6"
+echo "1..14"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; fi; }
 # same A B: the same model, block by block; only meta's writer= (the
@@ -49,3 +51,38 @@ ok $? "mpirun -np 2 --solver cholesky: the same model"
 timeout 120 mpirun --oversubscribe -np 2 rs-svd-mpi -k 8 --iterations 2 -v -o pv.rsm m.rsm 2> err.txt
 grep -q 'iteration 2: .* bytes exchanged' err.txt
 ok $? "-v reports time and bytes per iteration"
+
+# A chunked matrix: 3 chunks a side.  With 4 ranks one rank has no rows
+# (said on stderr), and the model is still the same.
+rs-filter --min-rating 3 "$top/testdata/ratings.csv" | rs-index --chunks 3 > c.rsm
+rs-svd -a als -k 8 --iterations 4 --seed 5 -j 1 c.rsm > cone.rsm
+for np in 1 2 3 4; do
+    timeout 120 mpirun --oversubscribe -np $np rs-svd-mpi -k 8 --iterations 4 --seed 5 \
+        -o c$np.rsm c.rsm 2> err.txt
+    same cone.rsm c$np.rsm
+    ok $? "chunked matrix, mpirun -np $np: the model of rs-svd -a als -j 1"
+done
+grep -q '1 of 4 ranks have no chunk of rows' err.txt
+ok $? "more ranks than chunks: the idle ranks are reported"
+# 5 chunks on 3 ranks (not a multiple): uneven shares, the same model.
+rs-filter --min-rating 3 "$top/testdata/ratings.csv" | rs-index --chunks 5 > c5.rsm
+rs-svd -a als -k 8 --iterations 3 -j 1 c5.rsm > c5one.rsm
+timeout 120 mpirun --oversubscribe -np 3 rs-svd-mpi -k 8 --iterations 3 -v -o c5p.rsm c5.rsm 2> err.txt
+same c5one.rsm c5p.rsm
+ok $? "5 chunks on 3 ranks: the same model"
+# -v: each rank's share and peak memory; the shares add up to every entry twice.
+[ "$(grep -c '^rs-svd-mpi: rank [0-2]: .* MB of ratings read; .* peak RSS [0-9.]* MB' err.txt)" = 3 ] &&
+    [ "$(sed -n 's/^rs-svd-mpi: rank [0-9]*: .* item rows, \([0-9]*\) entries.*/\1/p' err.txt |
+        awk '{ s += $1 } END { print s }')" = "$(($(rs-index --block indices --no-ids c5.rsm | wc -l) * 2))" ]
+ok $? "-v: each rank's rows, entries read and peak RSS; the shares cover the matrix once a side"
+# A damaged chunk: an error naming the file and the chunk's blocks, no model.
+python3 - <<'PY'
+d = bytearray(open('c.rsm', 'rb').read())
+d[len(d) - 72 - 6 * 5 * 8 - 72 - 300] ^= 1     # in csc_values, before the chunks block
+open('bad.rsm', 'wb').write(d)
+PY
+timeout 120 mpirun --oversubscribe -np 2 rs-svd-mpi -k 8 --iterations 1 -o bad-out.rsm bad.rsm 2> err.txt
+st=$?
+[ $st != 0 ] && [ ! -e bad-out.rsm ] &&
+    grep -q "^rs-svd-mpi: bad.rsm: checksum mismatch in item chunk [0-9]* (rows [0-9]* to [0-9]* of blocks 'csc_indptr', 'csc_indices', 'csc_values'): the file is damaged" err.txt
+ok $? "a damaged chunk: exit $st, the file and blocks named, no model written"
