@@ -54,6 +54,8 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bin/%)
 # rs-svd-mpi only where Open MPI's mpicc is (libopenmpi-dev); nothing else changes.
 MPICC   ?= $(shell command -v mpicc 2>/dev/null)
 MPI_BIN := $(if $(MPICC),$(BUILD)/bin/rs-svd-mpi)
+# Its man page is installed with it, and only then.
+MAN1    := $(filter-out $(if $(MPICC),,man/rs-svd-mpi.1),$(wildcard man/*.1))
 
 all: deps-ok $(PROGS) $(BENCH_BIN) $(MPI_BIN)
 
@@ -120,7 +122,8 @@ fuzz: deps fuzz-build
 # Shell completions (bash, zsh), made from each program's --help by
 # completion/gen.sh, so the two cannot disagree; a table per program first.
 CMD_PROGS := $(CMD_SRC:cmd/%.c=%)
-COMP_OPTS := $(CMD_PROGS:%=$(BUILD)/completion/%.opts)
+COMP_PROGS := $(CMD_PROGS) $(if $(MPICC),rs-svd-mpi)
+COMP_OPTS := $(COMP_PROGS:%=$(BUILD)/completion/%.opts)
 COMPLETION := $(BUILD)/completion/rs.bash $(BUILD)/completion/_rs
 completion: $(COMPLETION)
 $(BUILD)/completion/%.opts: $(BUILD)/bin/% completion/gen.sh
@@ -171,14 +174,14 @@ bench: deps all
 # one file, rs-eval, and a link to it for every other program.
 BASH_COMP_DIR := $(PREFIX)/share/bash-completion/completions
 ZSH_COMP_DIR  := $(PREFIX)/share/zsh/vendor-completions
-install: deps-ok $(PROGS) $(COMPLETION)
+install: deps-ok $(PROGS) $(MPI_BIN) $(COMPLETION)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
 	    $(DESTDIR)$(BASH_COMP_DIR) $(DESTDIR)$(ZSH_COMP_DIR)
-	install -m 755 $(PROGS) $(DESTDIR)$(PREFIX)/bin
-	install -m 644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(PROGS) $(MPI_BIN) $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/*.5 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 644 $(BUILD)/completion/rs.bash $(DESTDIR)$(BASH_COMP_DIR)/$(firstword $(CMD_PROGS))
-	for p in $(wordlist 2,$(words $(CMD_PROGS)),$(CMD_PROGS)); do \
+	for p in $(wordlist 2,$(words $(COMP_PROGS)),$(COMP_PROGS)); do \
 	  ln -sf $(firstword $(CMD_PROGS)) $(DESTDIR)$(BASH_COMP_DIR)/$$p || exit 1; done
 	install -m 644 $(BUILD)/completion/_rs $(DESTDIR)$(ZSH_COMP_DIR)/_rs
 

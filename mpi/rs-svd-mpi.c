@@ -51,6 +51,7 @@ static const char usage[] =
 "  -v, --verbose      time and bytes exchanged per iteration (rank 0), and what\n"
 "                     each rank read and its peak resident memory, on stderr\n"
 "  -h, --help         show this help and exit\n"
+"  -V, --version      show the version and exit\n"
 "\n"
 "Examples:\n"
 "  rs-index --chunks 4 train.tsv > chunked.rsm\n"
@@ -196,24 +197,22 @@ static double peak_mb(void)
 
 int main(int argc, char **argv)
 {
-    MPI_Init(&argc, &argv);
-    double start_mb = peak_mb();
-    int rank, P;
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &P);
+    /* Options first, without MPI: --help, --version and usage errors work
+     * outside mpirun too (each rank parses the same argv). */
     static const struct option longopts[] = {
         { "iterations", required_argument, NULL, 'I' }, { "reg", required_argument, NULL, 'R' },
         { "alpha", required_argument, NULL, 'A' }, { "solver", required_argument, NULL, 'S' },
         { "cg-steps", required_argument, NULL, 'C' }, { "seed", required_argument, NULL, 'E' },
         { "output", required_argument, NULL, 'o' }, { "verbose", no_argument, NULL, 'v' },
-        { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+        { "help", no_argument, NULL, 'h' }, { "version", no_argument, NULL, 'V' },
+        { NULL, 0, NULL, 0 } };
     rs_als_opts o;
     rs_als_defaults(&o);
     o.k = 50;
     o.threads = 1;
     const char *output = NULL;
     int verbose = 0, c;
-    while ((c = getopt_long(argc, argv, "k:o:vh", longopts, NULL)) != -1) {
+    while ((c = rs_getopt(argc, argv, "k:o:vhV", longopts)) != -1) {
         switch (c) {
         case 'k': o.k = (int)rs_opt_int("-k", optarg, 1, 1 << 20); break;
         case 'I': o.iterations = (int)rs_opt_int("--iterations", optarg, 0, 1 << 24); break;
@@ -227,12 +226,18 @@ int main(int argc, char **argv)
         case 'E': o.seed = rs_opt_seed("--seed", optarg); break;
         case 'o': output = optarg; break;
         case 'v': verbose = 1; break;
-        case 'h': if (rank == 0) fputs(usage, stdout); MPI_Finalize(); return 0;
+        case 'h': rs_help(usage);
+        case 'V': rs_version();
         default: rs_usage_error("unknown option");
         }
     }
     if (optind != argc - 1) rs_usage_error("give one MATRIX file (rs-index output)");
     const char *path = argv[optind];
+    MPI_Init(&argc, &argv);
+    double start_mb = peak_mb();
+    int rank, P;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &P);
     rs_blas_threads(1);
     const int k = o.k;
     rs_err e = { 0 };

@@ -13,8 +13,10 @@ hidden="rs-w2v:simd"    # picks the baseline code path for tests; in the man pag
 
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
-for src in "$top"/cmd/*.c; do
+# rs-svd-mpi (mpi/) when it is built (where Open MPI's mpicc is).
+for src in "$top"/cmd/*.c "$top"/mpi/*.c; do
     p=$(basename "$src" .c)
+    case $src in "$top"/mpi/*) [ -x "$bin/$p" ] || continue ;; esac
     man=$top/man/$p.1
     [ -f "$man" ]; ok $? "$p: man/$p.1 exists"
     "$bin/$p" --help > "$dir/help" 2>/dev/null

@@ -14,6 +14,8 @@ trap 'rm -rf "$work"' EXIT
 n=0; fail=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else fail=$((fail + 1)); echo "not ok $n - $2"; fi; }
 progs=$(cd "$top/cmd" && ls rs-*.c | sed 's/\.c$//')
+# rs-svd-mpi is built, and completed, only where Open MPI's mpicc is.
+[ -x "$bin/rs-svd-mpi" ] && progs="$progs rs-svd-mpi"
 # Options a user is not offered (prog:--option), each with its reason.
 hidden="rs-w2v:--simd"      # picks the baseline code path for tests; in the man page
 # Options whose ARG names a value of a fixed set, yet have no choices.

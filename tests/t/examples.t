@@ -29,6 +29,7 @@ SKIP = {
     "pkill -HUP -x rs-serve": "signals a running server; tests/t/serve.t reloads one",
     "xdg-open": "opens a browser on a running server; tests/t/serve.t fetches /recs",
     "mongoimport": "needs a running MongoDB server",
+    "--hostfile": "needs machines to run on; tests/t/mpi.t runs rs-svd-mpi on local ranks",
 }
 
 # What the examples read, made once from testdata/.
@@ -44,6 +45,7 @@ awk -F, 'BEGIN { print "order,customer,product,stars" } NR > 1 { print NR "," $1
     ratings.csv > export.csv
 rs-filter --min-rating 4 ratings.csv | rs-split --last 5 -t test.tsv > train.tsv
 rs-index train.tsv > train.rsm
+rs-index --chunks 4 train.tsv > chunked.rsm
 rs-index --ids-from train.rsm test.tsv > test.rsm
 rs-svd -k 20 train.rsm > model.rsm
 rs-svd -a funk -k 10 --epochs 10 train.rsm > funk.rsm
@@ -116,6 +118,18 @@ def main():
     if subprocess.run(["/usr/bin/python3", "-c", "import gensim"], capture_output=True).returncode:
         SKIP["from gensim"] = "needs python3-gensim"
     env["TESTDATA"] = os.path.join(TOP, "testdata")
+    # rs-svd-mpi is built only where Open MPI's mpicc is; its examples need
+    # mpirun too.  Open MPI refuses root unless told (CI runs as root), and
+    # its slots are the cores: a 1-core machine may still run -np 2.
+    mpi_env = env
+    if os.access(os.path.join(BIN, "rs-svd-mpi"), os.X_OK) and shutil.which("mpirun", path=env["PATH"]):
+        PROGS.append("rs-svd-mpi")
+        env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+                   OMPI_MCA_rmaps_base_oversubscribe="1")
+        # Open MPI's own allocations outlive MPI_Finalize: not ours to report.
+        mpi_env = dict(env, ASAN_OPTIONS=(env.get("ASAN_OPTIONS", "") + ":detect_leaks=0").lstrip(":"))
+    else:
+        SKIP["rs-svd-mpi"] = "needs Open MPI (mpirun, and rs-svd-mpi built with mpicc)"
     work = tempfile.mkdtemp(prefix="rs-examples.")
     try:
         prep = subprocess.run(["sh", "-c", SETUP], cwd=work, env=env, capture_output=True, text=True)
@@ -153,7 +167,8 @@ def main():
                 elif os.path.isdir(p) and not f.startswith("tmp"):
                     shutil.copytree(p, os.path.join(d, f))
             try:
-                r = subprocess.run(["sh", "-ec", script], cwd=d, env=env, capture_output=True,
+                r = subprocess.run(["sh", "-ec", script], cwd=d, env=mpi_env if "mpirun" in script else env,
+                                   capture_output=True,
                                    text=True, stdin=subprocess.DEVNULL, timeout=LIMIT)
             except subprocess.TimeoutExpired:
                 r = subprocess.CompletedProcess(script, 124, "", "timed out after %d s" % LIMIT)
