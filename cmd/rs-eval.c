@@ -598,6 +598,7 @@ int main(int argc, char **argv)
     /* Standard input first, to its end: only then may the test file be
      * complete, when an earlier stage of this pipe writes it. */
     rs_eval *ev = rs_eval_new();
+    if (partial) rs_eval_set_shard(ev);
     if (predictions) read_file(ev, predictions, rs_eval_read_predictions, out, verbose);
     else if (optind == argc) read_file(ev, "-", rs_eval_read_recs, out, verbose);
     else

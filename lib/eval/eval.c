@@ -38,6 +38,7 @@ struct rs_eval {
     const rs_idmap *qitems;     /* borrowed item factors */
     const float *Q;
     uint32_t qk;
+    int shard;                  /* rs_eval_set_shard */
 };
 
 rs_eval *rs_eval_new(void)
@@ -153,6 +154,8 @@ int rs_eval_read_baseline(rs_eval *ev, rs_in *in, rs_err *e)
 
 void rs_eval_set_features(rs_eval *ev, const rs_features *f) { ev->feat = f; }
 
+void rs_eval_set_shard(rs_eval *ev) { ev->shard = 1; }
+
 void rs_eval_set_factors(rs_eval *ev, const rs_idmap *items, const float *Q, uint32_t k)
 {
     ev->qitems = items;
@@ -200,7 +203,7 @@ int rs_eval_read_test(rs_eval *ev, rs_in *in, rs_err *e)
 {
     rs_ratings rt;
     rs_ratings_init(&rt);
-    if (rs_ratings_read_tsv(in, &rt, 0, e) < 0) { rs_ratings_free(&rt); return -1; }
+    if (rs_ratings_read_tsv(in, &rt, ev->shard, e) < 0) { rs_ratings_free(&rt); return -1; }
     uint32_t *tu = rs_idmap_intern_all(ev->users, rt.users);
     uint32_t *ti = rs_idmap_intern_all(ev->items, rt.items);
     free(ev->tu); free(ev->ti); free(ev->tr); free(ev->test_name);
@@ -758,7 +761,9 @@ int rs_eval_topn(rs_eval *ev, const rs_topn_opts *o, rs_topn_report *r, rs_err *
     }
     free(cat);
     int rc = 0;
-    if (!r->users)
+    if (ev->shard)
+        ;   /* a shard's sums, zero users or not, are its part of the whole */
+    else if (!r->users)
         rc = rs_errf(e, RS_EDATA, "%s: none of the %llu test users has a relevant item "
                      "(rating >= %g)", ev->test_name,
                      (unsigned long long)r->users_without_relevant, o->threshold);

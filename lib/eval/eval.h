@@ -27,7 +27,8 @@ void rs_eval_free(rs_eval *ev);
 int rs_eval_read_recs(rs_eval *ev, rs_in *in, rs_err *e);
 /* Predictions, user<TAB>item<TAB>score (rs-recommend --predict). */
 int rs_eval_read_predictions(rs_eval *ev, rs_in *in, rs_err *e);
-/* The test set, canonical TSV; an empty one is an error. */
+/* The test set, canonical TSV; an empty one is an error (but for a shard:
+ * rs_eval_set_shard, which must come first). */
 int rs_eval_read_test(rs_eval *ev, rs_in *in, rs_err *e);
 /* The training set, canonical TSV: item popularity and the catalogue. */
 int rs_eval_read_train(rs_eval *ev, rs_in *in, rs_err *e);
@@ -39,6 +40,11 @@ int rs_eval_read_baseline(rs_eval *ev, rs_in *in, rs_err *e);
 /* Item attributes for diversity and attribute coverage; borrowed, so f
  * must outlive the evaluation. */
 void rs_eval_set_features(rs_eval *ev, const rs_features *f);
+/* The inputs are one shard of a sharded evaluation (rs-eval --partial): a
+ * shard may hold no users, so an empty test set, and lists that share no
+ * user with it (or a test set where none has a relevant item), make a
+ * report of zero users instead of an error. */
+void rs_eval_set_shard(rs_eval *ev);
 /* Item factors for diversity (1 - cosine of the factors, which then
  * replaces the attributes' cosine): Q is rows x k, row r the item
  * rs_idmap_str(items, r).  Borrowed, as above. */

@@ -12,7 +12,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
 
-echo "1..25"
+echo "1..27"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; fi; }
 
@@ -74,6 +74,23 @@ ok $? "N=3: every user in exactly one shard"
 # Other formats keep the user first: jsonl starts with it.
 rs-recommend -n 3 -j 1 --shard 2/3 -f jsonl -m m.rsm | head -1 | grep -q '^{"user":'
 ok $? "jsonl lines start with the user"
+
+# An empty shard: no user of its test set (with or without lists, of users
+# the test set does not have).  --partial writes zero users, and --merge
+# with the other shards is the report of the whole, byte for byte.
+: > empty.tsv
+cat test.1.tsv test.2.tsv > test12.tsv
+rs-eval -k 5,20 --format tsv -t test12.tsv --train train.tsv --features "$data/movies.csv" \
+    recs.tsv > report12.tsv
+for lists in recs.3.tsv empty.tsv; do
+    rs-eval --partial -k 5,20 -t empty.tsv --train train.tsv --features "$data/movies.csv" \
+        "$lists" > "part.e-$lists" || echo "# --partial failed on an empty shard ($lists)"
+done
+grep -qx "$(printf 'count\tusers\t0')" part.e-recs.3.tsv && grep -qx "$(printf 'count\tusers\t0')" part.e-empty.tsv
+ok $? "--partial on an empty shard (lists of users not in its test set, or none): zero users"
+rs-eval --merge --format tsv part.1.tsv part.2.tsv part.e-recs.3.tsv part.e-empty.tsv > merged12.tsv
+cmp -s report12.tsv merged12.tsv
+ok $? "--merge with empty shards: the unsharded report, byte for byte"
 
 # Partials that do not belong together, and what cannot merge.
 rs-eval --partial -k 10 -t test.1.tsv --train train.tsv recs.1.tsv > p10.tsv
