@@ -289,6 +289,12 @@ int main(int argc, char **argv)
             MPI_Finalize();
             return 1;
         }
+        /* Every rank holds all factors now, so all decide alike. */
+        if (rs_als_finite_after(&mf, &o, it, &e) < 0) {
+            if (rank == 0) rs_warn("%s", e.msg);
+            MPI_Finalize();
+            return 1;
+        }
         bytes_all += bytes;
         if (verbose && rank == 0)
             rs_warn("iteration %d: %.4f s, %llu bytes exchanged (all ranks)", it,

@@ -257,7 +257,7 @@ static int check(const rs_csr *a, const rs_als_opts *o, rs_err *e)
 
 /* Confidences too large for single precision, or a penalty too small for
  * the solves, leave NaN/inf behind: stop at the iteration it happened. */
-static int finite_after(const rs_mf *m, const rs_als_opts *o, int it, rs_err *e)
+int rs_als_finite_after(const rs_mf *m, const rs_als_opts *o, int it, rs_err *e)
 {
     char step[32], hint[256];
     snprintf(step, sizeof step, "iteration %d", it);
@@ -295,7 +295,7 @@ int rs_als_fit(const rs_csr *a, const rs_als_opts *o, rs_mf *m, rs_err *e)
         double t0 = rs_now();
         rc = solve_side(o, &t, m->Q, m->P, a->rows, G, "item", e);
         if (rc == 0) rc = solve_side(o, a, m->P, m->Q, a->cols, G, "user", e);
-        if (rc == 0) rc = finite_after(m, o, it, e);
+        if (rc == 0) rc = rs_als_finite_after(m, o, it, e);
         if (rc == 0 && o->iteration_done) o->iteration_done(o->ctx, it, rs_now() - t0);
         if (rc == 0 && o->validate) stop = rs_early_update(&early, it, o->validate(o->vctx, it, &view_m));
         if (o->progress) rs_progress_update(o->progress, (uint64_t)it, (uint64_t)o->iterations, "iterations");

@@ -117,4 +117,9 @@ int rs_als_solve_row_lam(const float *Y, int k, const float *G, const uint32_t *
 double rs_als_row_reg(double reg, double unobserved, double exponent, uint64_t n,
                       uint64_t others);
 
+/* 0 when m's factors are finite after iteration it, else -1 with e =
+ * "ALS diverged at iteration IT (...): HINT" (rs_als_fit's check, for
+ * trainers of the same model elsewhere: rs-svd-mpi). */
+int rs_als_finite_after(const rs_mf *m, const rs_als_opts *o, int it, rs_err *e);
+
 #endif

@@ -20,7 +20,7 @@ fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
-echo "1..14"
+echo "1..15"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; fi; }
 # same A B: the same model, block by block; only meta's writer= (the
@@ -86,3 +86,10 @@ st=$?
 [ $st != 0 ] && [ ! -e bad-out.rsm ] &&
     grep -q "^rs-svd-mpi: bad.rsm: checksum mismatch in item chunk [0-9]* (rows [0-9]* to [0-9]* of blocks 'csc_indptr', 'csc_indices', 'csc_values'): the file is damaged" err.txt
 ok $? "a damaged chunk: exit $st, the file and blocks named, no model written"
+# Divergence: the message of rs-svd -a als, at the same iteration, no model.
+rs-svd -a als -k 8 --alpha 1e38 --iterations 2 -j 1 c.rsm 2> want.txt > /dev/null
+timeout 120 mpirun --oversubscribe -np 2 rs-svd-mpi -k 8 --alpha 1e38 --iterations 2 -o dv.rsm c.rsm 2> err.txt
+st=$?
+[ $st != 0 ] && [ ! -e dv.rsm ] && grep -q 'ALS diverged at iteration' want.txt &&
+    grep -qxF "$(sed 's/^rs-svd:/rs-svd-mpi:/' want.txt)" err.txt
+ok $? "a diverging run: rs-svd's message, exit $st, no model"
