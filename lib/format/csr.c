@@ -55,6 +55,10 @@ void rs_csr_put(rs_csr *m, rs_bundle *b, int give)
     rs_bundle_put(b, "values", RS_F32, m->nnz, 1, m->values, own);
     if (m->times) rs_bundle_put(b, "times", RS_I64, m->nnz, 1, m->times, own);
     else rs_bundle_remove(b, "times");
+    /* A chunk index (format/chunks.h) describes the matrix it was made
+     * with: a new matrix drops it (rs_chunks_put makes one anew). */
+    static const char *const chunked[] = { "csc_indptr", "csc_indices", "csc_values", "chunks" };
+    for (size_t k = 0; k < sizeof chunked / sizeof *chunked; k++) rs_bundle_remove(b, chunked[k]);
     if (own) m->owned = 0;
 }
 
