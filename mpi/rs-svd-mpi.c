@@ -4,12 +4,15 @@
  * Rank r owns a contiguous block of user rows and a block of item rows
  * (cut by nonzeros, so the solves balance).  Each half-iteration every rank
  * forms the Gram matrix of the fixed side (all ranks hold all factors),
- * solves only its own rows with mf_als.h's rs_als_solve_row, and the
- * blocks are exchanged with MPI_Allgatherv.  Factors start from the seed
- * exactly as rs_als_fit's, and a row's solve does not depend on who does
- * it, so the model is rs-svd -a als -j 1's, byte for byte, for every P
- * (tests/t/mpi.t).  Rank 0 writes it.
- *
+ * solves only its own rows with mf_als.h's rs_als_solve_row on -j threads
+ * (rs_parallel_for, each thread its own scratch, the Gram shared read-only),
+ * and the blocks are exchanged with MPI_Allgatherv.  Factors start from the
+ * seed exactly as rs_als_fit's, a row's solve does not depend on who does
+ * it, and the Gram is formed on one BLAS thread as rs-svd -j 1 forms it, so
+ * the model is rs-svd -a als -j 1's, byte for byte, for every P and -j
+ * (tests/t/mpi.t).  Rank 0 writes it.  The factors are held once per rank,
+ * so one rank per machine with threads holds them once per machine.
+
  * What a rank reads: from a matrix with a chunk index (rs-index --chunks N,
  * format/chunks.h) only the chunks of its user rows and of its item rows,
  * with pread, each chunk's checksum checked; its shares are whole chunks,
@@ -19,13 +22,18 @@
  * writing adds no more than a buffer.  A matrix without the index is
  * mapped whole on every rank and transposed there: O(nnz) per rank. */
 #include <cblas.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <mpi.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
 #include "cli/cli.h"
 #include "common/err.h"
 #include "common/parallel.h"
@@ -41,6 +49,8 @@ static const char usage[] =
 "Implicit ALS (rs-svd -a als) on P MPI ranks; the model equals rs-svd -a als -j 1's.\n"
 "With a MATRIX from rs-index --chunks N each rank reads only its share of it.\n"
 "  -k N               factors (default 50)\n"
+"  -j, --jobs N       threads per rank (default 0: the rank's share of its\n"
+"                     machine's cores, cores / ranks on that machine)\n"
 "      --iterations N alternations (default 15)\n"
 "      --reg R        regularization (default 0.01)\n"
 "      --alpha A      confidence 1 + A r (default 1)\n"
@@ -55,7 +65,8 @@ static const char usage[] =
 "\n"
 "Examples:\n"
 "  rs-index --chunks 4 train.tsv > chunked.rsm\n"
-"  mpirun -np 2 rs-svd-mpi -k 20 --iterations 5 -o als.rsm chunked.rsm\n";
+"  mpirun -np 2 rs-svd-mpi -k 20 --iterations 5 -o als.rsm chunked.rsm\n"
+"  mpirun -np 1 --bind-to none rs-svd-mpi -j 2 -k 20 --iterations 5 -o als.rsm chunked.rsm\n";
 
 /* One side of the matrix as a rank sees it: its rows, and where every
  * rank's rows are. */
@@ -81,25 +92,57 @@ static void check_all(int failed, const rs_err *e, int local)
     exit(e->code == RS_EUSAGE && !local ? 2 : 1);
 }
 
+/* One half-iteration's solves on a rank's threads: workers take CHUNK rows
+ * at a time from a shared counter (rows differ in length), each with its
+ * own scratch; X's rows are disjoint, Y and G only read. */
+enum { CHUNK = 16 };
+
+typedef struct solves {
+    const rs_als_opts *o;
+    const rs_csr *m;        /* the rank's rows */
+    float *x;               /* their factors: row r at x + r k */
+    const float *Y, *G;
+    uint64_t maxrow;
+    atomic_size_t next;
+    atomic_int bad;         /* a singular system (cholesky with --reg 0) */
+} solves;
+
+static int solve_worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
+{
+    solves *S = arg;
+    const rs_als_opts *o = S->o;
+    const rs_csr *m = S->m;
+    const int k = o->k;
+    float *scratch = rs_xmalloc(rs_als_scratch(k, S->maxrow, o->solver) * sizeof *scratch);
+    for (;;) {
+        size_t r0 = atomic_fetch_add(&S->next, CHUNK);
+        if (r0 >= m->rows) break;
+        size_t r1 = r0 + CHUNK < m->rows ? r0 + CHUNK : m->rows;
+        for (size_t r = r0; r < r1; r++) {
+            uint64_t a = m->indptr[r], b = m->indptr[r + 1];
+            if (rs_als_solve_row(S->Y, k, S->G, m->indices + a, m->values + a, b - a, o->alpha,
+                                 o->solver, o->cg_steps, S->x + r * k, scratch) < 0)
+                atomic_store(&S->bad, 1);
+        }
+    }
+    free(scratch);
+    return 0;
+}
+
 static int solve_block(const rs_als_opts *o, const side *s, int rank, float *X, const float *Y,
                        uint32_t ny, float *G, uint64_t *bytes)
 {
     const int k = o->k;
     const rs_csr *m = &s->rows;
     gram(Y, ny, k, o->reg, G);
-    uint64_t maxrow = 0;
+    solves S = { .o = o, .m = m, .x = X + (size_t)s->lo[rank] * k, .Y = Y, .G = G };
     for (uint32_t r = 0; r < m->rows; r++)
-        if (m->indptr[r + 1] - m->indptr[r] > maxrow) maxrow = m->indptr[r + 1] - m->indptr[r];
-    float *scratch = rs_xmalloc(rs_als_scratch(k, maxrow, o->solver) * sizeof *scratch);
-    int bad = 0;
-    float *x = X + (size_t)s->lo[rank] * k;
-    for (uint32_t r = 0; r < m->rows; r++) {
-        uint64_t a = m->indptr[r], b = m->indptr[r + 1];
-        if (rs_als_solve_row(Y, k, G, m->indices + a, m->values + a, b - a, o->alpha, o->solver,
-                             o->cg_steps, x + (size_t)r * k, scratch) < 0)
-            bad = 1;
-    }
-    free(scratch);
+        if (m->indptr[r + 1] - m->indptr[r] > S.maxrow) S.maxrow = m->indptr[r + 1] - m->indptr[r];
+    atomic_store(&S.next, 0);
+    atomic_store(&S.bad, 0);
+    rs_err e = { 0 };
+    rs_parallel_for(o->threads, (size_t)o->threads, solve_worker, &S, &e);  /* workers never fail */
+    int bad = atomic_load(&S.bad);
     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, X, s->counts, s->displs, MPI_FLOAT,
                    MPI_COMM_WORLD);
     int P;
@@ -188,6 +231,102 @@ static void unplan(side *s)
     rs_csr_free(&s->rows);
 }
 
+/* This process's rank as the launcher says it before MPI_Init (Open MPI;
+ * MPICH's Hydra), or -1 outside a launcher. */
+static int launcher_rank(void)
+{
+    static const char *const names[] = { "OMPI_COMM_WORLD_RANK", "PMI_RANK" };
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v) return atoi(v);
+    }
+    return -1;
+}
+
+/* Options are parsed before MPI_Init (--help and usage errors work outside
+ * mpirun), by every rank alike: ranks other than 0 parse them with stdout
+ * and stderr on /dev/null, so a usage error, --help or --version is said
+ * once, and every rank still exits with its status.  mute(1, fds) saves
+ * the two descriptors in fds (-1: nothing muted), mute(0, fds) puts back
+ * what fds holds. */
+static void mute(int on, int fds[2])
+{
+    fflush(stdout);
+    fflush(stderr);
+    if (on) {
+        int null = open("/dev/null", O_WRONLY);
+        if (null < 0) return;
+        fds[0] = dup(1);
+        fds[1] = dup(2);
+        if (fds[0] < 0 || fds[1] < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) {
+            if (fds[0] >= 0) close(fds[0]);
+            if (fds[1] >= 0) close(fds[1]);
+            fds[0] = fds[1] = -1;
+        }
+        close(null);
+    } else if (fds[0] >= 0) {
+        dup2(fds[0], 1);
+        dup2(fds[1], 2);
+        close(fds[0]);
+        close(fds[1]);
+        fds[0] = fds[1] = -1;
+    }
+}
+
+/* A muted rank that exits with a usage error gives rank 0 the time to say
+ * it: mpirun stops all ranks as soon as one fails. */
+static void let_rank0_speak(int status, void *fds)
+{
+    if (status != 0 && ((int *)fds)[0] >= 0) nanosleep(&(struct timespec){ 0, 500000000 }, NULL);
+}
+
+/* What a rank's threads run on: the machine's cores, those the launcher
+ * bound the rank to (mpirun binds each rank to one core at -np 2 or less,
+ * to a socket above), and the ranks sharing the machine. */
+typedef struct cores {
+    int machine, bound, local;
+} cores;
+
+static void cores_of(cores *c)
+{
+    c->machine = rs_threads_default();
+    cpu_set_t set;
+    c->bound = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : c->machine;
+    if (c->bound < 1 || c->bound > c->machine) c->bound = c->machine;
+    MPI_Comm node;
+    MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    MPI_Comm_size(node, &c->local);
+    MPI_Comm_free(&node);
+}
+
+/* The rank's share of its machine: cores / ranks there, at least 1. */
+static int fair_of(const cores *c)
+{
+    return c->machine / c->local > 1 ? c->machine / c->local : 1;
+}
+
+/* -j's default: that share, but no more than the cores the rank is bound
+ * to, so P ranks on one machine never take P x its cores. */
+static int share_of(const cores *c)
+{
+    return fair_of(c) < c->bound ? fair_of(c) : c->bound;
+}
+
+/* Said once, by the lowest rank concerned: ranks whose binding leaves them
+ * fewer cores than their share of the machine, or fewer than their -j. */
+static void check_binding(const cores *c, int threads, int rank, int P)
+{
+    int off = c->bound < fair_of(c) || threads > c->bound, n, first;
+    int mine = off ? rank : P;
+    MPI_Allreduce(&off, &n, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (n && rank == first)
+        rs_warn("%d of %d ranks are bound to fewer cores than they could use (rank %d: %d "
+                "threads on the %d cores it is bound to, of its machine's %d for %d ranks): "
+                "give mpirun --bind-to none, or --map-by ppr:N:node:PE=C (N ranks of C cores "
+                "a machine)", n, P, rank, threads, c->bound, c->machine, c->local);
+}
+
 static double peak_mb(void)
 {
     struct rusage ru;
@@ -197,9 +336,8 @@ static double peak_mb(void)
 
 int main(int argc, char **argv)
 {
-    /* Options first, without MPI: --help, --version and usage errors work
-     * outside mpirun too (each rank parses the same argv). */
     static const struct option longopts[] = {
+        { "jobs", required_argument, NULL, 'j' },
         { "iterations", required_argument, NULL, 'I' }, { "reg", required_argument, NULL, 'R' },
         { "alpha", required_argument, NULL, 'A' }, { "solver", required_argument, NULL, 'S' },
         { "cg-steps", required_argument, NULL, 'C' }, { "seed", required_argument, NULL, 'E' },
@@ -209,12 +347,18 @@ int main(int argc, char **argv)
     rs_als_opts o;
     rs_als_defaults(&o);
     o.k = 50;
-    o.threads = 1;
+    o.threads = 0;              /* the rank's share of its machine, known after MPI_Init */
     const char *output = NULL;
     int verbose = 0, c;
-    while ((c = rs_getopt(argc, argv, "k:o:vhV", longopts)) != -1) {
+    static int fds[2] = { -1, -1 };     /* static: let_rank0_speak may see it after main */
+    if (launcher_rank() > 0) {
+        mute(1, fds);
+        on_exit(let_rank0_speak, fds);
+    }
+    while ((c = rs_getopt(argc, argv, "k:j:o:vhV", longopts)) != -1) {
         switch (c) {
         case 'k': o.k = (int)rs_opt_int("-k", optarg, 1, 1 << 20); break;
+        case 'j': o.threads = (int)rs_opt_int("--jobs", optarg, 0, 1024); break;
         case 'I': o.iterations = (int)rs_opt_int("--iterations", optarg, 0, 1 << 24); break;
         case 'R': o.reg = rs_opt_double("--reg", optarg, 0, HUGE_VAL); break;
         case 'A': o.alpha = rs_opt_double("--alpha", optarg, 0, HUGE_VAL); break;
@@ -233,11 +377,18 @@ int main(int argc, char **argv)
     }
     if (optind != argc - 1) rs_usage_error("give one MATRIX file (rs-index output)");
     const char *path = argv[optind];
+    mute(0, fds);
     MPI_Init(&argc, &argv);
     double start_mb = peak_mb();
     int rank, P;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &P);
+    cores cs;
+    cores_of(&cs);
+    if (!o.threads) o.threads = share_of(&cs);
+    check_binding(&cs, o.threads, rank, P);
+    /* The Gram matrices on one BLAS thread, as rs-svd -j 1 forms them: the
+     * model must not depend on -j.  The row solves run on our threads. */
     rs_blas_threads(1);
     const int k = o.k;
     rs_err e = { 0 };
@@ -333,15 +484,15 @@ int main(int argc, char **argv)
             if (r == rank) {
                 if (chunked)
                     rs_warn("rank %d: %u user rows, %u item rows, %llu entries: %.1f MB of "
-                            "ratings read; factors %.1f MB (on every rank); peak RSS %.1f MB "
-                            "training, %.1f MB at the end (%.1f MB after MPI_Init)", rank,
+                            "ratings read; factors %.1f MB (on every rank); %d threads; peak RSS "
+                            "%.1f MB training, %.1f MB at the end (%.1f MB after MPI_Init)", rank,
                             urows, irows, (unsigned long long)nz, (double)bytes_read / 1048576.0,
-                            factors_mb, train_mb, peak_mb(), start_mb);
+                            factors_mb, o.threads, train_mb, peak_mb(), start_mb);
                 else
                     rs_warn("rank %d: %u user rows, %u item rows (the whole matrix mapped and "
-                            "transposed: no chunk index); factors %.1f MB; peak RSS %.1f MB "
-                            "training, %.1f MB at the end (%.1f MB after MPI_Init)", rank,
-                            urows, irows, factors_mb, train_mb, peak_mb(), start_mb);
+                            "transposed: no chunk index); factors %.1f MB; %d threads; peak RSS "
+                            "%.1f MB training, %.1f MB at the end (%.1f MB after MPI_Init)", rank,
+                            urows, irows, factors_mb, o.threads, train_mb, peak_mb(), start_mb);
                 fflush(stderr);
             }
             MPI_Barrier(MPI_COMM_WORLD);

@@ -2,7 +2,10 @@
 # rs-svd-mpi (mpirun -np P) writes the model of rs-svd -a als -j 1, block for
 # byte, for P = 1..4 local ranks, from a plain matrix and from one with a
 # chunk index (rs-index --chunks: each rank reads only its chunks), also
-# with more ranks than chunks and a chunk count P does not divide.  Skips when Open MPI (mpirun and the
+# with more ranks than chunks and a chunk count P does not divide, and with
+# -j 2 threads a rank (P = 1, 2; both solvers).  Usage errors and --help
+# are said once, not once per rank; -j's default is the rank's share of the
+# machine.  Skips when Open MPI (mpirun and the
 # rs-svd-mpi built with mpicc) is not installed.
 top=${RS_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
 PATH=${RS_BIN:-$top/build/bin}:$PATH
@@ -20,7 +23,7 @@ fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
-echo "1..15"
+echo "1..23"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; fi; }
 # same A B: the same model, block by block; only meta's writer= (the
@@ -93,3 +96,46 @@ st=$?
 [ $st != 0 ] && [ ! -e dv.rsm ] && grep -q 'ALS diverged at iteration' want.txt &&
     grep -qxF "$(sed 's/^rs-svd:/rs-svd-mpi:/' want.txt)" err.txt
 ok $? "a diverging run: rs-svd's message, exit $st, no model"
+
+# Threads inside a rank: -j 2 changes nothing in the model, for P = 1 and 2
+# and both solvers (each thread its own scratch, the Gram shared).  The
+# ranks are unbound so the two threads may take both cores.
+for np in 1 2; do
+    timeout 120 mpirun --oversubscribe --bind-to none -np $np rs-svd-mpi -j 2 -k 8 --iterations 4 \
+        --seed 5 -v -o cj$np.rsm c.rsm 2> err.txt
+    same cone.rsm cj$np.rsm && [ "$(grep -c '^rs-svd-mpi: rank [0-9]: .*; 2 threads; peak RSS' err.txt)" = $np ]
+    ok $? "chunked matrix, mpirun -np $np, -j 2: the model of rs-svd -a als -j 1, 2 threads a rank"
+done
+timeout 120 mpirun --oversubscribe --bind-to none -np 2 rs-svd-mpi -j 2 -k 8 --iterations 2 \
+    --solver cholesky -o pcj.rsm m.rsm 2> err.txt
+same chol.rsm pcj.rsm
+ok $? "mpirun -np 2 -j 2 --solver cholesky: the same model"
+# -j's default: the machine's cores over its ranks (2 ranks here), at least 1.
+cores=$(getconf _NPROCESSORS_ONLN)
+want=$((cores / 2 > 1 ? cores / 2 : 1))
+timeout 120 mpirun --oversubscribe --bind-to none -np 2 rs-svd-mpi -k 8 --iterations 1 -v \
+    -o pd.rsm c.rsm 2> err.txt
+[ "$(grep -c "^rs-svd-mpi: rank [0-9]: .*; $want threads; " err.txt)" = 2 ]
+ok $? "no -j: $want threads a rank ($cores cores, 2 ranks)"
+# Bound to one core with -j 2: said once, and the model is still written.
+timeout 120 mpirun --bind-to core -np 1 rs-svd-mpi -j 2 -k 8 --iterations 1 -o pb.rsm c.rsm 2> err.txt
+st=$?
+[ $st = 0 ] && [ -s pb.rsm ] &&
+    [ "$(grep -c '^rs-svd-mpi: 1 of 1 ranks are bound to fewer cores than they could use (rank 0: 2 threads on the 1 cores it is bound to' err.txt)" = 1 ]
+ok $? "-j 2 on a rank bound to one core: a warning, once"
+
+# Usage errors and --help, parsed before MPI_Init by every rank: said once.
+timeout 120 mpirun --oversubscribe -np 3 rs-svd-mpi -k x c.rsm > out.txt 2> err.txt
+st=$?
+[ $st = 2 ] && [ "$(grep -c "^rs-svd-mpi: -k: invalid integer 'x'" err.txt)" = 1 ] &&
+    [ "$(grep -c "^Try 'rs-svd-mpi --help'" err.txt)" = 1 ]
+ok $? "a usage error on 3 ranks: said once, exit $st"
+timeout 120 mpirun --oversubscribe -np 2 rs-svd-mpi --bogus c.rsm > out.txt 2> err.txt
+st=$?
+[ $st = 2 ] && [ "$(grep -c "^rs-svd-mpi: unrecognized option '--bogus'" err.txt)" = 1 ]
+ok $? "an unknown option on 2 ranks: getopt's message once, exit $st"
+rs-svd-mpi --help > want.txt
+timeout 120 mpirun --oversubscribe -np 2 rs-svd-mpi --help > out.txt 2> err.txt
+st=$?
+[ $st = 0 ] && cmp -s want.txt out.txt
+ok $? "--help on 2 ranks: the help once"
