@@ -1,7 +1,10 @@
 #!/bin/sh
 # rs-svd-mpi: seconds and bytes exchanged per iteration, and each rank's
-# memory, for P = 1, 2 ranks on this machine (synthetic ratings from rs-gen;
-# about a minute).  The matrix has a chunk index (rs-index --chunks 4), so a
+# memory, for P = 1, 2 ranks of 1 thread on this machine, and for 1 rank of
+# 2 threads (-j 2) beside 2 ranks of 1: the same cores, the factors held
+# once instead of twice (synthetic ratings from rs-gen; about a minute).
+# Ranks are unbound (mpirun --bind-to none) so a rank's threads may use
+# every core.  The matrix has a chunk index (rs-index --chunks 4), so a
 # rank reads only its share of the ratings; its memory is that share, plus
 # the factors, (users + items) k floats, which every rank holds (the
 # Allgatherv design), plus Open MPI's own (the RSS right after MPI_Init).
@@ -25,12 +28,12 @@ rs-index "$dir/r.tsv" > "$dir/m.rsm"
 echo "matrix: $(rs-svd -v -a als -k 1 --iterations 0 "$dir/c.rsm" 2>&1 >/dev/null |
     grep -o '[0-9]* users x [0-9]* items, [0-9]* nonzeros'); k = $k, $iters iterations;" \
     "file $(($(wc -c < "$dir/c.rsm") / 1048576)) MiB with --chunks 4, $(($(wc -c < "$dir/m.rsm") / 1048576)) MiB without"
-printf '%-14s %-4s %10s %14s %6s %12s %12s %10s %12s\n' matrix P s/iter bytes/iter rank \
-    "ratings MB" "factors MB" "peak MB" "MPI_Init MB"
-run() {     # run NAME FILE P
-    mpirun --oversubscribe -np "$3" rs-svd-mpi -k "$k" --iterations $iters -v -o "$dir/p.rsm" \
-        "$2" 2> "$dir/err" || { cat "$dir/err"; exit 1; }
-    awk -v name="$1" -v np="$3" '
+printf '%-14s %-4s %-3s %10s %14s %6s %12s %12s %10s %12s\n' matrix P -j s/iter bytes/iter \
+    rank "ratings MB" "factors MB" "peak MB" "MPI_Init MB"
+run() {     # run NAME FILE P J
+    mpirun --oversubscribe --bind-to none -np "$3" rs-svd-mpi -j "$4" -k "$k" --iterations $iters \
+        -v -o "$dir/p.rsm" "$2" 2> "$dir/err" || { cat "$dir/err"; exit 1; }
+    awk -v name="$1" -v np="$3" -v j="$4" '
         / ranks: .* per iteration/ { s = $4; b = $7 }
         /: rank [0-9]+: / {
             r = $3; sub(/:/, "", r)
@@ -43,8 +46,9 @@ run() {     # run NAME FILE P
             line[r] = sprintf("%6s %12s %12s %10s %12s", r, rat, f, peak, init)
         }
         END { for (r = 0; r < np; r++)
-                  printf "%-14s %-4s %10s %14s %s\n", name, np, s, b, line[r] }' "$dir/err"
+                  printf "%-14s %-4s %-3s %10s %14s %s\n", name, np, j, s, b, line[r] }' "$dir/err"
 }
-run chunked "$dir/c.rsm" 1
-run chunked "$dir/c.rsm" 2
-run plain "$dir/m.rsm" 2
+run chunked "$dir/c.rsm" 1 1
+run chunked "$dir/c.rsm" 2 1
+run chunked "$dir/c.rsm" 1 2
+run plain "$dir/m.rsm" 2 1

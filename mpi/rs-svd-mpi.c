@@ -8,9 +8,11 @@
  * (rs_parallel_for, each thread its own scratch, the Gram shared read-only),
  * and the blocks are exchanged with MPI_Allgatherv.  Factors start from the
  * seed exactly as rs_als_fit's, a row's solve does not depend on who does
- * it, and the Gram is formed on one BLAS thread as rs-svd -j 1 forms it, so
- * the model is rs-svd -a als -j 1's, byte for byte, for every P and -j
- * (tests/t/mpi.t).  Rank 0 writes it.  The factors are held once per rank,
+ * it, and the Gram is one SSYRK on -j BLAS threads between the solves, as
+ * rs-svd -a als forms it (OpenBLAS splits a SYRK's output among its
+ * threads, not the sum, so the Gram is the same for any count), so the
+ * model is rs-svd -a als -j 1's, byte for byte, for every P and -j
+ * (tests/t/mpi.t, also on a Gram large enough for OpenBLAS to thread).  Rank 0 writes it.  The factors are held once per rank,
  * so one rank per machine with threads holds them once per machine.
 
  * What a rank reads: from a matrix with a chunk index (rs-index --chunks N,
@@ -387,9 +389,10 @@ int main(int argc, char **argv)
     cores_of(&cs);
     if (!o.threads) o.threads = share_of(&cs);
     check_binding(&cs, o.threads, rank, P);
-    /* The Gram matrices on one BLAS thread, as rs-svd -j 1 forms them: the
-     * model must not depend on -j.  The row solves run on our threads. */
-    rs_blas_threads(1);
+    /* Our threads and OpenBLAS's take turns, as in rs-svd: the Gram on -j
+     * BLAS threads, then the row solves on -j of ours (rs_parallel_for keeps
+     * BLAS to one thread inside them). */
+    rs_blas_threads(o.threads);
     const int k = o.k;
     rs_err e = { 0 };
     rs_bundle b = { 0 };

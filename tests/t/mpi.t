@@ -23,7 +23,7 @@ fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
-echo "1..23"
+echo "1..24"
 t=0
 ok() { t=$((t + 1)); if [ "$1" = 0 ]; then echo "ok $t - $2"; else echo "not ok $t - $2"; fi; }
 # same A B: the same model, block by block; only meta's writer= (the
@@ -110,6 +110,17 @@ timeout 120 mpirun --oversubscribe --bind-to none -np 2 rs-svd-mpi -j 2 -k 8 --i
     --solver cholesky -o pcj.rsm m.rsm 2> err.txt
 same chol.rsm pcj.rsm
 ok $? "mpirun -np 2 -j 2 --solver cholesky: the same model"
+# A Gram large enough for OpenBLAS to thread its SYRK (k x users = 8 x
+# 45000 > its 262144 threshold), formed on 2 BLAS threads under -j 2: still
+# the model of one thread.
+awk 'BEGIN { srand(7); for (u = 1; u <= 45000; u++) for (j = 0; j < 3; j++)
+    printf "%d\t%d\t%d\n", u, 1 + int(rand() * 400), 1 + int(rand() * 5) }' |
+    rs-index --chunks 2 > big.rsm
+rs-svd -a als -k 8 --iterations 2 -j 1 big.rsm > bigone.rsm
+timeout 120 mpirun --oversubscribe --bind-to none -np 1 rs-svd-mpi -j 2 -k 8 --iterations 2 \
+    -o bigj.rsm big.rsm 2> err.txt
+same bigone.rsm bigj.rsm
+ok $? "45000 users, -j 2 (the Gram on OpenBLAS's threads): the model of rs-svd -a als -j 1"
 # -j's default: the machine's cores over its ranks (2 ranks here), at least 1.
 cores=$(getconf _NPROCESSORS_ONLN)
 want=$((cores / 2 > 1 ? cores / 2 : 1))
