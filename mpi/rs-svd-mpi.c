@@ -12,9 +12,10 @@
  * rs-svd -a als forms it (OpenBLAS splits a SYRK's output among its
  * threads, not the sum, so the Gram is the same for any count), so the
  * model is rs-svd -a als -j 1's, byte for byte, for every P and -j
- * (tests/t/mpi.t, also on a Gram large enough for OpenBLAS to thread).  Rank 0 writes it.  The factors are held once per rank,
- * so one rank per machine with threads holds them once per machine.
-
+ * (tests/t/mpi.t, also on a Gram large enough for OpenBLAS to thread).
+ * Rank 0 writes it.  The factors are held once per rank, so one rank per
+ * machine with a thread per core holds them once per machine.
+ *
  * What a rank reads: from a matrix with a chunk index (rs-index --chunks N,
  * format/chunks.h) only the chunks of its user rows and of its item rows,
  * with pread, each chunk's checksum checked; its shares are whole chunks,
@@ -260,7 +261,10 @@ static void mute(int on, int fds[2])
         if (null < 0) return;
         fds[0] = dup(1);
         fds[1] = dup(2);
-        if (fds[0] < 0 || fds[1] < 0 || dup2(null, 1) < 0 || dup2(null, 2) < 0) {
+        if (fds[0] >= 0 && fds[1] >= 0) {
+            dup2(null, 1);
+            dup2(null, 2);
+        } else {        /* nothing muted: the messages are said twice, not lost */
             if (fds[0] >= 0) close(fds[0]);
             if (fds[1] >= 0) close(fds[1]);
             fds[0] = fds[1] = -1;
