@@ -327,10 +327,10 @@ static void check_binding(const cores *c, int threads, int rank, int P)
     MPI_Allreduce(&off, &n, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
     MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (n && rank == first)
-        rs_warn("%d of %d ranks are bound to fewer cores than they could use (rank %d: %d "
-                "threads on the %d cores it is bound to, of its machine's %d for %d ranks): "
-                "give mpirun --bind-to none, or --map-by ppr:N:node:PE=C (N ranks of C cores "
-                "a machine)", n, P, rank, threads, c->bound, c->machine, c->local);
+        rs_warn("%d of %d ranks are bound to fewer cores than they could use (rank %d: -j %d, "
+                "bound to %d of its machine's %d cores, %d ranks there): give mpirun "
+                "--bind-to none, or --map-by ppr:N:node:PE=C (N ranks of C cores a machine)",
+                n, P, rank, threads, c->bound, c->machine, c->local);
 }
 
 static double peak_mb(void)
@@ -491,13 +491,13 @@ int main(int argc, char **argv)
             if (r == rank) {
                 if (chunked)
                     rs_warn("rank %d: %u user rows, %u item rows, %llu entries: %.1f MB of "
-                            "ratings read; factors %.1f MB (on every rank); %d threads; peak RSS "
+                            "ratings read; factors %.1f MB (on every rank); -j %d; peak RSS "
                             "%.1f MB training, %.1f MB at the end (%.1f MB after MPI_Init)", rank,
                             urows, irows, (unsigned long long)nz, (double)bytes_read / 1048576.0,
                             factors_mb, o.threads, train_mb, peak_mb(), start_mb);
                 else
                     rs_warn("rank %d: %u user rows, %u item rows (the whole matrix mapped and "
-                            "transposed: no chunk index); factors %.1f MB; %d threads; peak RSS "
+                            "transposed: no chunk index); factors %.1f MB; -j %d; peak RSS "
                             "%.1f MB training, %.1f MB at the end (%.1f MB after MPI_Init)", rank,
                             urows, irows, factors_mb, o.threads, train_mb, peak_mb(), start_mb);
                 fflush(stderr);
