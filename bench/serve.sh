@@ -2,7 +2,7 @@
 # bench/serve.sh BIN [MODEL]: one-user queries per second and latency, side
 # by side in one run, on a k=64 factor model:
 #
-#   rs-serve      -j 2, wrk -t 1 -c 4 -d ${SECS:-5}s against
+#   rs-serve      -j 2, wrk -t 2 -c 4 -d ${SECS:-5}s against
 #                 GET /recommended?user=U&n=10 (p50, p99 from wrk --latency,
 #                 requests per second, and the server's CPU per request from
 #                 /proc: its user + system time over the requests answered);
@@ -13,14 +13,16 @@
 #
 # Goal: rs-serve's p99 under 2 ms and at least 20x Flask's throughput.
 #
-# The load: one wrk thread, 4 connections, for both servers.  wrk runs on
-# the same 2 cores as the server it measures; with -t 2 its two threads
-# took CPU from both servers' and added run-queue waits to rs-serve's
-# latency, while one thread drives far more than either server answers
-# (wrk spends ~15 us a request).  The URLs go round ${USERS:-1000} users
-# spread over the model (a wrk script made by the run), the same list for
-# both servers: a user's cost depends on her (rs-serve scores only the
-# items that can make her list), so one user would flatter or wrong it.
+# The load: two wrk threads, 4 connections, for both servers.  wrk runs on
+# the same 2 cores as the server it measures, and spends ~15 us of CPU a
+# request, not far from rs-serve's ~25 us: with one thread wrk itself was
+# the bottleneck (alternating 3 s runs on the shared box: 8,200-13,900
+# req/s with -t 1, 10,400-35,300 with -t 2; Flask, at ~3 ms of CPU a
+# request, the same either way: 177-302 and 159-276).  The URLs go round
+# ${USERS:-1000} users spread over the model (a wrk script made by the run),
+# the same list for both servers: a user's cost depends on her (rs-serve
+# scores only the items that can make her list), so one user would flatter
+# or wrong it.
 #
 # Without MODEL: the ML-20M-shaped model $RS_BENCH_DIR/rec-k64.rsm (the
 # one bench/recommend.sh builds from $RS_BENCH_DIR/ml20.csv: rs-filter |
@@ -84,7 +86,7 @@ cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # then the server's CPU microseconds a request.
 load() {
     c0=$(cputicks "$2")
-    wrk -t 1 -c 4 -d "${secs}s" --latency -s "$tmp/users.lua" "$1" > "$tmp/wrk.txt"
+    wrk -t 2 -c 4 -d "${secs}s" --latency -s "$tmp/users.lua" "$1" > "$tmp/wrk.txt"
     c1=$(cputicks "$2")
     awk -v ticks=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
@@ -140,10 +142,10 @@ EOF2
 fi
 
 printf '%-34s %9s %9s %10s %11s\n' "serve: one-user top-10 (2 cores)" "p50 ms" "p99 ms" "req/s" "CPU us/req"
-printf '%-34s %9s %9s %10s %11s\n' "rs-serve (wrk -t1 -c4 -d${secs}s)" "$s50" "$s99" "$srps" "$scpu"
+printf '%-34s %9s %9s %10s %11s\n' "rs-serve (wrk -t2 -c4 -d${secs}s)" "$s50" "$s99" "$srps" "$scpu"
 printf '%-34s %9s %9s %10s %11s\n' "rs-serve, inside the server" $inside "-" "-"
 printf '%-34s %9s %9s %10s %11s\n' "rs-recommend, a process each" "$cms" "-" "$crps" "-"
-[ "$fl" = ok ] && printf '%-34s %9s %9s %10s %11s\n' "flask+numpy (wrk -t1 -c4 -d${secs}s)" "$f50" "$f99" "$frps" "$fcpu"
+[ "$fl" = ok ] && printf '%-34s %9s %9s %10s %11s\n' "flask+numpy (wrk -t2 -c4 -d${secs}s)" "$f50" "$f99" "$frps" "$fcpu"
 [ "${sbad:-0}" = 0 ] || echo "serve: rs-serve answered $sbad requests with an error status"
 [ "$fl" = ok ] && [ "${fbad:-0}" != 0 ] && echo "serve: flask answered $fbad requests with an error status"
 [ "$fl" = ok ] && echo "$srps $frps $s99 $scpu $fcpu" | awk '{ printf "serve: rs-serve / flask throughput %.1fx (goal 20x), CPU a request %.1fx less; p99 %.3f ms (goal < 2)\n", $1 / $2, ($4 > 0 ? $5 / $4 : 0), $3 }'
