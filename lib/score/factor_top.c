@@ -180,7 +180,9 @@ size_t rs_factor_top_user(const rs_factor_top *f, const float *p, float bu,
     for (uint32_t i = f->body; i < f->items; i++)
         if (!(masked[i / 64] >> (i % 64) & 1)) take(t, scratch[i - f->body] + (f->ib[i] + bu), i);
     for (uint32_t done = 0, c, stop = f->body; done < f->body; done += c) {
-        if (t->n == t->cap) {
+        /* (A threshold of +inf, scores overflowed, bounds nothing: then
+         * ties to the smaller index need every item.) */
+        if (t->n == t->cap && rs_topk_threshold(t) < INFINITY) {
             /* The bound only falls along the order, and the threshold only
              * rises: the first position whose bound is below it is where
              * the list is settled. */
