@@ -2,18 +2,33 @@
 # bench/serve.sh BIN [MODEL]: one-user queries per second and latency, side
 # by side in one run, on a k=64 factor model:
 #
-#   rs-serve      wrk -t 2 -c 4 -d ${SECS:-5}s against GET /recommended
-#                 (p50, p99 from wrk --latency, requests per second);
+#   rs-serve      -j 2, wrk -t 2 -c 4 -d ${SECS:-5}s against
+#                 GET /recommended?user=U&n=10 (p50, p99 from wrk --latency,
+#                 requests per second, and the server's CPU per request from
+#                 /proc: its user + system time over the requests answered);
 #   rs-recommend  one process per request (load the model, answer, exit),
 #                 ${RUNS:-20} runs in a loop;
 #   flask+numpy   bench/peers/flask_serve.py, the notebooks' design
 #                 (Q @ P[u], mask, argpartition), under the same wrk load.
 #
 # Goal: rs-serve's p99 under 2 ms and at least 20x Flask's throughput.
-# Without MODEL: an ML-20M-shaped synthetic model, $RS_BENCH_DIR/rec-k64.rsm
-# (the one bench/recommend.sh builds: rs-gen | rs-filter | rs-index |
-# rs-svd -k 64, a few minutes the first time).  RATINGS=N makes a smaller
-# one instead (26,744 items still, N ratings by N/100 users).
+#
+# The load: two wrk threads, 4 connections, for both servers.  wrk runs on
+# the same 2 cores as the server it measures, and spends ~15 us of CPU a
+# request, not far from rs-serve's ~25 us: with one thread wrk itself was
+# the bottleneck (alternating 3 s runs on the shared box: 8,200-13,900
+# req/s with -t 1, 10,400-35,300 with -t 2; Flask, at ~3 ms of CPU a
+# request, the same either way: 177-302 and 159-276).  The URLs go round
+# ${USERS:-1000} users spread over the model (a wrk script made by the run),
+# the same list for both servers: a user's cost depends on her (rs-serve
+# scores only the items that can make her list), so one user would flatter
+# or wrong it.
+#
+# Without MODEL: the ML-20M-shaped model $RS_BENCH_DIR/rec-k64.rsm (the
+# one bench/recommend.sh builds from $RS_BENCH_DIR/ml20.csv: rs-filter |
+# rs-index | rs-svd -k 64, a few minutes the first time; ml20.csv is made
+# by rs-gen when missing).  RATINGS=N makes a smaller one instead (26,744
+# items still, N ratings by N/100 users).
 set -e
 bin=${1:?usage: bench/serve.sh BIN [MODEL]}
 bin=$(cd "$bin" && pwd)
@@ -22,6 +37,7 @@ PATH=$bin:$PATH
 work=${RS_BENCH_DIR:-/tmp/rs-bench}
 secs=${SECS:-5}
 runs=${RUNS:-20}
+nusers=${USERS:-1000}
 mkdir -p "$work"
 tmp=$(mktemp -d)
 spid=; fpid=
@@ -35,38 +51,64 @@ if [ -z "$model" ]; then
                              rs-index | rs-svd -k 64 -o "$model"; }
     else
         model=$work/rec-k64.rsm
-        [ -s "$model" ] || { echo "serve: building $model (rs-svd -k 64 on ML-20M size) ..."
-                             [ -s "$work/ml20.csv" ] || rs-gen > "$work/ml20.csv"
-                             rs-filter "$work/ml20.csv" | rs-index | rs-svd -k 64 -o "$model"; }
+        ratings=$work/ml20.csv
+        if [ ! -s "$ratings" ]; then
+            echo "serve: generating $ratings (ML-20M size) ..."
+            rs-gen > "$ratings.tmp" && mv "$ratings.tmp" "$ratings"
+        fi
+        if [ ! -s "$model" ] || [ "$ratings" -nt "$model" ]; then
+            echo "serve: building $model from $ratings (rs-svd -k 64) ..."
+            rs-filter "$ratings" | rs-index | rs-svd -k 64 -o "$model"
+        fi
     fi
 fi
 shape() { rs-index --list "$model" | awk -v b="$1" -v c="$2" '$1 == b { print $c }'; }
-user=$(rs-index --block users "$model" | sed -n 1p)
-echo "serve: model $model: $(shape user_factors 3) users x $(shape item_factors 3) items, k=$(shape item_factors 4); user $user, n=10"
-path="/recommended?user=$user&n=10"
+nu=$(shape user_factors 3)
+[ -n "$nu" ] || { echo "serve: $model is not a factor model" >&2; exit 1; }
+# Users spread evenly over the model, with ids that go in a URL as they are.
+rs-index --block users "$model" | awk -v n="$nusers" -v all="$nu" '
+    BEGIN { step = all > n ? all / n : 1; next_at = 1 }
+    NR >= next_at && $1 ~ /^[A-Za-z0-9._~-]+$/ { print $1; next_at += step }' > "$tmp/users"
+user=$(sed -n 1p "$tmp/users")
+echo "serve: model $model: $nu users x $(shape item_factors 3) items, k=$(shape item_factors 4); $(wc -l < "$tmp/users") users in turn, n=10"
+{
+    echo 'local reqs, k = {}, 0'
+    echo 'for _, u in ipairs({'
+    sed 's/.*/"&",/' "$tmp/users"
+    echo '}) do reqs[#reqs + 1] = wrk.format("GET", "/recommended?user=" .. u .. "&n=10") end'
+    echo 'request = function() k = k % #reqs + 1; return reqs[k] end'
+} > "$tmp/users.lua"
+cat "$model" > /dev/null    # page cache, so every side starts warm
 freeport() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-waitup() { for i in $(seq 600); do curl -sf "$1/health" > /dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
-# wrk's p50, p99 (ms) and requests per second.
+waitup() { for i in $(seq "$2"); do curl -sf "$1/health" > /dev/null 2>&1 && return 0; sleep 0.1; done; return 1; }
+cputicks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+# wrk's p50, p99 (ms), requests per second, non-2xx answers and requests,
+# then the server's CPU microseconds a request.
 load() {
-    wrk -t 2 -c 4 -d "${secs}s" --latency "$1$path" > "$tmp/wrk.txt"
-    awk '
+    c0=$(cputicks "$2")
+    wrk -t 2 -c 4 -d "${secs}s" --latency -s "$tmp/users.lua" "$1" > "$tmp/wrk.txt"
+    c1=$(cputicks "$2")
+    awk -v ticks=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         $1 == "50.000%" || $1 == "50%" { p50 = ms($2) }
         $1 == "99.000%" || $1 == "99%" { p99 = ms($2) }
         $1 == "Requests/sec:" { rps = $2 }
+        / requests in / { n = $1 }
         / Non-2xx/ { bad = $NF }
-        END { printf "%.3f %.3f %.0f %d\n", p50, p99, rps, bad }' "$tmp/wrk.txt"
+        END { printf "%.3f %.3f %.0f %d %.1f\n", p50, p99, rps, bad, n ? ticks / hz * 1e6 / n : 0 }' "$tmp/wrk.txt"
 }
 
 port=$(freeport)
 rs-serve -m "$model" --listen 127.0.0.1:$port -j 2 2> "$tmp/serve.err" &
 spid=$!
-waitup "http://127.0.0.1:$port" || { cat "$tmp/serve.err"; exit 1; }
-curl -s "http://127.0.0.1:$port$path" > "$tmp/served.json"
-rs-recommend -m "$model" --user "$user" -n 10 --format jsonl -j 1 > "$tmp/cli.json"
-cmp -s "$tmp/served.json" "$tmp/cli.json" || { echo "serve: rs-serve and rs-recommend differ"; exit 1; }
-read -r s50 s99 srps sbad <<EOF2
-$(load "http://127.0.0.1:$port")
+waitup "http://127.0.0.1:$port" 600 || { cat "$tmp/serve.err"; exit 1; }
+for u in $(sed -n '1p;2p;$p' "$tmp/users"); do
+    curl -s "http://127.0.0.1:$port/recommended?user=$u&n=10" > "$tmp/served.json"
+    rs-recommend -m "$model" --user "$u" -n 10 --format jsonl -j 1 > "$tmp/cli.json"
+    cmp -s "$tmp/served.json" "$tmp/cli.json" || { echo "serve: rs-serve and rs-recommend differ for user $u"; exit 1; }
+done
+read -r s50 s99 srps sbad scpu <<EOF2
+$(load "http://127.0.0.1:$port" $spid)
 EOF2
 # The server's own view (request in to last byte out, no client or
 # network in it): what the load generator's numbers become on a busy box.
@@ -87,9 +129,10 @@ fl="n/a"
 if /usr/bin/python3 -c 'import flask, numpy' 2>/dev/null; then
     /usr/bin/python3 "$top/bench/peers/flask_serve.py" "$model" $port 2> "$tmp/flask.err" &
     fpid=$!
-    if waitup "http://127.0.0.1:$port"; then
-        read -r f50 f99 frps fbad <<EOF2
-$(load "http://127.0.0.1:$port")
+    # Flask reads the model as text: a minute or two on ML-20M.
+    if waitup "http://127.0.0.1:$port" 3000; then
+        read -r f50 f99 frps fbad fcpu <<EOF2
+$(load "http://127.0.0.1:$port" $fpid)
 EOF2
         fl=ok
     else
@@ -98,13 +141,14 @@ EOF2
     kill $fpid; wait $fpid 2>/dev/null || true; fpid=
 fi
 
-printf '%-34s %9s %9s %10s\n' "serve: one-user top-10 (2 cores)" "p50 ms" "p99 ms" "req/s"
-printf '%-34s %9s %9s %10s\n' "rs-serve (wrk -t2 -c4 -d${secs}s)" "$s50" "$s99" "$srps"
-printf '%-34s %9s %9s %10s\n' "rs-serve, inside the server" $inside "-"
-printf '%-34s %9s %9s %10s\n' "rs-recommend, a process each" "$cms" "-" "$crps"
-[ "$fl" = ok ] && printf '%-34s %9s %9s %10s\n' "flask+numpy (wrk -t2 -c4 -d${secs}s)" "$f50" "$f99" "$frps"
+printf '%-34s %9s %9s %10s %11s\n' "serve: one-user top-10 (2 cores)" "p50 ms" "p99 ms" "req/s" "CPU us/req"
+printf '%-34s %9s %9s %10s %11s\n' "rs-serve (wrk -t2 -c4 -d${secs}s)" "$s50" "$s99" "$srps" "$scpu"
+printf '%-34s %9s %9s %10s %11s\n' "rs-serve, inside the server" $inside "-" "-"
+printf '%-34s %9s %9s %10s %11s\n' "rs-recommend, a process each" "$cms" "-" "$crps" "-"
+[ "$fl" = ok ] && printf '%-34s %9s %9s %10s %11s\n' "flask+numpy (wrk -t2 -c4 -d${secs}s)" "$f50" "$f99" "$frps" "$fcpu"
 [ "${sbad:-0}" = 0 ] || echo "serve: rs-serve answered $sbad requests with an error status"
-[ "$fl" = ok ] && echo "$srps $frps $s99" | awk '{ printf "serve: rs-serve / flask throughput %.1fx (goal 20x); p99 %.3f ms (goal < 2)\n", $1 / $2, $3 }'
+[ "$fl" = ok ] && [ "${fbad:-0}" != 0 ] && echo "serve: flask answered $fbad requests with an error status"
+[ "$fl" = ok ] && echo "$srps $frps $s99 $scpu $fcpu" | awk '{ printf "serve: rs-serve / flask throughput %.1fx (goal 20x), CPU a request %.1fx less; p99 %.3f ms (goal < 2)\n", $1 / $2, ($4 > 0 ? $5 / $4 : 0), $3 }'
 echo "serve: load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 
 exit 0

@@ -23,18 +23,20 @@ def block(model, name):
     return out.stdout if out.returncode == 0 else None
 
 
+# Parsed by numpy's C reader (np.fromstring with a separator), not with a
+# Python float() per value: ML-20M's model holds 20M interactions.
 def matrix(text):
-    ids, rows = [], []
+    ids, rest = [], []
     for line in text.splitlines():
-        f = line.split("\t")
-        ids.append(f[0])
-        rows.append([float(x) for x in f[1:]])
-    return ids, np.array(rows, dtype=np.float32)
+        i, _, r = line.partition("\t")
+        ids.append(i)
+        rest.append(r)
+    m = np.fromstring("\t".join(rest), dtype=np.float32, sep="\t")
+    return ids, m.reshape(len(ids), -1)
 
 
 def vector(text):
-    return np.array([float(line.split("\t")[-1]) for line in text.splitlines()],
-                    dtype=np.float32)
+    return matrix(text)[1][:, -1].copy()
 
 
 def main():
@@ -46,8 +48,8 @@ def main():
     ib = vector(ib) if ib else np.zeros(len(items), np.float32)
     meta = dict(l.split("=", 1) for l in block(model, "meta").split("\n") if "=" in l)
     g = float(meta.get("global_bias", 0))
-    indptr = np.array(block(model, "indptr").split(), dtype=np.int64)
-    indices = np.array(block(model, "indices").split(), dtype=np.int64)
+    indptr = np.fromstring(block(model, "indptr"), dtype=np.int64, sep=" ")
+    indices = np.fromstring(block(model, "indices"), dtype=np.int64, sep=" ")
     uidx = {u: k for k, u in enumerate(users)}
     app = Flask(__name__)
 

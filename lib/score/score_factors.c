@@ -1,6 +1,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cblas.h>
@@ -11,6 +12,8 @@
 #include "common/num.h"
 #include "model/mf.h"
 #include "model/mf_foldin.h"
+#include "score/factor_top.h"
+#include "score/recommend.h"
 #include "score/score_factors.h"
 #include "format/finite.h"
 
@@ -32,6 +35,10 @@ typedef struct factors {
     double *colsum, *qtb;       /* sum over items of Q[i], and Q' bi */
     double *chol;               /* Cholesky factor of Q'Q (+ a tiny ridge) */
     rs_foldin *fold;            /* funk|als|bpr: their own fold-in (mf_foldin.h), else NULL */
+    /* user_top()'s items in norm order, made by its first call (under
+     * lock; rs-recommend never pays for it): 1 made, -1 not usable. */
+    atomic_int top_made;
+    rs_factor_top *top;
 } factors;
 
 static void fac_close(void *state)
@@ -44,6 +51,7 @@ static void fac_close(void *state)
     free(f->qtb);
     free(f->chol);
     rs_foldin_close(f->fold);
+    rs_factor_top_close(f->top);
     pthread_mutex_destroy(&f->lock);
     free(f);
 }
@@ -133,6 +141,7 @@ static void *fac_open(const rs_bundle *b, const rs_csr *train, rs_err *e)
     const float *bif = bi ? bi->data : NULL;
     f->bi = bif;
     pthread_mutex_init(&f->lock, NULL);
+    atomic_init(&f->top_made, 0);
     if (read_meta(f, b, e) < 0 ||
         rs_foldin_open(b, train, f->Q, bif, f->g, (int)f->k, &f->fold, e) < 0) {
         fac_close(f);
@@ -205,6 +214,35 @@ static int fac_users(void *state, const uint32_t *users, size_t nu, float *out, 
 {
     const factors *f = state;
     return fac_users_cols(state, users, nu, 0, f->items, out, e);
+}
+
+/* users() for one user and rs_rec_top_row, without scoring the items
+ * that cannot make the list (factor_top.h); the full row when the ordered
+ * scoring is not bit-identical on this machine. */
+static int fac_user_top(void *state, uint32_t user, const uint32_t *mask, size_t nmask,
+                        rs_topk *t, size_t *n, rs_err *e)
+{
+    factors *f = state;
+    if (!atomic_load_explicit(&f->top_made, memory_order_acquire)) {
+        pthread_mutex_lock(&f->lock);
+        if (!atomic_load_explicit(&f->top_made, memory_order_relaxed)) {
+            f->top = rs_factor_top_open(f->Q, f->ib, f->items, f->k);
+            atomic_store_explicit(&f->top_made, f->top ? 1 : -1, memory_order_release);
+        }
+        pthread_mutex_unlock(&f->lock);
+    }
+    float bu = f->bu ? f->bu[user] : 0.0f;
+    if (f->top) {
+        float *scratch = rs_xmalloc(RS_FACTOR_TOP_SCRATCH * sizeof *scratch);
+        *n = rs_factor_top_user(f->top, f->P + (size_t)user * f->k, bu, mask, nmask, t, scratch);
+        free(scratch);
+        return 0;
+    }
+    float *row = rs_xmalloc(((size_t)f->items + 1) * sizeof *row);
+    int rc = fac_users_cols(state, &user, 1, 0, f->items, row, e);
+    if (rc == 0) *n = rs_rec_top_row(t, row, f->items, mask, nmask);
+    free(row);
+    return rc;
 }
 
 static int fac_history(void *state, const uint32_t *items, const float *vals, size_t n,
@@ -286,4 +324,5 @@ const rs_scorer_ops rs_score_factors_ops = {
     .similar = fac_similar,
     .predict = fac_predict,
     .users_cols = fac_users_cols,
+    .user_top = fac_user_top,
 };

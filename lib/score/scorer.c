@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "score/scorer.h"
+#include "score/recommend.h"
 #include "score/score_factors.h"
 #include "score/score_popular.h"
 #include "score/score_knn.h"
@@ -127,6 +128,21 @@ int rs_scorer_users_cols(rs_scorer *s, const uint32_t *users, size_t nu, uint32_
             return rs_errf(e, RS_EDATA, "user index %u out of range (%u users)",
                            users[k], s->train.rows);
     return s->ops->users_cols(s->state, users, nu, c0, nc, out, e);
+}
+
+int rs_scorer_user_top(rs_scorer *s, uint32_t user, const uint32_t *mask, size_t nmask,
+                       rs_topk *t, float *row, size_t *n, rs_err *e)
+{
+    if (user >= s->train.rows)
+        return rs_errf(e, RS_EDATA, "user index %u out of range (%u users)", user,
+                       s->train.rows);
+    if (s->ops->user_top) return s->ops->user_top(s->state, user, mask, nmask, t, n, e);
+    float *mine = row ? NULL : rs_xmalloc(((size_t)s->train.cols + 1) * sizeof *mine);
+    if (!row) row = mine;
+    int rc = s->ops->users(s->state, &user, 1, row, e);
+    if (rc == 0) *n = rs_rec_top_row(t, row, s->train.cols, mask, nmask);
+    free(mine);
+    return rc;
 }
 
 int rs_scorer_history(rs_scorer *s, const uint32_t *items, const float *vals, size_t n,

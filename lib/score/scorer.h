@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include "format/csr.h"
 #include "format/bundle.h"
+#include "common/topk.h"
 
 typedef struct rs_scorer rs_scorer;
 
@@ -61,6 +62,13 @@ typedef struct rs_scorer_ops {
      * select from cache-sized tiles instead of whole rows. */
     int (*users_cols)(void *state, const uint32_t *users, size_t nu, uint32_t c0, uint32_t nc,
                       float *out, rs_err *e);
+    /* Optional: one user's top list, exactly what users() for her alone
+     * and rs_rec_top_row(t, row, items, mask, nmask) give (items, score
+     * bits, order), found without scoring every item where the kind can
+     * bound the scores it skips (rs-serve's one-user queries).  *n: the
+     * list's length; t holds it as rs_rec_top_row leaves it. */
+    int (*user_top)(void *state, uint32_t user, const uint32_t *mask, size_t nmask, rs_topk *t,
+                    size_t *n, rs_err *e);
 } rs_scorer_ops;
 
 /* Open the scorer for b's meta model= (or "popular" for a bare matrix). */
@@ -82,6 +90,12 @@ int rs_scorer_users(rs_scorer *s, const uint32_t *users, size_t nu, float *out, 
 int rs_scorer_can_users_cols(const rs_scorer *s);
 int rs_scorer_users_cols(rs_scorer *s, const uint32_t *users, size_t nu, uint32_t c0,
                          uint32_t nc, float *out, rs_err *e);
+/* One user's top t->cap without the items mask[0..nmask): user_top when
+ * the kind has it, else users() into row (items floats, or NULL: made
+ * here) and
+ * rs_rec_top_row; the same list either way, *n long.  Returns 0 or -1. */
+int rs_scorer_user_top(rs_scorer *s, uint32_t user, const uint32_t *mask, size_t nmask,
+                       rs_topk *t, float *row, size_t *n, rs_err *e);
 int rs_scorer_history(rs_scorer *s, const uint32_t *items, const float *vals, size_t n,
                       float *out, rs_err *e);
 int rs_scorer_similar(rs_scorer *s, uint32_t j, float *out, rs_err *e);

@@ -44,6 +44,17 @@ rs_srv_model *rs_srv_model_open(rs_bundle *b, const char *kind, rs_srv_model *ro
     if (!(m->uname = strs(&m->b, "users", m->train->rows, e))) goto fail;
     if (!(m->iname = strs(&m->b, "items", m->train->cols, e))) goto fail;
     for (size_t k = 0; k < m->b.n; k++) m->bytes += m->b.b[k].size;
+    /* One query now, so that what a kind prepares on its first one (a
+     * factor model's items in norm order) is part of opening, not of the
+     * first request's latency; its answer, or error, is of no use here. */
+    if (m->train->rows && m->train->cols) {
+        rs_topk t;
+        rs_topk_init(&t, 1);
+        size_t n;
+        rs_err ignored = { 0 };
+        rs_scorer_user_top(m->s, 0, NULL, 0, &t, NULL, &n, &ignored);
+        rs_topk_free(&t);
+    }
     m->t.open = rs_now() - t0;
     if (titles_path) {
         t0 = rs_now();

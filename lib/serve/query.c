@@ -230,21 +230,22 @@ int rs_srv_recommended(const rs_srv_model *m, const rs_srv_args *a, const char *
     if (!user || rs_srv_arg_n(a, nkey, 10, ni, &n, r) < 0) return -1;
     int64_t u = find(m->users, user, "user", r);
     if (u < 0) return -1;
-    top t;
-    top_init(&t, ni, n);
+    /* rs-recommend's list without scoring the whole row where the kind can
+     * (scorer.h user_top): a factor model scores a few hundred items. */
+    rs_topk t;
+    rs_topk_init(&t, n);
     uint32_t uu = (uint32_t)u;
+    const rs_csr *tr = m->train;
+    uint64_t p0 = tr->indptr[uu], p1 = tr->indptr[uu + 1];
     rs_err e = { 0 };
+    size_t len = 0;
     int rc;
-    if (rs_scorer_users(m->s, &uu, 1, t.row, &e) < 0) {
+    if (rs_scorer_user_top(m->s, uu, tr->indices + p0, (size_t)(p1 - p0), &t, NULL, &len, &e) < 0)
         rc = rs_srv_error(r, 500, "%s", e.msg);
-    } else {
-        const rs_csr *tr = m->train;
-        uint64_t p0 = tr->indptr[uu], p1 = tr->indptr[uu + 1];
-        t.n = rs_rec_top_row(&t.t, t.row, ni, tr->indices + p0, (size_t)(p1 - p0));
-        rc = html ? html_reply(m, user, t.t.idx, t.t.score, t.n, r)
-                  : list_reply(m, "user", user, NULL, t.t.idx, t.t.score, t.n, r);
-    }
-    top_free(&t);
+    else
+        rc = html ? html_reply(m, user, t.idx, t.score, len, r)
+                  : list_reply(m, "user", user, NULL, t.idx, t.score, len, r);
+    rs_topk_free(&t);
     return rc;
 }
 

@@ -8,8 +8,9 @@
  * is 404, a question the model's kind cannot answer (similar items of a
  * popularity model) is 400; the body is then {"error":"...","status":N}.
  *
- * Lists are made exactly as rs-recommend makes them (rs_rec_top_row) and
- * written by its own list writer (rs_listwrite_emit, JSON lines), so
+ * Lists are made exactly as rs-recommend makes them (rs_rec_top_row, or
+ * for /recommended the scorer's user_top, which gives the same list
+ * without scoring every item) and written by its own list writer (rs_listwrite_emit, JSON lines), so
  * /recommended?user=U&n=N answers, byte for byte, the line of
  * `rs-recommend -m MODEL --user U -n N --format jsonl [--items FILE]`. */
 #ifndef RS_SRV_QUERY_H

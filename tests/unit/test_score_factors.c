@@ -5,6 +5,7 @@
 #include "cli/cli.h"
 #include "format/csr.h"
 #include "common/rng.h"
+#include "score/recommend.h"
 #include "score/scorer.h"
 #include "model/svd.h"
 #include "tap.h"
@@ -104,6 +105,30 @@ int main(void)
     NEAR(&t, pr[0], out[3 * ITEMS + 5], 1e-5, "predict(known pair) = its score");
     NEAR(&t, pr[1], 0.0, 1e-6, "unknown user: global bias + item bias = 0 here");
     NEAR(&t, pr[2], s.user_bias[3], 1e-5, "unknown item: the user's bias");
+
+    /* user_top(): rs-serve's one-user list is users() for that user alone
+     * and rs_rec_top_row, bit for bit, for every list length, with the
+     * user's training items left out. */
+    int same = 1;
+    for (uint32_t u = 0; u < USERS; u++) {
+        uint64_t p0 = m.indptr[u], p1 = m.indptr[u + 1];
+        for (size_t n = 1; n <= ITEMS; n++) {
+            rs_topk a, r;
+            rs_topk_init(&a, n);
+            rs_topk_init(&r, n);
+            size_t na = 0;
+            if (rs_scorer_user_top(sc, u, m.indices + p0, p1 - p0, &a, NULL, &na, &e) < 0 ||
+                rs_scorer_users(sc, &u, 1, one, &e) < 0)
+                same = 0;
+            size_t nr = rs_rec_top_row(&r, one, ITEMS, m.indices + p0, p1 - p0);
+            if (na != nr || memcmp(a.idx, r.idx, nr * sizeof *r.idx) ||
+                memcmp(a.score, r.score, nr * sizeof *r.score))
+                same = 0;
+            rs_topk_free(&a);
+            rs_topk_free(&r);
+        }
+    }
+    OK(&t, same, "user_top() = users() + rs_rec_top_row for every user and n");
 
     rs_scorer_close(sc);
     rs_bundle_free(&b);
