@@ -112,7 +112,7 @@ static const char usage[] =
 "                         (0..1, default 1; 0: LightFM's model)\n"
 "      --feature-lr X     learning rate of those steps (default 0.05)\n"
 "      --feature-reg X    their L2 weight (default 0)\n"
-"      --feature-ns-exponent X  their negatives ~ count^X (default 0: uniform)\n"
+"      --feature-ns-exponent X  their negatives ~ count^X (default -0.5)\n"
 "\n"
 "Common:\n"
 "  -j, --jobs N           threads (default: all cores)\n"

@@ -23,17 +23,19 @@
  * a share id_dropout of the samples (chosen by a hash, so that BPR's random
  * streams stay as they are) also get a features-only step, as DropoutNet
  * (Volkovs 2017) drops the ids: the positive and a negative of its own
- * (~ count^feature_ns_exponent, by default uniform over all items, as the
- * cold candidates are) seen through their features alone, against the
+ * (~ count^feature_ns_exponent: by default -0.5, items with few ratings
+ * more often) seen through their features alone, against the
  * user's summed vector, which that step does not move; it trains an item
  * feature table of its own (FI, BI: the one a cold item is made of) and
  * the user features, at feature_lr and feature_reg, while BPR's steps
  * train the table added to a warm item's id (FW, BW).  Tuned on a
  * cold-items validation split carved from the training data (ml-100k and
- * ml-latest-small, k 32, 50 iterations): one table trained in both steps
- * made the warm lists worse than BPR's, or the cold ones worse than the
- * content-only KNN's; id_dropout 1, feature_lr 0.05, feature_reg 0 (a
- * penalty hurt the cold lists) did neither (examples/cold-start).
+ * ml-latest-small, k 32, 50 iterations, three carves): one table trained
+ * in both steps made the warm lists worse than BPR's, or the cold ones
+ * worse than the content-only KNN's; id_dropout 1, feature_lr 0.05,
+ * feature_reg 0 (a penalty hurt the cold lists), feature_ns_exponent -0.5
+ * (0 lost to the KNN on ml-latest-small, -1 on ml-100k) did neither
+ * (examples/cold-start/validate.sh).
  * After training FI and BI are put on the warm scores' scale (the
  * least-squares line over training entries and random items, see
  * calibrate in hybrid.c), or cold items outrank every warm one, or none.
@@ -63,13 +65,13 @@
 typedef struct rs_hybrid_opts {
     rs_bpr_opts bpr;        /* k, iterations, lr, reg, negatives, seed, threads, ... */
     double id_dropout;      /* 0..1: share of samples with a features-only step too */
-    double feature_ns_exponent; /* their negatives ~ count^X, -100..100 (0: uniform) */
+    double feature_ns_exponent; /* their negatives ~ count^X, -100..100 (mf.h's rs_mf_noise) */
     double feature_lr;      /* the features-only steps': > 0, or 0: bpr.lr */
     double feature_reg;     /* >= 0, or < 0: bpr.reg */
 } rs_hybrid_opts;
 
 #define RS_HYBRID_ID_DROPOUT 1.0
-#define RS_HYBRID_FEATURE_NS_EXPONENT 0.0
+#define RS_HYBRID_FEATURE_NS_EXPONENT -0.5
 #define RS_HYBRID_FEATURE_REG 0.0
 #define RS_HYBRID_FEATURE_LR 0.05
 
