@@ -4,6 +4,7 @@
  * summing of feature embeddings into each sample's vectors and their
  * updates. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model/bpr_sgd.h"
@@ -435,6 +436,15 @@ int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
         }
     }
     if (H.us.indptr) H.n[FU] = (size_t)H.us.n * stride;
+    /* Either step can overflow (the features-only one feeds the ids
+     * through the user features): the advice names both. */
+    char hint[256];
+    if (H.drop) {
+        snprintf(hint, sizeof hint, "the learning rates (--lr %g, --feature-lr %g) are too large, or "
+                 "the regularization (--reg %g, --feature-reg %g) too weak; try --lr %g --feature-lr %g",
+                 o->lr, (double)H.flr, o->reg, (double)H.freg, RS_BPR_LR, RS_HYBRID_FEATURE_LR);
+        H.B.hint = hint;
+    }
     /* The master tables (loc[0] with one thread, loc[T] with T), then the
      * threads' copies; the master starts from a stream of its own, so the
      * id side draws what BPR draws. */
