@@ -107,10 +107,12 @@ static const char usage[] =
 "      --no-verify        keep negatives the user has (implicit's\n"
 "                         verify_negative_samples=False)\n"
 "-a hybrid (bpr's options, and):\n"
-"      --id-dropout P     share of samples whose items are seen through their\n"
-"                         features alone, so the features learn to stand for\n"
-"                         a cold item (0..1, default 0: on ml-100k it did\n"
-"                         not help; see examples/cold-start)\n"
+"      --id-dropout P     share of samples that also get a features-only step,\n"
+"                         which trains the features a cold item is made of\n"
+"                         (0..1, default 1; 0: LightFM's model)\n"
+"      --feature-lr X     learning rate of those steps (default 0.05)\n"
+"      --feature-reg X    their L2 weight (default 0)\n"
+"      --feature-ns-exponent X  their negatives ~ count^X (default -0.5)\n"
 "\n"
 "Common:\n"
 "  -j, --jobs N           threads (default: all cores)\n"
@@ -148,11 +150,11 @@ enum { OPT_CENTER = 256, OPT_BLOCK, OPT_TOL, OPT_POWER, OPT_SEED,
        OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
        OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
        OPT_NS_EXP, OPT_NO_VERIFY, OPT_UNOBSERVED, OPT_REG_EXP, OPT_PATIENCE, OPT_CURVE,
-       OPT_METRIC, OPT_ID_DROPOUT, OPT_END };
+       OPT_METRIC, OPT_ID_DROPOUT, OPT_FEATURE_NS_EXP, OPT_FEATURE_LR, OPT_FEATURE_REG, OPT_END };
 
 /* Options that only some algorithms take (a bit per algos[] entry, in its
  * order); -a NAME refuses the others. */
-enum { A_SVD = 1, A_FUNK = 2, A_ALS = 4, A_BPR = 8 };
+enum { A_SVD = 1, A_FUNK = 2, A_ALS = 4, A_BPR = 8, A_HYBRID = 16 };
 static const struct only { int opt; const char *name; int algos; } only[] = {
     { OPT_CENTER, "--center", A_SVD },
     { OPT_BLOCK, "--block", A_SVD },
@@ -178,6 +180,10 @@ static const struct only { int opt; const char *name; int algos; } only[] = {
     { OPT_NEGATIVES, "--negatives", A_BPR },
     { OPT_NS_EXP, "--ns-exponent", A_BPR },
     { OPT_NO_VERIFY, "--no-verify", A_BPR },
+    { OPT_ID_DROPOUT, "--id-dropout", A_HYBRID },
+    { OPT_FEATURE_NS_EXP, "--feature-ns-exponent", A_HYBRID },
+    { OPT_FEATURE_LR, "--feature-lr", A_HYBRID },
+    { OPT_FEATURE_REG, "--feature-reg", A_HYBRID },
 };
 
 typedef struct opts {
@@ -187,7 +193,7 @@ typedef struct opts {
     rs_funk_opts funk;
     rs_als_opts als;
     rs_bpr_opts bpr;
-    double id_dropout;      /* -a hybrid */
+    rs_hybrid_opts hybrid;  /* -a hybrid: its own options (bpr's come from bpr) */
     const char *validate, *curve;
     int patience, vmetric, vk;
     FILE *curve_file;       /* --curve: one TSV row per epoch */
@@ -421,7 +427,8 @@ static int fit_hybrid(const opts *op, const rs_csr *m, rs_bundle *b, rs_err *e)
     if (!hi && !hu)
         return rs_errf(e, RS_EDATA, "-a hybrid: the matrix has no side features (make it with "
                        "rs-index --item-features FILE or --user-features FILE)");
-    rs_hybrid_opts ho = { .bpr = op->bpr, .id_dropout = op->id_dropout };
+    rs_hybrid_opts ho = op->hybrid;
+    ho.bpr = op->bpr;
     rs_progress pr;
     rs_hybrid h;
     report r = { .m = m, .cpu = cpu_now() };
@@ -547,6 +554,9 @@ int main(int argc, char **argv)
         { "ns-exponent", required_argument, NULL, OPT_NS_EXP },
         { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
         { "id-dropout", required_argument, NULL, OPT_ID_DROPOUT },
+        { "feature-ns-exponent", required_argument, NULL, OPT_FEATURE_NS_EXP },
+        { "feature-lr", required_argument, NULL, OPT_FEATURE_LR },
+        { "feature-reg", required_argument, NULL, OPT_FEATURE_REG },
         { "jobs", required_argument, NULL, 'j' },
         { "output", required_argument, NULL, 'o' },
         { "compress", optional_argument, NULL, 'z' },
@@ -562,7 +572,7 @@ int main(int argc, char **argv)
     rs_funk_defaults(&op.funk);
     rs_als_defaults(&op.als);
     rs_bpr_defaults(&op.bpr);
-    op.id_dropout = RS_HYBRID_ID_DROPOUT;
+    rs_hybrid_defaults(&op.hybrid);
     const char *aname = "svd";
     int c, given[OPT_END] = { 0 }, lr_bias = 0, reg_bias = 0;
     while ((c = rs_getopt(argc, argv, "a:k:j:o:z::vhV", longopts)) != -1) {
@@ -614,7 +624,12 @@ int main(int argc, char **argv)
             break;
         case OPT_NS_EXP: op.bpr.ns_exponent = rs_opt_double("--ns-exponent", optarg, -100, 100); break;
         case OPT_NO_VERIFY: op.bpr.verify = 0; break;
-        case OPT_ID_DROPOUT: op.id_dropout = rs_opt_double("--id-dropout", optarg, 0, 1); break;
+        case OPT_ID_DROPOUT: op.hybrid.id_dropout = rs_opt_double("--id-dropout", optarg, 0, 1); break;
+        case OPT_FEATURE_NS_EXP:
+            op.hybrid.feature_ns_exponent = rs_opt_double("--feature-ns-exponent", optarg, -100, 100);
+            break;
+        case OPT_FEATURE_LR: op.hybrid.feature_lr = opt_rate("--feature-lr", optarg); break;
+        case OPT_FEATURE_REG: op.hybrid.feature_reg = opt_nonneg("--feature-reg", optarg); break;
         case 'j': op.threads = rs_opt_jobs(optarg); break;
         case 'o': op.output = optarg; break;
         case 'z': op.zlevel = rs_opt_zlevel_getopt(optarg, argc, argv); break;
@@ -629,8 +644,6 @@ int main(int argc, char **argv)
     if (!a) rs_usage_error("-a: unknown algorithm '%s' (this build knows svd, funk, als, bpr, hybrid)", aname);
     int abit = 1 << (a - algos);
     if (a->fit == fit_hybrid) abit |= A_BPR;    /* bpr's options are hybrid's */
-    if (given[OPT_ID_DROPOUT] && a->fit != fit_hybrid)
-        rs_usage_error("--id-dropout does not apply to -a %s", aname);
     for (size_t j = 0; j < sizeof only / sizeof only[0]; j++)
         if (given[only[j].opt] && !(only[j].algos & abit))
             rs_usage_error("%s does not apply to -a %s", only[j].name, aname);

@@ -67,7 +67,8 @@ static const rs_layout_block hybrid_blocks[] = {
 static const rs_layout_key hybrid_keys[] = {
     { "model", 0 }, { "k", 0 }, { "global_bias", 0 }, { "lr", 0 }, { "reg", 0 },
     { "iterations", 0 }, { "seed", 0 }, { "ns_exponent", 0 }, { "verify_negatives", 0 },
-    { "id_dropout", 0 }, { "item_features", 0 }, { "user_features", 0 },
+    { "id_dropout", 0 }, { "feature_lr", 0 }, { "feature_reg", 0 },
+    { "feature_ns_exponent", 0 }, { "item_features", 0 }, { "user_features", 0 },
 };
 
 static const rs_layout_block knn_item_blocks[] = {

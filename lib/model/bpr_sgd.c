@@ -213,8 +213,9 @@ int rs_bprs_diverged(const rs_bprs *B, const char *model, int it, const char *na
 {
     char step[32], hint[256];
     snprintf(step, sizeof step, "iteration %d", it);
-    snprintf(hint, sizeof hint, "the learning rate (--lr %g) is too large, or the regularization "
-             "(--reg %g) too weak; try --lr %g", B->o->lr, B->o->reg, RS_BPR_LR);
+    if (B->hint) snprintf(hint, sizeof hint, "%s", B->hint);
+    else snprintf(hint, sizeof hint, "the learning rate (--lr %g) is too large, or the regularization "
+                  "(--reg %g) too weak; try --lr %g", B->o->lr, B->o->reg, RS_BPR_LR);
     return rs_diverged_f32(model, step, name, x, n, stride, hint, e);
 }
 

@@ -70,6 +70,7 @@ typedef struct rs_bprs {
     uint32_t *local;            /* each item's place in its block */
     uint32_t maxrow;            /* longest user row */
     rs_csr copy;                /* the rows sorted, when they were not */
+    const char *hint;           /* the divergence message's advice, or NULL: BPR's */
     atomic_size_t next;
     _Atomic uint64_t correct, skipped, used;
 } rs_bprs;

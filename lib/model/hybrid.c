@@ -4,6 +4,7 @@
  * summing of feature embeddings into each sample's vectors and their
  * updates. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "model/bpr_sgd.h"
@@ -17,14 +18,27 @@ typedef struct side {
     uint32_t n;                 /* features */
 } side;
 
-/* A thread's feature embeddings (its copy in a sub-epoch, or the master). */
-typedef struct tables { float *IF, *Ib, *UF; } tables;
+/* The feature tables: the item features' embeddings and biases that
+ * stand for an item in the features-only steps (and make a cold item's
+ * vector), those that are added to a warm item's id in BPR's steps, the
+ * user features' embeddings.  Without features-only steps (id_dropout 0)
+ * the two item tables are one (FW is FI, BW is BI): LightFM's model. */
+enum { FI, BI, FW, BW, FU, NTAB };
+static const char *const tab_name[NTAB] = {
+    "an item feature factor", "an item feature bias", "an item feature factor (warm)",
+    "an item feature bias (warm)", "a user feature factor" };
+
+/* A thread's tables (its copy in a sub-epoch, or the master). */
+typedef struct tables { float *t[NTAB]; } tables;
 
 typedef struct hyb {
     rs_bprs B;                  /* BPR's machinery: ids, order, noise, strata */
     side is, us;
-    const float *zero;          /* a row of zeros: the id part of a dropped item */
-    uint64_t drop;              /* id dropout: a sample drops its items' ids when its hash < drop */
+    const float *zero;          /* a row of zeros: the id part of an item in a features-only step */
+    uint64_t drop;              /* a sample has a features-only step too when its hash < drop */
+    rs_alias *fnoise;           /* the features-only steps' negatives, or NULL: uniform */
+    float flr, freg;            /* their learning rate and penalty */
+    size_t n[NTAB];             /* floats of each table (0: none, or one shared with another) */
     tables *loc;                /* per thread */
 } hyb;
 
@@ -113,65 +127,106 @@ static inline uint64_t mix(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* Id dropout (as DropoutNet does for cold start): a sample whose hash,
- * made of the seed, the iteration, the user and the sample (its place s
- * among the user's and its items), is below H->drop sees its two items
- * through their features alone and trains only those and the user, so the
- * features learn to stand for an item without the id (the hash leaves
- * BPR's random streams as they are). */
-static inline int dropped(const hyb *H, uint32_t u, rs_bprs_sample d, uint64_t s)
+/* A sample's hash, made of the seed, the iteration, the user and the
+ * sample (its place s among the user's, and its items): it chooses the
+ * samples with a features-only step and their negatives without touching
+ * BPR's random streams. */
+static inline uint64_t sample_hash(const hyb *H, uint32_t u, rs_bprs_sample d, uint64_t s)
 {
-    if (!H->drop || !H->is.indptr) return 0;
-    uint64_t h = mix(H->B.o->seed ^ mix(H->B.iteration << 32 ^ u) ^ mix(s ^ ((uint64_t)d.i << 32 | d.j)));
-    return h < H->drop;
+    return mix(H->B.o->seed ^ mix(H->B.iteration << 32 ^ u) ^ mix(s ^ ((uint64_t)d.i << 32 | d.j)));
 }
 
-/* One SGD step on a used sample (u, i, j), at the summed vectors. */
+/* A features-only step's negative: drawn anew from the features' noise (the
+ * step writes no item's id row, so any item will do, in any block), not i
+ * and, with verify, not one the user has (after 8 tries, the last drawn). */
+static inline uint32_t feature_negative(const hyb *H, uint32_t u, uint32_t i, uint64_t h)
+{
+    const uint64_t lo = H->B.indptr[u], n = H->B.indptr[u + 1] - lo;
+    uint32_t j = i;
+    for (int t = 0; t < 8; t++) {
+        h = mix(h);
+        j = H->fnoise ? rs_alias_draw(H->fnoise, H->B.items, h) : (uint32_t)rs_alias_column(H->B.items, h);
+        if (j != i && !(H->B.o->verify && rs_bprs_has(H->B.indices + lo, n, j))) return j;
+    }
+    return j;
+}
+
+/* The item features' gradient step on the tables F (embeddings) and Bt
+ * (biases) for i (sign +z) and j (-z), pe the user's summed vector. */
+static inline void item_features(const hyb *H, float *F, float *Bt, uint32_t i, uint32_t j,
+                                 const float *pe, float z, float lr, float reg)
+{
+    const size_t st = H->B.stride;
+    const int k = H->B.k;
+    update_features(&H->is, i, F, st, pe, NULL, k, z, lr, reg);
+    update_features(&H->is, j, F, st, pe, NULL, k, -z, lr, reg);
+    for (uint64_t x = H->is.indptr[i]; x < H->is.indptr[i + 1]; x++) {
+        float *b = Bt + H->is.indices[x];
+        *b += lr * H->is.w[x] * (z - reg * *b);
+    }
+    for (uint64_t x = H->is.indptr[j]; x < H->is.indptr[j + 1]; x++) {
+        float *b = Bt + H->is.indices[x];
+        *b += lr * H->is.w[x] * (-z - reg * *b);
+    }
+}
+
+/* BPR's step on (u, i, j) at the summed vectors: user id + user features,
+ * item id + the warm item features; all of them learn, at --lr, --reg. */
+static inline float id_step(const thr *th, uint32_t u, float *pu, rs_bprs_sample d)
+{
+    const hyb *H = th->H;
+    float *const *T = th->T->t;
+    float *buf = th->buf;
+    const int k = H->B.k;
+    const float lr = (float)H->B.o->lr, reg = (float)H->B.o->reg;
+    const size_t st = H->B.stride;
+    float *qi = H->B.V + (size_t)d.i * st, *qj = H->B.V + (size_t)d.j * st;
+    const float *pe = summed(&H->us, u, pu, T[FU], st, k, buf);
+    const float *ae = summed(&H->is, d.i, qi, T[FW], st, k, buf + st);
+    const float *be = summed(&H->is, d.j, qj, T[FW], st, k, buf + 2 * st);
+    float bie = summed_bias(&H->is, d.i, *d.bi, T[BW]), bje = summed_bias(&H->is, d.j, *d.bj, T[BW]);
+    float z = 1.0f / (1.0f + expf(rs_bprs_diff_dot(pe, ae, be, k) + (bie - bje)));
+    /* The features first: they read the summed vectors, which may be the
+     * id rows that update() then changes. */
+    if (H->us.indptr) update_features(&H->us, u, T[FU], st, ae, be, k, z, lr, reg);
+    if (H->is.indptr) item_features(H, T[FW], T[BW], d.i, d.j, pe, z, lr, reg);
+    update(pu, qi, qj, pe, ae, be, k, z, lr, reg);
+    *d.bi += lr * (z - reg * *d.bi);
+    *d.bj += lr * (-z - reg * *d.bj);
+    return z;
+}
+
+/* The features-only step (id dropout, as DropoutNet does for cold start):
+ * i and j seen through their features alone, as a cold item is, against
+ * the user's summed vector, which stays as it is (moving it too made the
+ * warm lists worse); the item and user features learn, at flr, freg. */
+static inline void feature_step(const thr *th, uint32_t u, const float *pu, uint32_t i, uint32_t j)
+{
+    const hyb *H = th->H;
+    float *const *T = th->T->t;
+    float *buf = th->buf;
+    const int k = H->B.k;
+    const size_t st = H->B.stride;
+    const float *pe = summed(&H->us, u, pu, T[FU], st, k, buf);
+    const float *ae = summed(&H->is, i, H->zero, T[FI], st, k, buf + st);
+    const float *be = summed(&H->is, j, H->zero, T[FI], st, k, buf + 2 * st);
+    float z = 1.0f / (1.0f + expf(rs_bprs_diff_dot(pe, ae, be, k) +
+                                  (summed_bias(&H->is, i, 0, T[BI]) - summed_bias(&H->is, j, 0, T[BI]))));
+    if (H->us.indptr) update_features(&H->us, u, T[FU], st, ae, be, k, z, H->flr, H->freg);
+    item_features(H, T[FI], T[BI], i, j, pe, z, H->flr, H->freg);
+}
+
+/* A used sample: BPR's step, then for a share drop of them the
+ * features-only step, with a negative of its own. */
 static inline float step(void *w, uint32_t u, float *pu, rs_bprs_sample d, uint64_t s)
 {
     const thr *th = w;
     const hyb *H = th->H;
-    const tables *T = th->T;
-    float *buf = th->buf;
-    const int k = H->B.k;
-    const float lr = (float)H->B.o->lr, reg = (float)H->B.o->reg;
-    uint32_t i = d.i, j = d.j;
-    const size_t st = H->B.stride;
-    float *qi = H->B.V + (size_t)i * st, *qj = H->B.V + (size_t)j * st;
-    const float *pe = summed(&H->us, u, pu, T->UF, st, k, buf);
-    int drop = dropped(H, u, d, s);
-    const float *ae = summed(&H->is, i, drop ? H->zero : qi, T->IF, st, k, buf + st);
-    const float *be = summed(&H->is, j, drop ? H->zero : qj, T->IF, st, k, buf + 2 * st);
-    float bie = summed_bias(&H->is, i, drop ? 0 : *d.bi, T->Ib);
-    float bje = summed_bias(&H->is, j, drop ? 0 : *d.bj, T->Ib);
-    float z = 1.0f / (1.0f + expf(rs_bprs_diff_dot(pe, ae, be, k) + (bie - bje)));
-    /* The features first: they read the summed vectors, which may be the
-     * id rows that update() then changes. */
-    if (H->us.indptr) update_features(&H->us, u, T->UF, st, ae, be, k, z, lr, reg);
-    if (H->is.indptr) {
-        update_features(&H->is, i, T->IF, st, pe, NULL, k, z, lr, reg);
-        update_features(&H->is, j, T->IF, st, pe, NULL, k, -z, lr, reg);
-        for (uint64_t x = H->is.indptr[i]; x < H->is.indptr[i + 1]; x++) {
-            float *b = T->Ib + H->is.indices[x];
-            *b += lr * H->is.w[x] * (z - reg * *b);
-        }
-        for (uint64_t x = H->is.indptr[j]; x < H->is.indptr[j + 1]; x++) {
-            float *b = T->Ib + H->is.indices[x];
-            *b += lr * H->is.w[x] * (-z - reg * *b);
-        }
+    float z = id_step(th, u, pu, d);
+    if (H->drop) {
+        uint64_t h = sample_hash(H, u, d, s);
+        if (h < H->drop) feature_step(th, u, pu, d.i, feature_negative(H, u, d.i, h));
     }
-    if (drop) {
-        int f = 0;
-        for (; f + 4 <= k; f += 4) {
-            rs_mf_v4 p = rs_mf_ld(pu + f);
-            rs_mf_st(pu + f, p + lr * (z * (rs_mf_ld(ae + f) - rs_mf_ld(be + f)) - reg * p));
-        }
-        for (; f < k; f++) pu[f] += lr * (z * (ae[f] - be[f]) - reg * pu[f]);
-        return z;
-    }
-    update(pu, qi, qj, pe, ae, be, k, z, lr, reg);
-    *d.bi += lr * (z - reg * *d.bi);
-    *d.bj += lr * (-z - reg * *d.bj);
     return z;
 }
 
@@ -195,56 +250,32 @@ static int strata_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
     return 0;
 }
 
-/* Sizes of the feature tables, in floats. */
-static size_t if_floats(const hyb *H) { return (size_t)H->is.n * H->B.stride; }
-static size_t uf_floats(const hyb *H) { return (size_t)H->us.n * H->B.stride; }
-
 /* Before a sub-epoch: the threads' copies from the master (loc[0] is the
  * master with one thread; with T, the master is loc[T]). */
 static void tables_copy(void *ctx)
 {
     hyb *H = ctx;
     const int T = H->B.strata;
-    const tables *m = &H->loc[T];
-    for (int t = 0; t < T; t++) {
-        if (m->IF) memcpy(H->loc[t].IF, m->IF, if_floats(H) * sizeof(float));
-        if (m->Ib) memcpy(H->loc[t].Ib, m->Ib, (size_t)H->is.n * sizeof(float));
-        if (m->UF) memcpy(H->loc[t].UF, m->UF, uf_floats(H) * sizeof(float));
-    }
+    for (int t = 0; t < T; t++)
+        for (int x = 0; x < NTAB; x++)
+            if (H->n[x]) memcpy(H->loc[t].t[x], H->loc[T].t[x], H->n[x] * sizeof(float));
 }
 
-/* The master = the mean of n floats of the threads' copies, summed in
- * thread order. */
-static void average(float *m, float *const *copies, int T, size_t n)
-{
-    float inv = 1.0f / (float)T;
-    for (size_t x = 0; x < n; x++) {
-        float s = 0;
-        for (int t = 0; t < T; t++) s += copies[t][x];
-        m[x] = s * inv;
-    }
-}
-
-/* After a sub-epoch: the master tables = the means of the copies. */
+/* After a sub-epoch: each master table = the mean of the threads' copies,
+ * summed in thread order. */
 static void tables_average(void *ctx)
 {
     hyb *H = ctx;
     const int T = H->B.strata;
-    tables *m = &H->loc[T];
-    float **c = rs_xmalloc((size_t)T * sizeof *c);
-    if (m->IF) {
-        for (int t = 0; t < T; t++) c[t] = H->loc[t].IF;
-        average(m->IF, c, T, if_floats(H));
+    float inv = 1.0f / (float)T;
+    for (int x = 0; x < NTAB; x++) {
+        float *m = H->loc[T].t[x];
+        for (size_t y = 0; y < H->n[x]; y++) {
+            float sum = 0;
+            for (int t = 0; t < T; t++) sum += H->loc[t].t[x][y];
+            m[y] = sum * inv;
+        }
     }
-    if (m->Ib) {
-        for (int t = 0; t < T; t++) c[t] = H->loc[t].Ib;
-        average(m->Ib, c, T, H->is.n);
-    }
-    if (m->UF) {
-        for (int t = 0; t < T; t++) c[t] = H->loc[t].UF;
-        average(m->UF, c, T, uf_floats(H));
-    }
-    free(c);
 }
 
 /* A side's weights, each row scaled to sum 1, zeros dropped. */
@@ -288,15 +319,61 @@ static int finite_after(void *ctx, int it, rs_err *e)
 {
     const hyb *H = ctx;
     const tables *m = &H->loc[H->B.strata > 1 ? H->B.strata : 0];
-    size_t st = H->B.stride;
-    if ((m->IF && rs_bprs_diverged(&H->B, "hybrid", it, "an item feature factor", m->IF,
-                                   if_floats(H), st, e) < 0) ||
-        (m->Ib && rs_bprs_diverged(&H->B, "hybrid", it, "an item feature bias", m->Ib, H->is.n, 1,
-                                   e) < 0) ||
-        (m->UF && rs_bprs_diverged(&H->B, "hybrid", it, "a user feature factor", m->UF,
-                                   uf_floats(H), st, e) < 0))
-        return -1;
+    for (int x = 0; x < NTAB; x++) {
+        size_t st = x == BI || x == BW ? 1 : H->B.stride;
+        if (H->n[x] && rs_bprs_diverged(&H->B, "hybrid", it, tab_name[x], m->t[x], H->n[x], st, e) < 0)
+            return -1;
+    }
     return 0;
+}
+
+/* The features-only tables are trained against other negatives and
+ * penalties than the warm ones, so their scores are on a scale of their
+ * own: a cold item would outrank every warm one, or none.  Put them on the
+ * warm scale: over pairs (u, i), each training entry and, for each, an
+ * item of the catalogue with interactions drawn by hash (the scores a
+ * list is made of: her items and the others), the least-squares line
+ * s_warm = c s_feat + d, s_warm the score of u's summed vector P[u] and
+ * i's warm one (id and warm tables), s_feat that of its features alone;
+ * then FI *= c and BI = c BI + d (an item's weights sum to 1, so its bias
+ * gains d).  In entry order, in doubles: the same tables give the same
+ * line. */
+static void calibrate(const hyb *H, const rs_csr *a, const uint8_t *warm, const float *P,
+                      float *fi, float *bif, const float *fw, const float *bw)
+{
+    const size_t st = H->B.stride;
+    const int k = H->B.k;
+    float *q = rs_xmalloc(2 * st * sizeof *q);
+    double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (uint32_t u = 0; u < a->rows; u++) {
+        const float *p = P + (size_t)u * k;
+        for (uint64_t x = a->indptr[u]; x < a->indptr[u + 1]; x++)
+            for (int other = 0; other < 2; other++) {
+                uint32_t i = other ? (uint32_t)rs_alias_column(a->cols, mix(H->B.o->seed ^ mix(x)))
+                                  : a->indices[x];
+                if (!warm[i] || H->is.indptr[i] == H->is.indptr[i + 1]) continue;
+                const float *qw = summed(&H->is, i, H->B.V + (size_t)i * st, fw, st, k, q);
+                const float *qf = summed(&H->is, i, H->zero, fi, st, k, q + st);
+                double y = summed_bias(&H->is, i, H->B.bi[i], bw), xf = summed_bias(&H->is, i, 0, bif);
+                for (int f = 0; f < k; f++) {
+                    y += (double)p[f] * qw[f];
+                    xf += (double)p[f] * qf[f];
+                }
+                n++;
+                sx += xf;
+                sy += y;
+                sxx += xf * xf;
+                sxy += xf * y;
+            }
+    }
+    free(q);
+    double var = sxx - sx * sx / (n > 0 ? n : 1), c = 1, d = 0;
+    if (n > 1 && var > 0) {
+        c = (sxy - sx * sy / n) / var;
+        d = (sy - c * sx) / n;
+    }
+    for (size_t x = 0; x < (size_t)H->is.n * st; x++) fi[x] = (float)(c * fi[x]);
+    for (uint32_t f = 0; f < H->is.n; f++) bif[f] = (float)(c * bif[f] + d);
 }
 
 static int check(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat, const rs_bpr_opts *o,
@@ -317,6 +394,16 @@ static void init_table(float *F, size_t rows, size_t stride, int k, rs_rng *rng)
         for (int f = 0; f < k; f++) F[r * stride + (size_t)f] = (float)((rs_rng_double(rng) - 0.5) / k);
 }
 
+void rs_hybrid_defaults(rs_hybrid_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    rs_bpr_defaults(&o->bpr);
+    o->id_dropout = RS_HYBRID_ID_DROPOUT;
+    o->feature_ns_exponent = RS_HYBRID_FEATURE_NS_EXPONENT;
+    o->feature_lr = RS_HYBRID_FEATURE_LR;
+    o->feature_reg = RS_HYBRID_FEATURE_REG;
+}
+
 int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
                   const rs_hybrid_opts *ho, rs_hybrid *h, rs_err *e)
 {
@@ -324,6 +411,8 @@ int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
     memset(h, 0, sizeof *h);
     if (!(ho->id_dropout >= 0 && ho->id_dropout <= 1))
         return rs_errf(e, RS_EUSAGE, "--id-dropout must be in 0..1");
+    if (!isfinite(ho->feature_ns_exponent) || fabs(ho->feature_ns_exponent) > 100)
+        return rs_errf(e, RS_EUSAGE, "--feature-ns-exponent must be in -100..100");
     if (check(a, ifeat, ufeat, o, e) < 0) return -1;
     hyb H = { 0 };
     if (rs_bprs_init(&H.B, a, o, e) < 0) return -1;
@@ -334,23 +423,48 @@ int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
     H.drop = (uint64_t)(ldexp(ho->id_dropout, 64) < 0x1p64 ? ldexp(ho->id_dropout, 64) : 0x1p64 - 2048);
     side_make(&H.is, ifeat);
     side_make(&H.us, ufeat);
+    if (!H.is.indptr) H.drop = 0;
+    if (H.drop) H.fnoise = rs_mf_noise(a, ho->feature_ns_exponent);
+    H.flr = (float)(ho->feature_lr > 0 ? ho->feature_lr : o->lr);
+    H.freg = (float)(ho->feature_reg >= 0 ? ho->feature_reg : o->reg);
+    if (H.is.indptr) {
+        H.n[FI] = (size_t)H.is.n * stride;
+        H.n[BI] = H.is.n;
+        if (H.drop) {
+            H.n[FW] = H.n[FI];
+            H.n[BW] = H.n[BI];
+        }
+    }
+    if (H.us.indptr) H.n[FU] = (size_t)H.us.n * stride;
+    /* Either step can overflow (the features-only one feeds the ids
+     * through the user features): the advice names both. */
+    char hint[256];
+    if (H.drop) {
+        snprintf(hint, sizeof hint, "the learning rates (--lr %g, --feature-lr %g) are too large, or "
+                 "the regularization (--reg %g, --feature-reg %g) too weak; try --lr %g --feature-lr %g",
+                 o->lr, (double)H.flr, o->reg, (double)H.freg, RS_BPR_LR, RS_HYBRID_FEATURE_LR);
+        H.B.hint = hint;
+    }
     /* The master tables (loc[0] with one thread, loc[T] with T), then the
      * threads' copies; the master starts from a stream of its own, so the
      * id side draws what BPR draws. */
     int T = H.B.strata > 1 ? H.B.strata : 0;
     H.loc = rs_xcalloc((size_t)T + 1, sizeof *H.loc);
-    rs_rng frng;
-    rs_rng_seed2(&frng, o->seed, 0x6879627269640000ull);
     for (int t = 0; t <= T; t++) {
-        if (H.is.indptr) {
-            H.loc[t].IF = rs_bprs_falloc(if_floats(&H));
-            H.loc[t].Ib = rs_bprs_falloc(H.is.n);
+        for (int x = 0; x < NTAB; x++)
+            if (H.n[x]) H.loc[t].t[x] = rs_bprs_falloc(H.n[x]);
+        if (!H.n[FW]) {
+            H.loc[t].t[FW] = H.loc[t].t[FI];
+            H.loc[t].t[BW] = H.loc[t].t[BI];
         }
-        if (H.us.indptr) H.loc[t].UF = rs_bprs_falloc(uf_floats(&H));
     }
     tables *master = &H.loc[T];
-    if (master->IF) init_table(master->IF, H.is.n, stride, k, &frng);
-    if (master->UF) init_table(master->UF, H.us.n, stride, k, &frng);
+    float **M = master->t;
+    rs_rng frng;
+    rs_rng_seed2(&frng, o->seed, 0x6879627269640000ull);
+    if (H.n[FI]) init_table(M[FI], H.is.n, stride, k, &frng);
+    if (H.n[FU]) init_table(M[FU], H.us.n, stride, k, &frng);
+    if (H.n[FW]) init_table(M[FW], H.is.n, stride, k, &frng);
     rs_bprs_hooks hooks = { .worker = worker, .strata_worker = strata_worker,
                             .sub_begin = tables_copy, .sub_end = tables_average,
                             .finite = finite_after };
@@ -360,38 +474,44 @@ int rs_hybrid_fit(const rs_csr *a, const rs_csr *ifeat, const rs_csr *ufeat,
         rs_mf *m = &h->mf;
         rs_mf_alloc(m, a->rows, a->cols, k, 0, 1);
         float *buf = rs_xmalloc(stride * sizeof *buf);
+        uint8_t *warm = rs_xcalloc((size_t)a->cols + 1, 1);
+        for (uint64_t x = 0; x < a->nnz; x++) warm[a->indices[x]] = 1;
         for (uint32_t u = 0; u < a->rows; u++)
-            memcpy(m->P + (size_t)u * k, summed(&H.us, u, U + (size_t)u * stride, master->UF,
+            memcpy(m->P + (size_t)u * k, summed(&H.us, u, U + (size_t)u * stride, M[FU],
                                                 stride, k, buf), (size_t)k * sizeof(float));
+        if (H.n[FW]) calibrate(&H, a, warm, m->P, M[FI], M[BI], M[FW], M[BW]);
+        /* An item with interactions: its id and the warm tables; one
+         * without (a cold item, whose id is 0): its features alone. */
         for (uint32_t i = 0; i < a->cols; i++) {
-            memcpy(m->Q + (size_t)i * k, summed(&H.is, i, V + (size_t)i * stride, master->IF,
-                                                stride, k, buf), (size_t)k * sizeof(float));
-            m->bi[i] = summed_bias(&H.is, i, bi[i], master->Ib);
+            const float *F = warm[i] ? M[FW] : M[FI], *Bt = warm[i] ? M[BW] : M[BI];
+            memcpy(m->Q + (size_t)i * k, summed(&H.is, i, V + (size_t)i * stride, F, stride, k, buf),
+                   (size_t)k * sizeof(float));
+            m->bi[i] = summed_bias(&H.is, i, bi[i], Bt);
         }
+        free(warm);
         free(buf);
         m->g = 0;
         h->nif = H.is.indptr ? H.is.n : 0;
         h->nuf = H.us.indptr ? H.us.n : 0;
-        if (master->IF) {
+        if (H.n[FI]) {
             h->IF = rs_xmalloc(((size_t)h->nif * k + 1) * sizeof *h->IF);
             h->Ib = rs_xmalloc(((size_t)h->nif + 1) * sizeof *h->Ib);
             for (uint32_t f = 0; f < h->nif; f++)
-                memcpy(h->IF + (size_t)f * k, master->IF + f * stride, (size_t)k * sizeof(float));
-            memcpy(h->Ib, master->Ib, (size_t)h->nif * sizeof(float));
+                memcpy(h->IF + (size_t)f * k, M[FI] + f * stride, (size_t)k * sizeof(float));
+            memcpy(h->Ib, M[BI], (size_t)h->nif * sizeof(float));
         }
-        if (master->UF) {
+        if (H.n[FU]) {
             h->UF = rs_xmalloc(((size_t)h->nuf * k + 1) * sizeof *h->UF);
             for (uint32_t f = 0; f < h->nuf; f++)
-                memcpy(h->UF + (size_t)f * k, master->UF + f * stride, (size_t)k * sizeof(float));
+                memcpy(h->UF + (size_t)f * k, M[FU] + f * stride, (size_t)k * sizeof(float));
         }
     }
-    for (int t = 0; t <= T; t++) {
-        free(H.loc[t].IF);
-        free(H.loc[t].Ib);
-        free(H.loc[t].UF);
-    }
+    for (int t = 0; t <= T; t++)
+        for (int x = 0; x < NTAB; x++)
+            if (H.n[x]) free(H.loc[t].t[x]);
     free(H.loc);
     free(zero);
+    free(H.fnoise);
     side_free(&H.is);
     side_free(&H.us);
     rs_bprs_free(&H.B);
@@ -404,6 +524,9 @@ void rs_hybrid_put(rs_hybrid *h, const rs_hybrid_opts *ho, rs_bundle *b)
     rs_mf_put(&h->mf, "hybrid", b);
     rs_bprs_put_meta(&ho->bpr, b);
     rs_mf_meta_double(b, "id_dropout", ho->id_dropout);
+    rs_mf_meta_double(b, "feature_lr", ho->feature_lr);
+    rs_mf_meta_double(b, "feature_reg", ho->feature_reg);
+    rs_mf_meta_double(b, "feature_ns_exponent", ho->feature_ns_exponent);
     rs_mf_meta_u64(b, "item_features", h->nif);
     rs_mf_meta_u64(b, "user_features", h->nuf);
     if (h->IF) {
