@@ -90,6 +90,16 @@ int rs_num_i64(const char *s, size_t n, int64_t *out, const char **why)
     int neg = *p == '-';
     if (*p == '-' || *p == '+') p++;
     if (p == end) { *why = "not an integer"; return -1; }
+    if (n <= 18) {      /* 18 digits cannot overflow: no check per digit */
+        uint64_t u = 0;
+        for (; p < end; p++) {
+            unsigned d = (unsigned)(*p - '0');
+            if (d > 9) { *why = "not an integer"; return -1; }
+            u = u * 10 + d;
+        }
+        *out = neg ? -(int64_t)u : (int64_t)u;
+        return 0;
+    }
     /* Accumulate the magnitude negatively: -2^63 has no positive twin. */
     int64_t v = 0;
     int over = 0;
