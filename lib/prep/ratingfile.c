@@ -1,4 +1,7 @@
 #include <csv.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -521,9 +524,13 @@ static int fast_row(reader *rd, const char *s, const uint32_t *end, int nf)
         int64_t v;
         switch (rd->role_of[k]) {
         case RS_COL_USER:
-            if (rd->last_ok && n == rd->last_n && memcmp(f, rd->last_s, n) == 0) {
-                u = rd->last_u;
-                break;
+            if (rd->last_ok && n == rd->last_n) {
+                size_t q = 0;
+                while (q < n && f[q] == rd->last_s[q]) q++;
+                if (q == n) {
+                    u = rd->last_u;
+                    break;
+                }
             }
             if ((v = rs_idmap_find(rd->rt->users, f, n)) < 0) return -1;
             u = (uint32_t)v;
@@ -566,20 +573,53 @@ static ssize_t parse_block(reader *rd, const char *buf, size_t n, int at_end)
     const unsigned char *cls = rd->cls;
     size_t pos = 0, maxf = max_field(rd->d);
     uint32_t end[MAXF];
+#ifdef __SSE2__
+    char sep = (char)rd->csv.delim_char;
+    const __m128i vsep = _mm_set1_epi8(sep), vblank = _mm_set1_epi8(' '),
+                  vquote = _mm_set1_epi8(rd->cls['"'] == CL_SLOW ? '"' : sep);
+#endif
     int force = 0;
     while (pos < n) {
-        size_t j = pos, lim = n - pos < UINT32_MAX ? n : pos + UINT32_MAX;
-        int nf = 0, slow = rd->mid || force, nl = 0, found = 0;
+        size_t j = pos, lim = n - pos < UINT32_MAX ? n : pos + UINT32_MAX, next = 0;
+        int nf = 0, slow = rd->mid || force, nl = 0, found = 0, st = 0;
         force = 0;
         size_t len = 0;
-        for (; !slow && j < lim; j++) {
-            unsigned c = cls[u[j]];
-            if (c == CL_PLAIN) continue;
-            if (c == CL_SEP && nf < MAXF - 1) { end[nf++] = (uint32_t)(j - pos); continue; }
-            if (c == CL_NL) { nl = found = 1; len = j - pos; break; }
-            if (c == CL_CR && j + 1 < n && u[j + 1] == '\n') { nl = found = 1; len = j - pos; j++; break; }
-            if (c == CL_CR && j + 1 == n && at_end) { found = 1; len = j - pos; j++; break; }
-            slow = 1;
+        unsigned c;
+        /* What the byte at `at` does: 0 nothing more (plain, a separator
+         * noted), 1 '\n', 2 the line needs libcsv, 3 CRLF, 4 a CR ending
+         * the input. */
+#define STEP(at) (c = cls[u[at]], c == CL_PLAIN ? 0 :                                 \
+                  c == CL_SEP && nf < MAXF - 1 ? (end[nf++] = (uint32_t)((at) - pos), 0) : \
+                  c == CL_NL ? 1 :                                                      \
+                  c == CL_CR && (at) + 1 < n && u[(at) + 1] == '\n' ? 3 :               \
+                  c == CL_CR && (at) + 1 == n && at_end ? 4 : 2)
+        if (!slow) {
+#ifdef __SSE2__
+            /* 16 bytes at a time: only separators, quotes and bytes up to
+             * ' ' (line ends, blanks, NUL) need a look. */
+            while (!st && lim - j >= 16) {
+                __m128i v = _mm_loadu_si128((const __m128i *)(u + j));
+                unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, vsep), _mm_cmpeq_epi8(v, vquote)),
+                    _mm_cmpeq_epi8(_mm_max_epu8(v, vblank), vblank)));
+                while (m) {
+                    size_t at = j + (size_t)__builtin_ctz(m);
+                    m &= m - 1;
+                    if ((st = STEP(at))) { j = at; break; }
+                }
+                if (!st) j += 16;
+            }
+#endif
+            for (; !st && j < lim; j++)
+                if ((st = STEP(j))) break;
+        }
+#undef STEP
+        if (st == 2) slow = 1;
+        else if (st) {
+            found = 1;
+            nl = st != 4;
+            len = j - pos;
+            next = j + (st == 3 ? 2 : 1);
         }
         if (slow) {
             const char *e = memchr(buf + pos, '\n', n - pos);
@@ -601,14 +641,15 @@ static ssize_t parse_block(reader *rd, const char *buf, size_t n, int at_end)
                 continue;
             }
             len = j - pos;
+            next = j;
         }
         if (len) {
             const char *s = buf + pos;
             end[nf++] = (uint32_t)len;
             if (nf == rd->ncols && !rd->header_pending && s[0] != '#' && len <= maxf &&
                 fast_row(rd, s, end, nf) == 0) {
-                if (nl) rd->lines++;
-                pos = j + nl;
+                rd->lines += (uint64_t)nl;
+                pos = next;
                 continue;
             }
             size_t from = 0;
@@ -619,8 +660,8 @@ static ssize_t parse_block(reader *rd, const char *buf, size_t n, int at_end)
             on_row(rd);
             if (rd->failed) return -1;
         }
-        if (nl) rd->lines++;
-        pos = j + nl;
+        rd->lines += (uint64_t)nl;
+        pos = next;
     }
     return (ssize_t)pos;
 }
@@ -832,6 +873,7 @@ static int read_blocks(reader *rd, rs_in *in, int sep)
     par p = { 0 };
     block_start(rd, sep);
     int rc = 0, at_end = 0, estimated = 0;
+    size_t seen = 0;            /* bytes used before this block */
     while (rc == 0) {
         const char *buf;
         size_t n;
@@ -846,10 +888,9 @@ static int read_blocks(reader *rd, rs_in *in, int sep)
             if ((got = parse_block(rd, buf, h, at_end && h == n)) < 0) { rc = -1; break; }
             off = (size_t)got;
             size_t left = rs_csvsrc_left(src);
-            if (!estimated && rd->rows > 0 && left > n && rd->rt->n == rd->rows) {
-                rs_ratings_reserve(rd->rt, rd->rt->n + (size_t)((double)rd->rows / (double)off *
-                                                                (double)(left - off) * 1.2));
-            }
+            if (!estimated && rd->rows > 0 && left > n && rd->rt->n == rd->rows)
+                rs_ratings_reserve(rd->rt, rd->rt->n + (size_t)((double)rd->rows /
+                                   (double)(seen + off + 1) * (double)(left - off) * 1.2));
             estimated = rd->rows > 0;
         }
         got = -2;
@@ -860,6 +901,7 @@ static int read_blocks(reader *rd, rs_in *in, int sep)
         if (got == -2) got = off < n || at_end ? parse_block(rd, buf + off, n - off, at_end) : 0;
         if (got < 0) { rc = -1; break; }
         rs_csvsrc_used(src, off + (size_t)got);
+        seen += off + (size_t)got;
         if (rd->progress) rs_progress_update(rd->progress, rd->rt->n, 0, "rows");
         if (at_end && off + (size_t)got == n) break;
     }
