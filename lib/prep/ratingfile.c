@@ -18,6 +18,7 @@
 #define PAR_SPAN   (8u << 20)   /* the least a thread of a parallel reading gets */
 #define LONG_LINE  (64u << 10)  /* an unfinished line this long goes to libcsv as it is */
 #define MAXF       64           /* fields a line may have on the fast path */
+#define PIECES     4            /* pieces of a block per thread */
 /* Strict: a stray quote is an error, not a field that swallows the rest of
  * the file.  REPALL_NL: a callback for every line end, to count lines. */
 #define CSV_OPTS   (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
@@ -689,16 +690,17 @@ typedef struct ptab {
 } ptab;
 
 typedef struct par {
-    int jobs, k;            /* threads; pieces of the current block */
+    int jobs, np, k;        /* threads; most pieces; pieces of the current block */
     size_t min;             /* least bytes of a piece */
     const char *buf;
-    ptab *tab;              /* jobs tables for pieces 1... (tab[0] unused) */
+    size_t next;            /* the next piece a thread takes */
+    ptab *tab;              /* np tables for pieces 1... (tab[0] unused) */
     reader *part;
     reader **rd;
     rs_err *err;
     size_t *cuts;
     int *ok;
-    int used;               /* most pieces a block was parsed in */
+    int used;               /* most threads a block was parsed by */
     rs_ratings *dst;
     size_t rows;            /* rows of pieces 1... */
 } par;
@@ -707,23 +709,25 @@ static void par_init(par *p, int jobs, size_t min, const rs_ratings *like)
 {
     memset(p, 0, sizeof *p);
     p->jobs = jobs;
+    p->np = jobs * PIECES;
     p->min = min;
-    p->tab = rs_xcalloc((size_t)jobs, sizeof *p->tab);
-    for (int j = 1; j < jobs; j++) {
+    size_t np = (size_t)p->np;
+    p->tab = rs_xcalloc(np, sizeof *p->tab);
+    for (int j = 1; j < p->np; j++) {
         rs_ratings_init(&p->tab[j].t);
         rs_ratings_keep(&p->tab[j].t, like->r != NULL, like->t != NULL);
     }
-    p->part = rs_xcalloc((size_t)jobs, sizeof *p->part);
-    p->rd = rs_xcalloc((size_t)jobs, sizeof *p->rd);
-    p->err = rs_xcalloc((size_t)jobs, sizeof *p->err);
-    p->cuts = rs_xcalloc((size_t)jobs + 1, sizeof *p->cuts);
-    p->ok = rs_xcalloc((size_t)jobs, sizeof *p->ok);
+    p->part = rs_xcalloc(np, sizeof *p->part);
+    p->rd = rs_xcalloc(np, sizeof *p->rd);
+    p->err = rs_xcalloc(np, sizeof *p->err);
+    p->cuts = rs_xcalloc(np + 1, sizeof *p->cuts);
+    p->ok = rs_xcalloc(np, sizeof *p->ok);
 }
 
 static void par_free(par *p)
 {
     if (!p->tab) return;
-    for (int j = 1; j < p->jobs; j++) {
+    for (int j = 1; j < p->np; j++) {
         rs_ratings_free(&p->tab[j].t);
         free(p->tab[j].umap);
         free(p->tab[j].imap);
@@ -737,10 +741,12 @@ static void par_free(par *p)
     p->tab = NULL;
 }
 
+/* Each thread takes the next piece until none is left, so that a thread
+ * held up (a busy machine) holds up no more than one piece. */
 static int piece_worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
 {
     par *p = arg;
-    for (size_t k = lo; k < hi; k++) {
+    for (size_t k; (k = __atomic_fetch_add(&p->next, 1, __ATOMIC_RELAXED)) < (size_t)p->k;) {
         size_t len = p->cuts[k + 1] - p->cuts[k];
         reader *rd = p->rd[k];
         ssize_t used = parse_block(rd, p->buf + p->cuts[k], len, 0);
@@ -793,8 +799,9 @@ static int copy_worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
  * with rd and its table as they were. */
 static ssize_t parse_parallel(reader *rd, par *p, const char *buf, size_t n)
 {
-    int k = rs_csvpar_cut(buf, n, p->jobs, p->min, p->cuts);
+    int k = rs_csvpar_cut(buf, n, p->np, p->min, p->cuts);
     if (k < 2) return -2;
+    int threads = k < p->jobs ? k : p->jobs;
     reader saved = *rd;
     size_t n0 = rd->rt->n;
     p->k = k;
@@ -815,7 +822,8 @@ static ssize_t parse_parallel(reader *rd, par *p, const char *buf, size_t n)
         p->rd[j] = q;
     }
     rs_err e;
-    rs_parallel_for(k, (size_t)k, piece_worker, p, &e);
+    p->next = 0;
+    rs_parallel_for(threads, (size_t)threads, piece_worker, p, &e);
     int ok = 1;
     for (int j = 0; j < k; j++) ok &= p->ok[j];
     for (int j = 1; j < k; j++) csv_free(&p->part[j].csv);
@@ -848,7 +856,7 @@ static ssize_t parse_parallel(reader *rd, par *p, const char *buf, size_t n)
     rs_parallel_for(p->jobs, p->rows, copy_worker, p, &e);
     dst->n = at;
     for (int j = 1; j < k; j++) p->tab[j].t.n = 0;
-    if (k > p->used) p->used = k;
+    if (threads > p->used) p->used = threads;
     return (ssize_t)p->cuts[k];
 }
 
@@ -895,7 +903,7 @@ static int read_blocks(reader *rd, rs_in *in, int sep)
         }
         got = -2;
         if (jobs > 1 && !rd->header_pending && rd->ncols && !rd->mid && n - off >= 2 * span) {
-            if (!p.tab) par_init(&p, jobs, span, rd->rt);
+            if (!p.tab) par_init(&p, jobs, span / PIECES ? span / PIECES : 1, rd->rt);
             got = parse_parallel(rd, &p, buf + off, n - off);
         }
         if (got == -2) got = off < n || at_end ? parse_block(rd, buf + off, n - off, at_end) : 0;

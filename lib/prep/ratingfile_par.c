@@ -11,7 +11,7 @@ struct rs_csvsrc {
     /* A mapped file: map covers file offsets [map_off, map_off + map_len),
      * the unread bytes are [at, end) of it. */
     char *map;
-    size_t map_len, at, end;
+    size_t map_len, at, end, dropped;
     /* A stream: buf[pos, fill) is unread, eof once the stream ended. */
     char *buf;
     size_t cap, pos, fill;
@@ -91,10 +91,22 @@ int rs_csvsrc_next(rs_csvsrc *s, const char **buf, size_t *n, int *at_end, rs_er
     return 0;
 }
 
+#define DROP (8u << 20)     /* parsed pages leave the mapping this many at a time */
+
 void rs_csvsrc_used(rs_csvsrc *s, size_t used)
 {
-    if (s->map) s->at += used;
-    else s->pos += used;
+    if (s->map) {
+        s->at += used;
+        /* Pages parsed are never looked at again: out of the process (the
+         * page cache keeps them), so that it does not look twice as big. */
+        size_t upto = s->at / DROP * DROP;
+        if (upto > s->dropped) {
+            madvise(s->map + s->dropped, upto - s->dropped, MADV_DONTNEED);
+            s->dropped = upto;
+        }
+    } else {
+        s->pos += used;
+    }
     s->want = used ? s->block : s->want * 2;
 }
 
