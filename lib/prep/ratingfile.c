@@ -19,6 +19,7 @@
 #define LONG_LINE  (64u << 10)  /* an unfinished line this long goes to libcsv as it is */
 #define MAXF       64           /* fields a line may have on the fast path */
 #define PIECES     4            /* pieces of a block per thread */
+#define LOCAL_ID   0x80000000u  /* an id of a piece's own map, not the main one's */
 /* Strict: a stray quote is an error, not a field that swallows the rest of
  * the file.  REPALL_NL: a callback for every line end, to count lines. */
 #define CSV_OPTS   (CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL)
@@ -77,6 +78,10 @@ typedef struct reader {
     int mid;                    /* libcsv is inside a record that spans lines */
     int nl_row;                 /* a row ended at a '\n' during the last feed */
     uint64_t rec_lines, rec_nl; /* lines before that record, line ends fed in it */
+    /* A piece of a parallel reading looks ids up in the main table's maps
+     * (read only: no thread changes them then) before its own, whose ids
+     * it tags with LOCAL_ID; NULL otherwise. */
+    const rs_idmap *base_users, *base_items;
     /* The last user id of fast_row: rating files come grouped by user. */
     int last_ok;
     uint32_t last_u;
@@ -122,11 +127,23 @@ static void count_newlines(reader *rd, const char *s, size_t n)
     while ((p = memchr(p, '\n', (size_t)(end - p)))) { rd->lines++; p++; }
 }
 
+/* The id of a user or item seen before, or -1. */
+static inline int64_t find_id(const reader *rd, int role, const char *s, size_t n)
+{
+    const rs_idmap *base = role == RS_COL_USER ? rd->base_users : rd->base_items;
+    if (base) {
+        int64_t v = rs_idmap_find(base, s, n);
+        if (v >= 0) return v;
+    }
+    int64_t v = rs_idmap_find(role == RS_COL_USER ? rd->rt->users : rd->rt->items, s, n);
+    return v < 0 || !base ? v : (int64_t)((uint32_t)v | LOCAL_ID);
+}
+
 static int take_id(reader *rd, int k, int role, const char *s, size_t n, uint32_t *out)
 {
     rs_idmap *m = role == RS_COL_USER ? rd->rt->users : rd->rt->items;
     /* The id map's direct table makes decimal ids cheap (idmap.c). */
-    int64_t known = rs_idmap_find(m, s, n);
+    int64_t known = find_id(rd, role, s, n);
     if (known >= 0) { *out = (uint32_t)known; return 0; }
     if (n == 0) { field_error(rd, k, role, "empty id", s, n); return -1; }
     if (n > RS_ID_MAX) {
@@ -153,7 +170,7 @@ static int take_id(reader *rd, int k, int role, const char *s, size_t n, uint32_
                     s, n);
         return -1;
     }
-    *out = rs_idmap_intern(m, s, n);
+    *out = rs_idmap_intern(m, s, n) | (rd->base_users ? LOCAL_ID : 0);
     return 0;
 }
 
@@ -533,7 +550,7 @@ static int fast_row(reader *rd, const char *s, const uint32_t *end, int nf)
                     break;
                 }
             }
-            if ((v = rs_idmap_find(rd->rt->users, f, n)) < 0) return -1;
+            if ((v = find_id(rd, RS_COL_USER, f, n)) < 0) return -1;
             u = (uint32_t)v;
             rd->last_ok = n <= sizeof rd->last_s;
             if (rd->last_ok) {
@@ -543,7 +560,7 @@ static int fast_row(reader *rd, const char *s, const uint32_t *end, int nf)
             }
             break;
         case RS_COL_ITEM:
-            if ((v = rs_idmap_find(rd->rt->items, f, n)) < 0) return -1;
+            if ((v = find_id(rd, RS_COL_ITEM, f, n)) < 0) return -1;
             i = (uint32_t)v;
             break;
         case RS_COL_RATING:
@@ -694,7 +711,7 @@ typedef struct par {
     size_t min;             /* least bytes of a piece */
     const char *buf;
     size_t next;            /* the next piece a thread takes */
-    ptab *tab;              /* np tables for pieces 1... (tab[0] unused) */
+    ptab *tab;              /* a table for each piece */
     reader *part;
     reader **rd;
     rs_err *err;
@@ -702,7 +719,7 @@ typedef struct par {
     int *ok;
     int used;               /* most threads a block was parsed by */
     rs_ratings *dst;
-    size_t rows;            /* rows of pieces 1... */
+    size_t rows;            /* rows of all pieces */
 } par;
 
 static void par_init(par *p, int jobs, size_t min, const rs_ratings *like)
@@ -713,7 +730,7 @@ static void par_init(par *p, int jobs, size_t min, const rs_ratings *like)
     p->min = min;
     size_t np = (size_t)p->np;
     p->tab = rs_xcalloc(np, sizeof *p->tab);
-    for (int j = 1; j < p->np; j++) {
+    for (int j = 0; j < p->np; j++) {
         rs_ratings_init(&p->tab[j].t);
         rs_ratings_keep(&p->tab[j].t, like->r != NULL, like->t != NULL);
     }
@@ -727,7 +744,7 @@ static void par_init(par *p, int jobs, size_t min, const rs_ratings *like)
 static void par_free(par *p)
 {
     if (!p->tab) return;
-    for (int j = 1; j < p->np; j++) {
+    for (int j = 0; j < p->np; j++) {
         rs_ratings_free(&p->tab[j].t);
         free(p->tab[j].umap);
         free(p->tab[j].imap);
@@ -776,12 +793,13 @@ static int copy_worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
     par *p = arg;
     rs_ratings *dst = p->dst;
     size_t base = 0;
-    for (int j = 1; j < p->k && base < hi; j++) {
+    for (int j = 0; j < p->k && base < hi; j++) {
         const ptab *pt = &p->tab[j];
         size_t a = lo > base ? lo - base : 0, b = hi - base < pt->t.n ? hi - base : pt->t.n;
         for (size_t r = a; r < b; r++) {
-            dst->u[pt->at + r] = pt->umap[pt->t.u[r]];
-            dst->i[pt->at + r] = pt->imap[pt->t.i[r]];
+            uint32_t u = pt->t.u[r], i = pt->t.i[r];
+            dst->u[pt->at + r] = u & LOCAL_ID ? pt->umap[u & ~LOCAL_ID] : u;
+            dst->i[pt->at + r] = i & LOCAL_ID ? pt->imap[i & ~LOCAL_ID] : i;
         }
         if (a < b && dst->r) memcpy(dst->r + pt->at + a, pt->t.r + a, (b - a) * sizeof *dst->r);
         if (a < b && dst->t) memcpy(dst->t + pt->at + a, pt->t.t + a, (b - a) * sizeof *dst->t);
@@ -790,27 +808,27 @@ static int copy_worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
     return 0;
 }
 
-/* Parse the whole lines of buf[0, n) in pieces at once: the first by rd
- * into its table, each other by a copy of rd into a table of its own,
- * whose rows then go after in order, their ids interned in the order they
- * were first seen: the result is that of one thread.  Returns the bytes
- * used, or -2 when the block must be parsed in one thread instead (a cut
- * inside a quoted field; bad data, whose line a piece cannot number),
- * with rd and its table as they were. */
+/* Parse the whole lines of buf[0, n) in pieces at once, each by a copy of
+ * rd into a table of its own, looking ids up in rd's table read-only;
+ * then the ids new in each piece, in piece order and first-seen order in
+ * each, go into rd's maps, and the rows into place after rd's, by the same
+ * threads: the result is that of one thread.  Returns the bytes used, or
+ * -2 when the block must be parsed in one thread instead (a cut inside a
+ * quoted field; bad data, whose line a piece cannot number), with rd and
+ * its table untouched. */
 static ssize_t parse_parallel(reader *rd, par *p, const char *buf, size_t n)
 {
     int k = rs_csvpar_cut(buf, n, p->np, p->min, p->cuts);
     if (k < 2) return -2;
     int threads = k < p->jobs ? k : p->jobs;
-    reader saved = *rd;
-    size_t n0 = rd->rt->n;
     p->k = k;
     p->buf = buf;
-    p->rd[0] = rd;
-    for (int j = 1; j < k; j++) {
+    for (int j = 0; j < k; j++) {
         reader *q = &p->part[j];
         *q = *rd;
         q->rt = &p->tab[j].t;
+        q->base_users = rd->rt->users;
+        q->base_items = rd->rt->items;
         q->e = &p->err[j];
         q->progress = NULL;
         q->lines = q->rows = 0;
@@ -825,23 +843,18 @@ static ssize_t parse_parallel(reader *rd, par *p, const char *buf, size_t n)
     p->next = 0;
     rs_parallel_for(threads, (size_t)threads, piece_worker, p, &e);
     int ok = 1;
-    for (int j = 0; j < k; j++) ok &= p->ok[j];
-    for (int j = 1; j < k; j++) csv_free(&p->part[j].csv);
+    for (int j = 0; j < k; j++) {
+        ok &= p->ok[j];
+        csv_free(&p->part[j].csv);
+    }
     if (!ok) {
-        /* Back to the block's start: what rd interned stays, and one
-         * thread interns the same ids in the same order again. */
-        for (int j = 1; j < k; j++) p->tab[j].t.n = 0;
-        csv_free(&rd->csv);
-        *rd = saved;
-        csv_setup(&rd->csv, saved.csv.delim_char);
-        rd->rt->n = n0;
-        rd->e->code = 0;
-        rd->e->msg[0] = '\0';
+        /* Ids a piece interned stay in its own map, unused. */
+        for (int j = 0; j < k; j++) p->tab[j].t.n = 0;
         return -2;
     }
     rs_ratings *dst = rd->rt;
     size_t at = dst->n;
-    for (int j = 1; j < k; j++) {
+    for (int j = 0; j < k; j++) {
         ptab *pt = &p->tab[j];
         map_new_ids(dst->users, pt->t.users, &pt->umap, &pt->nu, &pt->ucap);
         map_new_ids(dst->items, pt->t.items, &pt->imap, &pt->ni, &pt->icap);
@@ -855,7 +868,7 @@ static ssize_t parse_parallel(reader *rd, par *p, const char *buf, size_t n)
     p->rows = at - dst->n;
     rs_parallel_for(p->jobs, p->rows, copy_worker, p, &e);
     dst->n = at;
-    for (int j = 1; j < k; j++) p->tab[j].t.n = 0;
+    for (int j = 0; j < k; j++) p->tab[j].t.n = 0;
     if (threads > p->used) p->used = threads;
     return (ssize_t)p->cuts[k];
 }
