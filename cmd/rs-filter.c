@@ -234,7 +234,7 @@ int main(int argc, char **argv)
     if (rs_filter_apply(&rt, &fo, verbose ? &rep : NULL, &e) < 0) rs_cmd_fail(out, &e);
     if (verbose) say_steps(&rep);
 
-    rs_ratings_write_tsv(rs_out_file(out), &rt, NULL, 0);
+    rs_ratings_write_tsv_jobs(rs_out_file(out), &rt, NULL, 0, d.jobs);
     rs_ratings_free(&rt);
     rs_cmd_close(out);
     return 0;
