@@ -59,4 +59,5 @@ awk -v mb="$mb" -v scan="$scan" -v scan_cpu="$scan_cpu" -v rs="$rs" -v rs_cpu="$
         printf "  rows kept: rs-filter %d, pandas %d\n", rows, pd_rows;
     }
     else print "  pandas not installed: no peer figure";
-    printf "  best of several runs each, wall-clock; CPU = user + system\n" }'
+    printf "  best of several runs each, wall-clock; CPU = user + system\n";
+    printf "row: rs-filter read + filter, %d MB CSV, -j %d | %.2f s (cpu %.2f s) | wc -l %.2f s; pandas %.2f s (cpu %.2f s) | %.1fx the scan; pandas %.1fx slower (cpu %.1fx)\n", mb, cores, rs, rs_cpu, scan, pd, pd_cpu, rs / scan, pd == "" ? 0 : pd / rs, pd == "" ? 0 : pd_cpu / rs_cpu }'

@@ -283,6 +283,10 @@ static char *fmt_g(char *p, double v)
 static void format_rows(const rs_ratings *rt, const unsigned char *sel, int value, size_t lo,
                         size_t hi, char **buf, size_t *len, size_t *cap)
 {
+    if (!*buf) {
+        *cap = 1u << 16;
+        *buf = rs_xmalloc(*cap);
+    }
     char *p = *buf + *len;
     for (size_t k = lo; k < hi; k++) {
         if (sel && sel[k] != value) continue;
