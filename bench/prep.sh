@@ -11,6 +11,8 @@ t() { /usr/bin/time -f "%e %M" -o "$work/time" "$@"; read -r s kb < "$work/time"
 # three times and pandas twice, and each side keeps its best.
 best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'; }
 
+# Issue 19's row first: read + filter against the limit and pandas.
+sh "$here/filter.sh" "$bin" "$data"
 t sh -c "'$bin/rs-filter' $args '$data' > '$work/f.tsv'"; filt=$s; filt_mb=$((kb / 1024))
 t sh -c "'$bin/rs-split' --last 5 -t '$work/test.tsv' < '$work/f.tsv' > '$work/train.tsv'"; split=$s; split_mb=$((kb / 1024))
 t sh -c "'$bin/rs-index' < '$work/train.tsv' > '$work/train.rs'"; index=$s; index_mb=$((kb / 1024))

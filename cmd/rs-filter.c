@@ -27,8 +27,8 @@ static const char usage[] =
 "      --no-header        the first line is data\n"
 "  -c, --columns LIST     user,item[,rating[,timestamp]] as header names or\n"
 "                         1-based numbers, e.g. userId,movieId or 2,1,,4\n"
-"  -j, --jobs N           threads reading a big uncompressed file (default:\n"
-"                         all cores); the output is the same for every N\n"
+"  -j, --jobs N           threads parsing the input (default: all cores);\n"
+"                         the output is the same for every N\n"
 "      --max-field BYTES  longest field accepted (default 1048576): a longer\n"
 "                         one fails at once instead of filling memory\n"
 "\n"
@@ -234,7 +234,7 @@ int main(int argc, char **argv)
     if (rs_filter_apply(&rt, &fo, verbose ? &rep : NULL, &e) < 0) rs_cmd_fail(out, &e);
     if (verbose) say_steps(&rep);
 
-    rs_ratings_write_tsv(rs_out_file(out), &rt, NULL, 0);
+    rs_ratings_write_tsv_jobs(rs_out_file(out), &rt, NULL, 0, d.jobs);
     rs_ratings_free(&rt);
     rs_cmd_close(out);
     return 0;

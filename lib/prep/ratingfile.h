@@ -15,8 +15,10 @@
  * were); '::' cannot be a libcsv delimiter, so those lines are split here.
  * A UTF-8 byte order mark is dropped by rs_in, as for every text input.
  *
- * A big plain file is read by several threads (csvpar.h) when d->jobs
- * says so; pipes and zstd streams are read by one.
+ * CSV and TSV are read in big blocks (ratingfile_par.h), each cut at line
+ * ends into d->jobs pieces parsed at once; a line with nothing to unquote
+ * or trim is split in place, the others go to libcsv.  The result, and
+ * every message, is that of one thread and libcsv alone.
  *
  * Lines whose first field starts with '#' are comments; blank lines are
  * skipped.  Errors name the input, the line and the field:
@@ -54,6 +56,9 @@ typedef struct rs_dialect {
     /* A longer field fails at once rather than being buffered whole;
      * 0 = RS_DIALECT_FIELD_MAX (1 MiB). */
     size_t max_field;
+    /* Nonzero: every line through libcsv, in one thread, from the stream
+     * (the reading before the block parser; tests compare the two). */
+    int reference;
 } rs_dialect;
 
 /* What was decided for one input (for -v). */

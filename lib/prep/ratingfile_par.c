@@ -1,124 +1,136 @@
-#include <csv.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "prep/ratingfile_par.h"
-#include "common/err.h"
-#include "common/parallel.h"
 
-#define CHUNK  (1u << 20)   /* bytes handed to csv_parse at a time */
-#define LOOK   (64u << 10)  /* bytes read at a time while looking for a line end */
+struct rs_csvsrc {
+    rs_in *in;
+    size_t block, want;
+    /* A mapped file: map covers file offsets [map_off, map_off + map_len),
+     * the unread bytes are [at, end) of it. */
+    char *map;
+    size_t map_len, at, end, dropped;
+    /* A stream: buf[pos, fill) is unread, eof once the stream ended. */
+    char *buf;
+    size_t cap, pos, fill;
+    int eof;
+};
 
-static ssize_t pread_full(int fd, void *buf, size_t n, off_t at)
+/* Map the unread part of a regular file: threads then parse the page
+ * cache in place, faulting their own pages in, with no copy at all. */
+static int map_region(rs_csvsrc *s)
 {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = pread(fd, (char *)buf + got, n - got, at + (off_t)got);
-        if (r < 0 && errno == EINTR) continue;
-        if (r < 0) return -1;
-        if (r == 0) break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
-}
-
-off_t rs_csvpar_line_end(int fd, off_t at, off_t to)
-{
-    char buf[LOOK];
-    while (at < to) {
-        size_t want = to - at < (off_t)LOOK ? (size_t)(to - at) : LOOK;
-        ssize_t got = pread_full(fd, buf, want, at);
-        if (got <= 0) return -1;    /* the file shrank under us: an error too */
-        const char *nl = memchr(buf, '\n', (size_t)got);
-        if (nl) return at + (nl - buf) + 1;
-        at += got;
-    }
-    return to;
-}
-
-int rs_csvpar_cut(int fd, off_t from, off_t to, int n, off_t min, off_t *cuts)
-{
-    off_t len = to - from;
-    if (min < 1) min = 1;
-    if (n > len / min) n = (int)(len / min);
-    if (n < 1) n = 1;
-    int k = 0;
-    cuts[k++] = from;
-    for (int j = 1; j < n; j++) {
-        off_t at = rs_csvpar_line_end(fd, from + (off_t)((double)len * j / n), to);
-        if (at < 0) return -1;
-        if (at > cuts[k - 1] && at < to) cuts[k++] = at;
-    }
-    cuts[k] = to;
-    return k;
-}
-
-typedef struct span {
-    const rs_csvpar *cfg;
+    int fd;
     off_t from, to;
-    void *ctx;
-    int last, on_caller;
-} span;
-
-/* All the spans of a run. */
-typedef struct spans {
-    const rs_csvpar *cfg;
-    int n, at_end;
-    const off_t *cuts;
-    void *const *ctx;
-} spans;
-
-/* The state csv_fini finds at a record boundary delivers nothing; anything
- * it delivers there is the rest of a record cut in two. */
-static void count_field(void *s, size_t n, void *data) { (void)s; (void)n; ++*(int *)data; }
-static void count_row(int c, void *data) { (void)c; ++*(int *)data; }
-
-/* 1 when the span parsed to its end, else 0 (the reason is in its ctx). */
-static int parse_span(const span *sp)
-{
-    const rs_csvpar *cfg = sp->cfg;
-    struct csv_parser p;
-    if (csv_init(&p, cfg->options) != 0) return 0;
-    csv_set_delim(&p, cfg->delim);
-    if (cfg->no_quotes) csv_set_quote(&p, '\0');
-    char *buf = rs_xmalloc(CHUNK);
-    off_t at = sp->from;
-    int ok = 1;
-    while (ok && at < sp->to) {
-        size_t want = sp->to - at < (off_t)CHUNK ? (size_t)(sp->to - at) : CHUNK;
-        ssize_t got = pread_full(cfg->fd, buf, want, at);
-        if (got <= 0 || memchr(buf, '\0', (size_t)got)) { ok = 0; break; }
-        if (csv_parse(&p, buf, (size_t)got, cfg->field, cfg->row, sp->ctx) < (size_t)got ||
-            cfg->failed(sp->ctx) || (cfg->max_field && p.entry_pos > cfg->max_field))
-            ok = 0;
-        at += got;
-        if (sp->on_caller && cfg->tick) cfg->tick(sp->ctx);
-    }
-    if (ok && sp->last) {
-        ok = csv_fini(&p, cfg->field, cfg->row, sp->ctx) == 0 && !cfg->failed(sp->ctx);
-    } else if (ok) {
-        int delivered = 0;
-        ok = csv_fini(&p, count_field, count_row, &delivered) == 0 && delivered == 0;
-    }
-    csv_free(&p);
-    free(buf);
-    return ok;
+    if (!rs_in_region(s->in, &fd, &from, &to) || to <= from) return 0;
+    long page = sysconf(_SC_PAGESIZE);
+    off_t base = from - from % (page > 0 ? page : 4096);
+    size_t len = (size_t)(to - base);
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, base);
+    if (m == MAP_FAILED) return 0;      /* read it as a stream instead */
+    madvise(m, len, MADV_SEQUENTIAL);
+    s->map = m;
+    s->map_len = len;
+    s->at = (size_t)(from - base);
+    s->end = len;
+    return 1;
 }
 
-/* Span k on worker k (the caller's thread is worker 0, which ticks). */
-static int span_worker(void *arg, int k, size_t slo, size_t shi, rs_err *e)
+rs_csvsrc *rs_csvsrc_open(rs_in *in, size_t block)
 {
-    const spans *all = arg;
-    span sp = { all->cfg, all->cuts[k], all->cuts[k + 1], all->ctx[k],
-                all->at_end && k == all->n - 1, k == 0 };
-    return parse_span(&sp) ? 0 : -1;
+    rs_csvsrc *s = rs_xcalloc(1, sizeof *s);
+    s->in = in;
+    s->block = s->want = block ? block : 1;
+    map_region(s);
+    return s;
 }
 
-int rs_csvpar_run(const rs_csvpar *cfg, int nspans, const off_t *cuts, void *const *ctx,
-                  int at_end)
+void rs_csvsrc_close(rs_csvsrc *s)
 {
-    spans all = { cfg, nspans, at_end, cuts, ctx };
-    rs_err e;   /* unused: each span's ctx holds its own error */
-    return rs_parallel_for(nspans, (size_t)nspans, span_worker, &all, &e);
+    if (!s) return;
+    if (s->map) munmap(s->map, s->map_len);
+    free(s->buf);
+    free(s);
+}
+
+size_t rs_csvsrc_left(const rs_csvsrc *s)
+{
+    return s->map ? s->end - s->at : 0;
+}
+
+int rs_csvsrc_next(rs_csvsrc *s, const char **buf, size_t *n, int *at_end, rs_err *e)
+{
+    if (s->map) {
+        size_t left = s->end - s->at, k = left < s->want ? left : s->want;
+        *buf = s->map + s->at;
+        *n = k;
+        *at_end = k == left;
+        return 0;
+    }
+    /* The unused rest moves to the front, then the buffer is filled. */
+    if (s->pos) {
+        memmove(s->buf, s->buf + s->pos, s->fill - s->pos);
+        s->fill -= s->pos;
+        s->pos = 0;
+    }
+    if (s->cap < s->want) {
+        s->buf = rs_xrealloc(s->buf, s->want);
+        s->cap = s->want;
+    }
+    while (!s->eof && s->fill < s->want) {
+        ssize_t got = rs_in_read(s->in, s->buf + s->fill, s->want - s->fill, e);
+        if (got < 0) return -1;
+        if (got == 0) s->eof = 1;
+        s->fill += (size_t)got;
+    }
+    *buf = s->buf;
+    *n = s->fill;
+    *at_end = s->eof;
+    return 0;
+}
+
+#define DROP (8u << 20)     /* parsed pages leave the mapping this many at a time */
+
+void rs_csvsrc_used(rs_csvsrc *s, size_t used)
+{
+    if (s->map) {
+        s->at += used;
+        /* Pages parsed are never looked at again: out of the process (the
+         * page cache keeps them), so that it does not look twice as big. */
+        size_t upto = s->at / DROP * DROP;
+        if (upto > s->dropped) {
+            madvise(s->map + s->dropped, upto - s->dropped, MADV_DONTNEED);
+            s->dropped = upto;
+        }
+    } else {
+        s->pos += used;
+    }
+    s->want = used ? s->block : s->want * 2;
+}
+
+/* The offset just past the first '\n' at or after at, or 0 if none. */
+static size_t line_end(const char *buf, size_t n, size_t at)
+{
+    const char *nl = at < n ? memchr(buf + at, '\n', n - at) : NULL;
+    return nl ? (size_t)(nl - buf) + 1 : 0;
+}
+
+int rs_csvpar_cut(const char *buf, size_t n, int pieces, size_t min, size_t *cuts)
+{
+    const char *last = memrchr(buf, '\n', n);
+    if (!last) return 0;
+    size_t len = (size_t)(last - buf) + 1;
+    if (min < 1) min = 1;
+    if ((size_t)pieces > len / min) pieces = (int)(len / min);
+    if (pieces < 1) pieces = 1;
+    int k = 0;
+    cuts[k++] = 0;
+    for (int j = 1; j < pieces; j++) {
+        size_t at = line_end(buf, len, (size_t)((double)len * j / pieces));
+        if (at > cuts[k - 1] && at < len) cuts[k++] = at;
+    }
+    cuts[k] = len;
+    return k;
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include "common/num.h"
+#include "common/parallel.h"
 #include "common/progress.h"
 #include "prep/ratings.h"
 
@@ -72,14 +73,19 @@ void rs_ratings_add(rs_ratings *rt, uint32_t u, uint32_t i, double r, int64_t t)
 
 void rs_ratings_select(rs_ratings *rt, const unsigned char *keep)
 {
+    /* Each column on its own, every row written and the next place
+     * advanced by keep[k]: no branch to mispredict when half the rows go. */
     size_t w = 0, n = rt->n;
-    for (size_t k = 0; k < n; k++) {
-        if (!keep[k]) continue;
-        rt->u[w] = rt->u[k];
-        rt->i[w] = rt->i[k];
-        if (rt->r) rt->r[w] = rt->r[k];
-        if (rt->t) rt->t[w] = rt->t[k];
-        w++;
+    for (size_t k = 0; k < n; k++) { rt->u[w] = rt->u[k]; w += keep[k] != 0; }
+    w = 0;
+    for (size_t k = 0; k < n; k++) { rt->i[w] = rt->i[k]; w += keep[k] != 0; }
+    if (rt->r) {
+        w = 0;
+        for (size_t k = 0; k < n; k++) { rt->r[w] = rt->r[k]; w += keep[k] != 0; }
+    }
+    if (rt->t) {
+        w = 0;
+        for (size_t k = 0; k < n; k++) { rt->t[w] = rt->t[k]; w += keep[k] != 0; }
     }
     rt->n = w;
 }
@@ -272,24 +278,24 @@ static char *fmt_g(char *p, double v)
     return p + rs_num_fmt_f64(p, v);
 }
 
-void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value)
+/* The rows [lo, hi) picked by sel, as canonical TSV, appended to *buf
+ * (*cap bytes, grown as needed) from *len on. */
+static void format_rows(const rs_ratings *rt, const unsigned char *sel, int value, size_t lo,
+                        size_t hi, char **buf, size_t *len, size_t *cap)
 {
-    enum { ROOM = 2 * ID_MAX + 80 };
-    /* Big outputs in blocks of 1 MiB, which stdio passes straight to write(). */
-    size_t cap = rt->n < 4096 ? 4 * ROOM : 1u << 20;
-    char *buf = rs_xmalloc(cap), *p = buf;
-    for (size_t k = 0; k < rt->n; k++) {
+    if (!*buf) {
+        *cap = 1u << 16;
+        *buf = rs_xmalloc(*cap);
+    }
+    char *p = *buf + *len;
+    for (size_t k = lo; k < hi; k++) {
         if (sel && sel[k] != value) continue;
         size_t lu = rs_idmap_len(rt->users, rt->u[k]), li = rs_idmap_len(rt->items, rt->i[k]);
-        if (lu + li > 2 * ID_MAX) {     /* ids from elsewhere may be longer */
-            fwrite_unlocked(buf, 1, (size_t)(p - buf), f);
-            p = buf;
-            rs_ratings_write_row(f, rt, k);
-            continue;
-        }
-        if (p + ROOM > buf + cap) {
-            fwrite_unlocked(buf, 1, (size_t)(p - buf), f);
-            p = buf;
+        if ((size_t)(p - *buf) + lu + li + 80 > *cap) {    /* 80: the numbers and tabs */
+            size_t used = (size_t)(p - *buf);
+            *cap = (used + lu + li + 80) * 2;
+            *buf = rs_xrealloc(*buf, *cap);
+            p = *buf + used;
         }
         memcpy(p, rs_idmap_str(rt->users, rt->u[k]), lu);
         p += lu;
@@ -305,8 +311,54 @@ void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *se
         }
         *p++ = '\n';
     }
-    fwrite_unlocked(buf, 1, (size_t)(p - buf), f);
-    free(buf);
+    *len = (size_t)(p - *buf);
+}
+
+/* Output in rounds: each thread formats a run of rows into its own
+ * buffer, then the buffers are written in order. */
+#define WRITE_ROWS (1u << 16)   /* rows a thread formats in a round */
+
+typedef struct wtsv {
+    const rs_ratings *rt;
+    const unsigned char *sel;
+    int value;
+    size_t from, step;          /* this round's first row; rows per thread */
+    char **buf;
+    size_t *len, *cap;
+} wtsv;
+
+static int format_worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
+{
+    wtsv *w = arg;
+    size_t a = w->from + (size_t)t * w->step, b = a + w->step;
+    if (b > w->rt->n) b = w->rt->n;
+    w->len[t] = 0;
+    if (a < b) format_rows(w->rt, w->sel, w->value, a, b, &w->buf[t], &w->len[t], &w->cap[t]);
+    return 0;
+}
+
+void rs_ratings_write_tsv_jobs(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value,
+                               int jobs)
+{
+    int T = jobs > 1 && rt->n > 2 * (size_t)WRITE_ROWS ? jobs : 1;
+    wtsv w = { rt, sel, value, 0, WRITE_ROWS, NULL, NULL, NULL };
+    w.buf = rs_xcalloc((size_t)T, sizeof *w.buf);
+    w.len = rs_xcalloc((size_t)T, sizeof *w.len);
+    w.cap = rs_xcalloc((size_t)T, sizeof *w.cap);
+    rs_err e;
+    for (w.from = 0; w.from < rt->n; w.from += (size_t)T * w.step) {
+        rs_parallel_for(T, (size_t)T, format_worker, &w, &e);
+        for (int t = 0; t < T; t++) fwrite_unlocked(w.buf[t], 1, w.len[t], f);
+    }
+    for (int t = 0; t < T; t++) free(w.buf[t]);
+    free(w.buf);
+    free(w.len);
+    free(w.cap);
+}
+
+void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value)
+{
+    rs_ratings_write_tsv_jobs(f, rt, sel, value, 1);
 }
 
 void rs_csr_from_ratings(rs_csr *m, const rs_ratings *rt)

@@ -49,6 +49,9 @@ int rs_ratings_read_paths(char *const *paths, int npaths, rs_ratings *rt, rs_err
 
 /* Write the rows k with sel[k] == value, or all rows when sel is NULL. */
 void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value);
+/* The same with jobs threads formatting rows (the text is the same). */
+void rs_ratings_write_tsv_jobs(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value,
+                               int jobs);
 void rs_ratings_write_row(FILE *f, const rs_ratings *rt, size_t row);
 
 /* A NUL-terminated rating (a value that fits a float) or timestamp (int64),

@@ -9,7 +9,7 @@ bin=${1:-$top/build/bin}
 PATH=$bin:$PATH
 c=$top/tests/fuzz/corpus
 rm -rf "$c"
-mkdir -p "$c/tsv" "$c/ratingfile" "$c/eval" "$c/titles" "$c/bundle" "$c/blocks"
+mkdir -p "$c/tsv" "$c/ratingfile" "$c/csvblock" "$c/eval" "$c/titles" "$c/bundle" "$c/blocks"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 csv=$top/testdata/ratings.csv
@@ -27,6 +27,17 @@ opt() { printf "\\$(printf %03o "$1")\\$(printf %03o "$2")"; }
 { opt 3 0; tr '\t' : < "$c/tsv/four" | sed 's/:/::/g'; } > "$c/ratingfile/dat"
 { opt 0 128; tr , ';' < "$work/ratings.csv"; } > "$c/ratingfile/semicolon"
 { opt 4 3; printf 'movieId,userId,rating,timestamp\n10,1,4,"2005-04-02 23:53:47"\n"1,2",3,5,2005-04-02T23:53:47Z\n'; } > "$c/ratingfile/dates-quotes"
+# block parser against libcsv: one option byte (separator, header, piece
+# size; see fuzz_csvblock.c), then the file: quotes, CRLF, a BOM, no final
+# line end, blank and comment lines, a bad line late
+ob() { printf "\\$(printf %03o "$1")"; }
+{ ob 0; cat "$work/ratings.csv"; } > "$c/csvblock/csv"
+{ ob 17; sed 's/$/\r/' "$work/ratings.csv"; } > "$c/csvblock/crlf"
+{ ob 33; printf '\357\273\277'; head -c 300 "$work/ratings.csv"; } > "$c/csvblock/bom-no-eol"
+{ ob 2; head -20 "$c/tsv/four"; printf '1\t"2\t3\n'; } > "$c/csvblock/tsv-quote"
+{ ob 49; printf 'userId,movieId,title,rating\n1,2,"a, b",4\n\n# c\n3,4,"x\ny",5\r\n5,6,"say ""hi""",1\n 7 ,8, t ,2\n'; } > "$c/csvblock/quoted"
+{ ob 5; head -30 "$work/ratings.csv"; echo '9,9,x,1'; tail -5 "$work/ratings.csv"; } > "$c/csvblock/bad-late"
+{ ob 3; head -10 "$work/ratings.csv" | tr , ';'; printf '1;2;"3\n'; } > "$c/csvblock/open-quote"
 # eval: lists (or predictions) NUL test NUL train
 printf 'x' > "$work/lists.bin"
 tail -n 10 "$c/tsv/four" | cut -f1,2,3 > "$work/test"

@@ -167,5 +167,24 @@ int main(void)
         }
     }
     OK(&t, same32, "floats: the integer path writes what the printf search wrote");
+
+    /* "d" and "d.d" (nearly every rating) take a short path: strtod's
+     * double exactly, and the same through rs_num_f32; "-4.5", "4.50",
+     * "4." and ".5" take the general path. */
+    int same_short = 1;
+    for (int a = 0; a <= 9; a++)
+        for (int b = -1; b <= 9; b++) {
+            char txt[8];
+            int len = b < 0 ? snprintf(txt, sizeof txt, "%d", a) : snprintf(txt, sizeof txt, "%d.%d", a, b);
+            double x = -1, y = -1;
+            const char *reason;
+            same_short &= rs_num_f64(txt, (size_t)len, &x, &reason) == 0 &&
+                          rs_num_f32(txt, (size_t)len, &y, &reason) == 0 &&
+                          x == strtod(txt, NULL) && y == x && !signbit(x);
+        }
+    OK(&t, same_short, "d and d.d: strtod's value, from rs_num_f64 and rs_num_f32 alike");
+    OK(&t, f64_ok("-4.5", -4.5) && f64_ok("4.50", 4.5) && f64_ok("4.", 4) && f64_ok(".5", 0.5) &&
+       f32_fails("4x", "not a number") && f32_fails("x.5", "not a number"),
+       "around the short path: -4.5, 4.50, 4. and .5 as before; 4x and x.5 refused");
     return tap_done(&t);
 }

@@ -238,8 +238,8 @@ int main(void)
     OK(&t, fails_with("1\n", "line 1: missing column: no field 2 (the item)", &e), "one column");
 
     /* Parallel reading (d.jobs): the same table as one thread, ids in the
-     * same first-seen order; a cut inside a quoted field or bad data make it
-     * fall back to one thread, with the error of one thread. */
+     * same first-seen order; a cut inside a quoted field or bad data make
+     * that block fall back to one thread, with the error of one thread. */
     char *csv = make_csv(3000, "\n", 7);
     OK(&t, par_same(csv, &e) == 8, "CSV with header, comments, blank lines: 8 threads, same table");
     free(csv);
@@ -268,7 +268,8 @@ int main(void)
         p += nl;
         p += sprintf(p, "\",3,5\n");
         strcpy(p, big + half + 1);
-        OK(&t, par_same(q, &e) == 1, "a cut inside a quoted field: read again by 1 thread, same table");
+        OK(&t, par_same(q, &e) > 0, "a cut inside a quoted field: that block read again by 1 thread, "
+           "same table");
         free(q);
         free(big);
     }
