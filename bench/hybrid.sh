@@ -8,9 +8,11 @@
 # (/usr/bin/time -f %M).
 # Usage: bench/hybrid.sh BIN_DIR [RATINGS.csv] [ITERATIONS]
 #   (default /tmp/rs-bench/ml20.csv, made with rs-gen when absent; 5)
-# Measured (2 shared cores, load about 8; k 64, 5 iterations, -j 2):
-#   bpr     46.2 s wall   13.8 CPU s   662 MB peak
-#   hybrid 224.4 s wall   92.9 CPU s   661 MB peak
+# Measured (2 shared cores, load 4 to 8; k 64, 5 iterations, -j 2):
+#   bpr     19.2 s wall   11.7 CPU s   661 MB peak
+#   hybrid  82.5 s wall   73.1 CPU s   662 MB peak
+# (CPU seconds move with the machine's load: the code before its last
+# change, run next, took 113.4 CPU s against BPR's 17.9 in the same run.)
 set -e
 bin=$(cd "${1:-build/bin}" && pwd)
 data=${2:-/tmp/rs-bench/ml20.csv}
