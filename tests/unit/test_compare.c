@@ -1,0 +1,121 @@
+/* rs_compare's paired bootstrap: users are resampled, not each fold's
+ * users apart, so folds that hold the same users give no narrower an
+ * interval than one fold, and folds of disjoint users pool. */
+#include "tap.h"
+#include "common/rng.h"
+#include "eval/compare.h"
+
+#define N 200
+
+/* A one-cutoff report of n users: keys[i] and ndcg[i]. */
+static void report(rs_topn_report *r, const uint32_t *keys, const double *ndcg, size_t n)
+{
+    memset(r, 0, sizeof *r);
+    r->users = n;
+    r->nk = 1;
+    r->rows = calloc(1, sizeof *r->rows);
+    r->per = calloc(n, sizeof *r->per);
+    r->nper = n;
+    r->rows[0].k = 10;
+    double s = 0;
+    for (size_t i = 0; i < n; i++) {
+        r->per[i] = (rs_topn_user){ .user = keys[i], .k = 10, .m = { .ndcg = ndcg[i] } };
+        s += ndcg[i];
+    }
+    r->rows[0].ndcg = s / (double)n;
+}
+
+static const rs_compare_opts opts = { .metric = RS_M_NDCG, .reference = "ref",
+                                      .resamples = 1000, .seed = 3, .level = 0.95 };
+
+/* Model "m" against "ref" (all zeros) on folds of users keys[f] whose
+ * differences are d[f]; row of m into *row. */
+static int run(int F, uint32_t *const *keys, double *const *d, rs_model_row *row, rs_err *e)
+{
+    rs_topn_report reps[4];
+    double zero[N] = { 0 };
+    for (int f = 0; f < F; f++) {
+        report(&reps[f], keys[f], zero, N);
+        report(&reps[F + f], keys[f], d[f], N);
+    }
+    char *names[] = { "ref", "m" };
+    rs_compare c;
+    int rc = rs_compare_run(reps, 2, F, names, &opts, &c, e);
+    if (rc == 0) { *row = c.rows[1]; rs_compare_free(&c); }
+    for (int j = 0; j < 2 * F; j++) rs_topn_report_free(&reps[j]);
+    return rc;
+}
+
+int main(void)
+{
+    tap t = { 0 };
+    rs_err e = { 0 };
+    uint32_t ka[N], kb[N], kp[N];
+    double d[N], dp[N];
+    rs_rng rng;
+    rs_rng_seed(&rng, 11);
+    for (int i = 0; i < N; i++) {
+        ka[i] = (uint32_t)(7 * i + 5);          /* keys need not be dense */
+        kb[i] = (uint32_t)(100000 + i);
+        kp[i] = ka[N - 1 - i];                  /* the same users, reversed */
+        d[i] = rs_rng_double(&rng) < 0.3 ? rs_rng_double(&rng) : -0.2 * rs_rng_double(&rng);
+    }
+    for (int i = 0; i < N; i++) dp[i] = d[N - 1 - i];
+
+    /* One fold: the ordinary paired bootstrap, the same draws as one done
+     * by hand from the same stream (model 1 at cutoff 0: stream 1). */
+    rs_model_row one, two, perm, dis;
+    OK(&t, run(1, (uint32_t *[]){ ka }, (double *[]){ d }, &one, &e) == 0, "one fold runs");
+    double stat[1000];
+    rs_rng_seed2(&rng, opts.seed, 1);
+    for (int b = 0; b < 1000; b++) {
+        double s = 0;
+        for (int i = 0; i < N; i++) s += d[rs_rng_below(&rng, N)];
+        stat[b] = s / N;
+    }
+    for (int i = 1; i < 1000; i++)      /* insertion sort: small */
+        for (int j = i; j > 0 && stat[j - 1] > stat[j]; j--) {
+            double x = stat[j]; stat[j] = stat[j - 1]; stat[j - 1] = x;
+        }
+    NEAR(&t, one.lo, stat[25], 1e-12, "one fold: lo is the 2.5%% point of the plain bootstrap (%g, %g)",
+         one.lo, stat[25]);
+    NEAR(&t, one.hi, stat[974], 1e-12, "one fold: hi is the 97.5%% point (%g, %g)", one.hi, stat[974]);
+    double w1 = one.hi - one.lo;
+    OK(&t, w1 > 0.01, "one fold: a real interval (width %g)", w1);
+
+    /* The same users in two folds with the same differences: the folds add
+     * nothing, and the interval is the one fold's, not narrower by sqrt 2
+     * as resampling each fold apart made it. */
+    OK(&t, run(2, (uint32_t *[]){ ka, ka }, (double *[]){ d, d }, &two, &e) == 0, "two folds run");
+    NEAR(&t, two.diff, one.diff, 1e-12, "shared users: the same difference");
+    NEAR(&t, two.lo, one.lo, 1e-12, "shared users: the same lo (%g, %g)", two.lo, one.lo);
+    NEAR(&t, two.hi, one.hi, 1e-12, "shared users: the same hi (%g, %g)", two.hi, one.hi);
+
+    /* Users match by key, not by position in the test file. */
+    OK(&t, run(2, (uint32_t *[]){ ka, kp }, (double *[]){ d, dp }, &perm, &e) == 0,
+       "two folds, second in another order, run");
+    double wp = perm.hi - perm.lo;
+    OK(&t, wp > 0.9 * w1 && wp < 1.1 * w1, "shared users in another order: width %g as one fold's %g",
+       wp, w1);
+
+    /* Disjoint users: a pooled-user bootstrap of twice the users, about
+     * 1/sqrt 2 the width. */
+    OK(&t, run(2, (uint32_t *[]){ ka, kb }, (double *[]){ d, d }, &dis, &e) == 0,
+       "disjoint folds run");
+    double wd = dis.hi - dis.lo;
+    OK(&t, wd > 0.6 * w1 && wd < 0.82 * w1, "disjoint users: width %g about %g / sqrt 2", wd, w1);
+    OK(&t, dis.lo < dis.diff && dis.diff < dis.hi, "disjoint users: the interval holds the difference");
+
+    /* Models of one fold must be on the same users. */
+    rs_topn_report reps[2];
+    double zero[N] = { 0 };
+    report(&reps[0], ka, zero, N);
+    report(&reps[1], kb, d, N);
+    char *names[] = { "ref", "m" };
+    rs_compare c;
+    OK(&t, rs_compare_run(reps, 2, 1, names, &opts, &c, &e) < 0 && e.code == RS_EDATA
+       && strstr(e.msg, "different users"), "models on other users: refused (%s)", e.msg);
+    rs_topn_report_free(&reps[0]);
+    rs_topn_report_free(&reps[1]);
+    return tap_done(&t);
+}
