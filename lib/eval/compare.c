@@ -41,14 +41,16 @@ static int by_u32(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One model's per-user differences to the reference at one cutoff, by
- * user: user g (0..nusers, numbered in the order of first appearance, fold
- * by fold) has entries start[g]..start[g + 1], a fold and its difference
- * in that fold, one for each fold where both figures are defined. */
+/* One model's per-user differences to the reference at one cutoff: users
+ * numbered 0..nusers in the order of first appearance, fold by fold; fold
+ * f's entries fstart[f]..fstart[f + 1], each a user and its difference,
+ * in user order, one for each user of the fold where both figures are
+ * defined.  By fold and in user order, a resample's sums run down memory
+ * with their sums in registers. */
 typedef struct diffs {
     size_t nusers;
-    size_t *start;              /* nusers + 1 */
-    uint32_t *fold;
+    size_t *fstart;             /* nfolds + 1 */
+    uint32_t *user;
     double *d;
 } diffs;
 
@@ -67,8 +69,7 @@ static void bootstrap(const diffs *x, int nfolds, const rs_compare_opts *o, uint
                       const double *diff, double *lo, double *hi)
 {
     size_t F = (size_t)nfolds, N = x->nusers;
-    double *s = rs_xcalloc(F, sizeof *s), *fm = rs_xmalloc(F * sizeof *fm), sd;
-    uint64_t *w = rs_xcalloc(F, sizeof *w);
+    double *fm = rs_xmalloc(F * sizeof *fm), sd;
     *lo = *hi = NAN;
     if (o->resamples > 0 && !isnan(*diff) && N) {
         rs_rng rng;
@@ -78,16 +79,23 @@ static void bootstrap(const diffs *x, int nfolds, const rs_compare_opts *o, uint
         for (int b = 0; b < o->resamples; b++) {
             memset(c, 0, N * sizeof *c);
             for (size_t i = 0; i < N; i++) c[rs_rng_below(&rng, N)]++;
-            memset(s, 0, F * sizeof *s);
-            memset(w, 0, F * sizeof *w);
-            for (size_t g = 0; g < N; g++) {
-                if (!c[g]) continue;
-                for (size_t j = x->start[g]; j < x->start[g + 1]; j++) {
-                    s[x->fold[j]] += c[g] * x->d[j];
-                    w[x->fold[j]] += c[g];
+            for (size_t f = 0; f < F; f++) {
+                /* Four partial sums: one would wait on the adder at each user. */
+                double s4[4] = { 0, 0, 0, 0 };
+                uint64_t w = 0;
+                size_t j = x->fstart[f], end = x->fstart[f + 1];
+                for (; j + 4 <= end; j += 4)
+                    for (int q = 0; q < 4; q++) {
+                        uint32_t cg = c[x->user[j + (size_t)q]];
+                        s4[q] += (double)cg * x->d[j + (size_t)q];
+                        w += cg;
+                    }
+                for (; j < end; j++) {
+                    s4[0] += (double)c[x->user[j]] * x->d[j];
+                    w += c[x->user[j]];
                 }
+                fm[f] = w ? (s4[0] + s4[1] + (s4[2] + s4[3])) / (double)w : NAN;
             }
-            for (size_t f = 0; f < F; f++) fm[f] = w[f] ? s[f] / (double)w[f] : NAN;
             mean_sd(fm, nfolds, &stat[b], &sd);
         }
         qsort(stat, (size_t)o->resamples, sizeof *stat, by_double);
@@ -101,7 +109,7 @@ static void bootstrap(const diffs *x, int nfolds, const rs_compare_opts *o, uint
         free(stat);
         free(c);
     }
-    free(s); free(fm); free(w);
+    free(fm);
 }
 
 /* The users of every fold: uid[f][i], fold f's i-th evaluated user as an
@@ -140,37 +148,34 @@ static void compare_cutoff(const rs_topn_report *reps, const users *us, rs_compa
                            int ref)
 {
     int F = c->nfolds, metric = c->o.metric;
-    size_t maxn = 1, total = 0;
+    size_t maxn = (size_t)F, total = 0, nkeys = us->nkeys ? us->nkeys : 1;
     for (int f = 0; f < F; f++) {
         if (reps[f].users > maxn) maxn = reps[f].users;
         total += reps[f].users;
     }
-    if ((size_t)F > maxn) maxn = (size_t)F;
     double *a = rs_xmalloc(maxn * sizeof *a), *b = rs_xmalloc(maxn * sizeof *b);
     /* Per fold and user, the difference (NAN: no pair); then by user. */
     double **dv = rs_xmalloc((size_t)F * sizeof *dv);
     for (int f = 0; f < F; f++) dv[f] = rs_xmalloc((reps[f].users ? reps[f].users : 1) * sizeof **dv);
-    int64_t *compact = rs_xmalloc((us->nkeys ? us->nkeys : 1) * sizeof *compact);
-    diffs x = { .start = rs_xmalloc((us->nkeys + 2) * sizeof *x.start),
-                .fold = rs_xmalloc((total ? total : 1) * sizeof *x.fold),
+    int64_t *compact = rs_xmalloc(nkeys * sizeof *compact);
+    double *byuser = rs_xmalloc(nkeys * sizeof *byuser);
+    diffs x = { .fstart = rs_xmalloc(((size_t)F + 1) * sizeof *x.fstart),
+                .user = rs_xmalloc((total ? total : 1) * sizeof *x.user),
                 .d = rs_xmalloc((total ? total : 1) * sizeof *x.d) };
-    size_t *fill = rs_xmalloc((us->nkeys + 1) * sizeof *fill);
     for (int m = 0; m < c->nmodels; m++) {
         rs_model_row *row = &c->rows[k * c->nmodels + m];
         row->reference = m == ref;
         row->diff = row->lo = row->hi = NAN;
         if (m == ref) continue;
-        for (size_t g = 0; g < us->nkeys; g++) compact[g] = -1;
+        for (size_t g = 0; g < nkeys; g++) { compact[g] = -1; byuser[g] = NAN; }
         x.nusers = 0;
         for (int f = 0; f < F; f++) {
             user_values(&reps[ref * F + f], k, metric, a);
             user_values(&reps[m * F + f], k, metric, b);
             for (size_t i = 0; i < reps[f].users; i++) {
                 dv[f][i] = isnan(a[i]) || isnan(b[i]) ? NAN : b[i] - a[i];
-                if (isnan(dv[f][i])) continue;
                 int64_t *cg = &compact[us->uid[f][i]];
-                if (*cg < 0) { *cg = (int64_t)x.nusers; x.start[++x.nusers] = 0; }
-                x.start[*cg + 1]++;
+                if (!isnan(dv[f][i]) && *cg < 0) *cg = (int64_t)x.nusers++;
             }
         }
         /* The estimate, each fold's sum in its own user order. */
@@ -183,23 +188,26 @@ static void compare_cutoff(const rs_topn_report *reps, const users *us, rs_compa
         }
         double sd;
         mean_sd(a, F, &row->diff, &sd);
-        x.start[0] = 0;
-        for (size_t g = 0; g < x.nusers; g++) {
-            x.start[g + 1] += x.start[g];
-            fill[g] = x.start[g];
+        /* Each fold's entries in user order: through byuser, which the
+         * users' numbers index (a user is at most once in a fold). */
+        size_t j = 0;
+        for (int f = 0; f < F; f++) {
+            x.fstart[f] = j;
+            for (size_t i = 0; i < reps[f].users; i++)
+                if (!isnan(dv[f][i])) byuser[compact[us->uid[f][i]]] = dv[f][i];
+            for (size_t g = 0; g < x.nusers; g++)
+                if (!isnan(byuser[g])) {
+                    x.user[j] = (uint32_t)g;
+                    x.d[j++] = byuser[g];
+                    byuser[g] = NAN;
+                }
         }
-        for (int f = 0; f < F; f++)
-            for (size_t i = 0; i < reps[f].users; i++) {
-                if (isnan(dv[f][i])) continue;
-                size_t j = fill[compact[us->uid[f][i]]]++;
-                x.fold[j] = (uint32_t)f;
-                x.d[j] = dv[f][i];
-            }
+        x.fstart[F] = j;
         bootstrap(&x, F, &c->o, (uint64_t)k * (uint64_t)c->nmodels + (uint64_t)m,
                   &row->diff, &row->lo, &row->hi);
     }
     for (int f = 0; f < F; f++) free(dv[f]);
-    free(dv); free(compact); free(fill); free(x.start); free(x.fold); free(x.d);
+    free(dv); free(compact); free(byuser); free(x.fstart); free(x.user); free(x.d);
     free(a); free(b);
 }
 
