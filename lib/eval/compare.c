@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "common/idmap.h"
+#include "common/parallel.h"
 #include "common/rng.h"
 #include "eval/compare.h"
 
@@ -48,6 +49,7 @@ static int by_u32(const void *a, const void *b)
  * defined.  By fold and in user order, a resample's sums run down memory
  * with their sums in registers. */
 typedef struct diffs {
+    int nfolds;
     size_t nusers;
     size_t *fstart;             /* nfolds + 1 */
     uint32_t *user;
@@ -65,9 +67,10 @@ typedef struct diffs {
  * draws counts, not lists: each fold's mean weighs its users by how many
  * times they were drawn.  A fold none of whose users was drawn has no mean
  * in that resample and is left out of its mean over folds. */
-static void bootstrap(const diffs *x, int nfolds, const rs_compare_opts *o, uint64_t stream,
+static void bootstrap(const diffs *x, const rs_compare_opts *o, uint64_t stream,
                       const double *diff, double *lo, double *hi)
 {
+    int nfolds = x->nfolds;
     size_t F = (size_t)nfolds, N = x->nusers;
     double *fm = rs_xmalloc(F * sizeof *fm), sd;
     *lo = *hi = NAN;
@@ -144,71 +147,124 @@ static void users_index(const rs_topn_report *reps, int F, users *u)
     free(keys);
 }
 
+/* Model m's differences to the reference at cutoff k into x (allocated
+ * for us->nkeys users and total entries), and its estimate into *diff.
+ * compact and byuser: scratch of us->nkeys entries. */
+static void model_diffs(const rs_topn_report *reps, const users *us, int F, int metric, int k,
+                        int ref, int m, double *const *dv, double *a, double *b,
+                        int64_t *compact, double *byuser, diffs *x, double *diff)
+{
+    size_t nkeys = us->nkeys ? us->nkeys : 1;
+    for (size_t g = 0; g < nkeys; g++) { compact[g] = -1; byuser[g] = NAN; }
+    x->nusers = 0;
+    for (int f = 0; f < F; f++) {
+        user_values(&reps[ref * F + f], k, metric, a);
+        user_values(&reps[m * F + f], k, metric, b);
+        for (size_t i = 0; i < reps[f].users; i++) {
+            dv[f][i] = isnan(a[i]) || isnan(b[i]) ? NAN : b[i] - a[i];
+            int64_t *cg = &compact[us->uid[f][i]];
+            if (!isnan(dv[f][i]) && *cg < 0) *cg = (int64_t)x->nusers++;
+        }
+    }
+    /* The estimate, each fold's sum in its own user order. */
+    for (int f = 0; f < F; f++) {
+        double sum = 0;
+        size_t n = 0;
+        for (size_t i = 0; i < reps[f].users; i++)
+            if (!isnan(dv[f][i])) { sum += dv[f][i]; n++; }
+        a[f] = n ? sum / (double)n : NAN;
+    }
+    double sd;
+    mean_sd(a, F, diff, &sd);
+    /* Each fold's entries in user order: through byuser, which the users'
+     * numbers index (a user is at most once in a fold). */
+    size_t j = 0, N = x->nusers;
+    for (int f = 0; f < F; f++) {
+        x->fstart[f] = j;
+        for (size_t i = 0; i < reps[f].users; i++)
+            if (!isnan(dv[f][i])) byuser[compact[us->uid[f][i]]] = dv[f][i];
+        for (size_t g = 0; g < N; g++)
+            if (!isnan(byuser[g])) {
+                x->user[j] = (uint32_t)g;
+                x->d[j++] = byuser[g];
+                byuser[g] = NAN;
+            }
+    }
+    x->fstart[F] = j;
+    x->nfolds = F;
+    /* Every user in every fold (repeated splits of the same users): every
+     * fold's mean is over the N draws, so the mean of the fold means is the
+     * mean over the draws of each user's mean over the folds, one sum in
+     * place of F. */
+    if (F > 1 && j == N * (size_t)F) {
+        for (size_t g = 0; g < N; g++) {
+            double sum = 0;
+            for (int f = 0; f < F; f++) sum += x->d[(size_t)f * N + g];
+            byuser[g] = sum / F;
+        }
+        for (size_t g = 0; g < N; g++) { x->d[g] = byuser[g]; x->user[g] = (uint32_t)g; }
+        x->fstart[1] = N;
+        x->nfolds = 1;
+    }
+}
+
+typedef struct cutoff_job {
+    const diffs *x;             /* by model */
+    rs_model_row *rows;         /* the cutoff's, by model */
+    const int *model;           /* the models compared, all but the reference */
+    const rs_compare_opts *o;
+    uint64_t stream0;           /* model m's stream: stream0 + m */
+} cutoff_job;
+
+static int bootstrap_models(void *ctx, int t, size_t lo, size_t hi, rs_err *e)
+{
+    const cutoff_job *J = ctx;
+    for (size_t j = lo; j < hi; j++) {
+        int m = J->model[j];
+        bootstrap(&J->x[m], J->o, J->stream0 + (uint64_t)m, &J->rows[m].diff, &J->rows[m].lo,
+                  &J->rows[m].hi);
+    }
+    return 0;
+}
+
 static void compare_cutoff(const rs_topn_report *reps, const users *us, rs_compare *c, int k,
                            int ref)
 {
-    int F = c->nfolds, metric = c->o.metric;
+    int F = c->nfolds, M = c->nmodels;
     size_t maxn = (size_t)F, total = 0, nkeys = us->nkeys ? us->nkeys : 1;
     for (int f = 0; f < F; f++) {
         if (reps[f].users > maxn) maxn = reps[f].users;
         total += reps[f].users;
     }
     double *a = rs_xmalloc(maxn * sizeof *a), *b = rs_xmalloc(maxn * sizeof *b);
-    /* Per fold and user, the difference (NAN: no pair); then by user. */
     double **dv = rs_xmalloc((size_t)F * sizeof *dv);
     for (int f = 0; f < F; f++) dv[f] = rs_xmalloc((reps[f].users ? reps[f].users : 1) * sizeof **dv);
     int64_t *compact = rs_xmalloc(nkeys * sizeof *compact);
     double *byuser = rs_xmalloc(nkeys * sizeof *byuser);
-    diffs x = { .fstart = rs_xmalloc(((size_t)F + 1) * sizeof *x.fstart),
-                .user = rs_xmalloc((total ? total : 1) * sizeof *x.user),
-                .d = rs_xmalloc((total ? total : 1) * sizeof *x.d) };
-    for (int m = 0; m < c->nmodels; m++) {
-        rs_model_row *row = &c->rows[k * c->nmodels + m];
-        row->reference = m == ref;
-        row->diff = row->lo = row->hi = NAN;
+    diffs *x = rs_xcalloc((size_t)M, sizeof *x);
+    rs_model_row *rows = &c->rows[k * M];
+    int *model = rs_xmalloc((size_t)M * sizeof *model), nj = 0;
+    for (int m = 0; m < M; m++) {
+        rows[m].reference = m == ref;
+        rows[m].diff = rows[m].lo = rows[m].hi = NAN;
         if (m == ref) continue;
-        for (size_t g = 0; g < nkeys; g++) { compact[g] = -1; byuser[g] = NAN; }
-        x.nusers = 0;
-        for (int f = 0; f < F; f++) {
-            user_values(&reps[ref * F + f], k, metric, a);
-            user_values(&reps[m * F + f], k, metric, b);
-            for (size_t i = 0; i < reps[f].users; i++) {
-                dv[f][i] = isnan(a[i]) || isnan(b[i]) ? NAN : b[i] - a[i];
-                int64_t *cg = &compact[us->uid[f][i]];
-                if (!isnan(dv[f][i]) && *cg < 0) *cg = (int64_t)x.nusers++;
-            }
-        }
-        /* The estimate, each fold's sum in its own user order. */
-        for (int f = 0; f < F; f++) {
-            double sum = 0;
-            size_t n = 0;
-            for (size_t i = 0; i < reps[f].users; i++)
-                if (!isnan(dv[f][i])) { sum += dv[f][i]; n++; }
-            a[f] = n ? sum / (double)n : NAN;
-        }
-        double sd;
-        mean_sd(a, F, &row->diff, &sd);
-        /* Each fold's entries in user order: through byuser, which the
-         * users' numbers index (a user is at most once in a fold). */
-        size_t j = 0;
-        for (int f = 0; f < F; f++) {
-            x.fstart[f] = j;
-            for (size_t i = 0; i < reps[f].users; i++)
-                if (!isnan(dv[f][i])) byuser[compact[us->uid[f][i]]] = dv[f][i];
-            for (size_t g = 0; g < x.nusers; g++)
-                if (!isnan(byuser[g])) {
-                    x.user[j] = (uint32_t)g;
-                    x.d[j++] = byuser[g];
-                    byuser[g] = NAN;
-                }
-        }
-        x.fstart[F] = j;
-        bootstrap(&x, F, &c->o, (uint64_t)k * (uint64_t)c->nmodels + (uint64_t)m,
-                  &row->diff, &row->lo, &row->hi);
+        model[nj++] = m;
+        x[m] = (diffs){ .fstart = rs_xmalloc(((size_t)F + 1) * sizeof *x[m].fstart),
+                        .user = rs_xmalloc((total ? total : 1) * sizeof *x[m].user),
+                        .d = rs_xmalloc((total ? total : 1) * sizeof *x[m].d) };
+        model_diffs(reps, us, F, c->o.metric, k, ref, m, dv, a, b, compact, byuser, &x[m],
+                    &rows[m].diff);
     }
+    /* The models' resamples are independent (a stream each): in parallel. */
+    cutoff_job J = { .x = x, .rows = rows, .model = model, .o = &c->o,
+                     .stream0 = (uint64_t)k * (uint64_t)M };
+    rs_err e = { 0 };
+    int T = c->o.threads > 0 ? c->o.threads : rs_threads_default();
+    if (nj) rs_parallel_for(T < nj ? T : nj, (size_t)nj, bootstrap_models, &J, &e);
+    free(model);
+    for (int m = 0; m < M; m++) { free(x[m].fstart); free(x[m].user); free(x[m].d); }
     for (int f = 0; f < F; f++) free(dv[f]);
-    free(dv); free(compact); free(byuser); free(x.fstart); free(x.user); free(x.d);
-    free(a); free(b);
+    free(x); free(dv); free(compact); free(byuser); free(a); free(b);
 }
 
 void rs_compare_key_users(rs_topn_report *r, const rs_eval *ev, rs_idmap *keys)

@@ -15,6 +15,7 @@ typedef struct rs_compare_opts {
     int resamples;              /* bootstrap resamples; 0: no interval */
     uint64_t seed;
     double level;               /* of the interval, e.g. 0.95 */
+    int threads;                /* for the resamples (each model its own); 0: every core */
 } rs_compare_opts;
 
 typedef struct rs_model_row {
