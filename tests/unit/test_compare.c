@@ -109,6 +109,56 @@ int main(void)
     OK(&t, wd > 0.6 * w1 && wd < 0.82 * w1, "disjoint users: width %g about %g / sqrt 2", wd, w1);
     OK(&t, dis.lo < dis.diff && dis.diff < dis.hi, "disjoint users: the interval holds the difference");
 
+    /* A user whose figure is undefined (NAN) is left out, and the draws
+     * are over the others: the plain bootstrap of the defined ones. */
+    double dn[N];
+    int nv = 0;
+    double dv[N];
+    for (int i = 0; i < N; i++) {
+        dn[i] = i % 7 == 3 ? NAN : d[i];
+        if (!isnan(dn[i])) dv[nv++] = d[i];
+    }
+    rs_model_row nanrow;
+    OK(&t, run(1, (uint32_t *[]){ ka }, (double *[]){ dn }, &nanrow, &e) == 0, "NAN users: runs");
+    rs_rng_seed2(&rng, opts.seed, 1);
+    for (int b = 0; b < 1000; b++) {
+        double s = 0;
+        for (int i = 0; i < nv; i++) s += dv[rs_rng_below(&rng, (uint64_t)nv)];
+        stat[b] = s / nv;
+    }
+    for (int i = 1; i < 1000; i++)
+        for (int j = i; j > 0 && stat[j - 1] > stat[j]; j--) {
+            double x = stat[j]; stat[j] = stat[j - 1]; stat[j - 1] = x;
+        }
+    NEAR(&t, nanrow.lo, stat[25], 1e-12, "NAN users: lo of the %d defined users' bootstrap", nv);
+    NEAR(&t, nanrow.hi, stat[974], 1e-12, "NAN users: hi of the defined users' bootstrap");
+
+    /* A fold of 3 users beside one of 200 others: about e^-3 of the
+     * resamples draw none of its users, and leave it out of their mean
+     * over the folds rather than failing or giving NAN. */
+    uint32_t ks[N];
+    double ds[N];
+    for (int i = 0; i < N; i++) { ks[i] = (uint32_t)(500000 + i); ds[i] = 0.5; }
+    rs_topn_report sm[4];
+    double zero3[N] = { 0 };
+    report(&sm[0], ka, zero3, N);
+    report(&sm[1], ks, zero3, 3);
+    report(&sm[2], ka, d, N);
+    report(&sm[3], ks, ds, 3);
+    char *nm[] = { "ref", "m" };
+    rs_compare cs;
+    OK(&t, rs_compare_run(sm, 2, 2, nm, &opts, &cs, &e) == 0, "a small fold: runs");
+    double mean1 = 0;
+    for (int i = 0; i < N; i++) mean1 += d[i];
+    mean1 /= N;
+    NEAR(&t, cs.rows[1].diff, (mean1 + 0.5) / 2, 1e-12, "a small fold: the mean of the fold means");
+    OK(&t, !isnan(cs.rows[1].lo) && !isnan(cs.rows[1].hi) && cs.rows[1].lo < cs.rows[1].diff
+       && cs.rows[1].hi > cs.rows[1].diff && cs.rows[1].hi <= 0.5 + 1e-12,
+       "a small fold: a finite interval around it, at most 0.5 (%g, %g)", cs.rows[1].lo,
+       cs.rows[1].hi);
+    rs_compare_free(&cs);
+    for (int j = 0; j < 4; j++) rs_topn_report_free(&sm[j]);
+
     /* Models of one fold must be on the same users. */
     rs_topn_report reps[2];
     double zero[N] = { 0 };
