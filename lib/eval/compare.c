@@ -63,7 +63,8 @@ typedef struct diffs {
  * user's folds move together, as they must when the folds share users
  * (k-fold CV by ratings, repeated random splits); with disjoint folds it
  * is a pooled-user bootstrap, and with one fold the ordinary one (the same
- * draws, so the same interval, as before it was by user).  A resample
+ * draws as before it was by user, so the same interval but for the order
+ * of a sum's terms).  A resample
  * draws counts, not lists: each fold's mean weighs its users by how many
  * times they were drawn.  A fold none of whose users was drawn has no mean
  * in that resample and is left out of its mean over folds. */
