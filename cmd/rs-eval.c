@@ -304,6 +304,7 @@ static void run_models(const run *x, model *models, int nmodels, const rs_compar
     rs_topn_report *reps = rs_xcalloc((size_t)nmodels * (size_t)F, sizeof *reps);
     rs_eval **evs = rs_xcalloc((size_t)nmodels, sizeof *evs);
     int catalogue_warned = 0;
+    rs_idmap *ukeys = rs_idmap_new();   /* a user is one user in every fold */
     for (int f = 0; f < F; f++) {
         factors q = { 0 };
         char *test = fold_path(x->test, f + 1);
@@ -336,6 +337,7 @@ static void run_models(const run *x, model *models, int nmodels, const rs_compar
             else snprintf(who, sizeof who, "%.200s: ", models[m].name);
             warn_topn(r, catalogue_warned, who);
             catalogue_warned = 1;
+            rs_compare_key_users(r, evs[m], ukeys);
             rs_eval_free(evs[m]);
         }
         free_factors(&q);
@@ -347,6 +349,7 @@ static void run_models(const run *x, model *models, int nmodels, const rs_compar
     if (rs_compare_run(reps, nmodels, F, names, co, &c, &e) < 0) rs_cmd_fail(out, &e);
     rs_compare_write(rs_out_file(out), &c, format);
     rs_compare_free(&c);
+    rs_idmap_free(ukeys);
     for (int j = 0; j < nmodels * F; j++) rs_topn_report_free(&reps[j]);
     free(reps); free(evs); free(names);
 }

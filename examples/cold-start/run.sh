@@ -10,14 +10,13 @@
 # Usage: examples/cold-start/run.sh [DATA_DIR] (default ../shared/data),
 # with the rs programs on PATH; SEEDS="1 2 3 4 5" by default (SEEDS=1 for
 # a quick look: one split, no sd).  Prints four tables per data set.
-# rs-eval's interval resamples each seed's users apart; the same users are
-# in every seed's test set, so users.py (on KEEP=DIR's files) resamples
-# users across all seeds at once, and shows each seed's difference.
+# The same users are in every seed's test set: rs-eval's interval resamples
+# users, each drawn user bringing its rows of every seed.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 data=${1:-$here/../../../shared/data}
 K=${K:-32} IT=${IT:-50} SEEDS=${SEEDS:-1 2 3 4 5}
-# KEEP=DIR keeps the splits and lists there (for users.py); else a temp dir.
+# KEEP=DIR keeps the splits and lists there; else a temp dir.
 if [ -n "${KEEP-}" ]; then tmp=$KEEP; mkdir -p "$tmp"
 else tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT; fi
 

@@ -1,5 +1,11 @@
 # --folds 2: fold I's files where the pattern has %; each metric's mean and
-# sample sd over the folds, and the paired interval pooled by fold.
+# sample sd over the folds, and the paired interval resampling users, who
+# are the same three in both folds.  At K=1, A - B per user is (0, +1) for
+# u1, (0, -1) for u2 and (-1, -1) for u3 over the two folds: a resample's
+# statistic is the mean of the drawn users' fold averages (+0.5, -0.5, -1),
+# so three draws of u3 (chance 1/27 > 2.5%) give -1 and three of u1 +0.5,
+# the ends of [-1.0000, +0.5000]; each fold resampled apart gave the
+# narrower [-0.8333, +0.1667].
 printf 'u1\t1\ta\t0.9\nu1\t2\tx\t0.8\nu2\t1\ta\t0.9\nu2\t2\tc\t0.8\nu3\t1\tx\t0.9\nu3\t2\ta\t0.8\n' > a1.tsv
 cp a1.tsv a2.tsv
 printf 'u1\t1\tb\t1\nu1\t2\tx\t1\nu2\t1\tx\t1\nu3\t1\ta\t1\n' > b1.tsv
