@@ -60,20 +60,28 @@ awk -v cores="$cores" 'NR == FNR { wall = $1; cpu = $2; next }
 
 # FunkSVD on 1 thread and on 2, in the same run: the epochs' wall seconds
 # (rs-svd -v, the training alone; the RMSE pass -v adds after each epoch is
-# not in them) and the CPU seconds of each epoch with its RMSE pass: with
-# 2 threads doing the same work, CPU seconds per epoch near -j 1's mean no
-# contention.  FUNK_EPOCHS epochs (default 40: the ratio is per epoch).
-fe=${FUNK_EPOCHS:-40}
+# not in them) and the CPU seconds of the commands.  With 2 threads doing
+# the same work, CPU seconds above -j 1's are what the threads cost each
+# other; two independent -j 1 runs at once show what the machine's two
+# cores cost each other with nothing shared.  FUNK_EPOCHS epochs (default
+# 30: the ratio is per epoch).
+fe=${FUNK_EPOCHS:-30}
 for j in 1 2; do
     run funk$j "$bin/rs-svd" -a funk -k 40 --epochs "$fe" -j "$j" -v ratings.rsm
 done
-awk -v fe="$fe" 'FNR == 1 { f++ }
-     / epoch [0-9]+: / { w = $(NF - 4); c = $(NF - 2); sub(/^\(/, "", w)
-         s[f] += w; cs[f] += c; if (!(f in lo) || w < lo[f]) lo[f] = w; if (w > hi[f]) hi[f] = w }
+run funkA "$bin/rs-svd" -a funk -k 40 --epochs "$fe" -j 1 -v ratings.rsm &
+run funkB "$bin/rs-svd" -a funk -k 40 --epochs "$fe" -j 1 -v ratings.rsm
+wait
+awk -v fe="$fe" '{ f = FILENAME; sub(/\.(log|time)$/, "", f) }
+     FILENAME ~ /\.time$/ { c[f] = $2 }
+     / epoch [0-9]+: / { w = $(NF - 4); sub(/^\(/, "", w)
+         s[f] += w; if (!(f in lo) || w < lo[f]) lo[f] = w; if (w > hi[f]) hi[f] = w }
      END { printf "FunkSVD k=40, %d epochs: -j 1 %.1f s (epochs %.2f-%.2f s), -j 2 %.1f s (epochs %.2f-%.2f s): -j 2 is %.2fx faster (target >= 1.7x, steady)\n",
-               fe, s[1], lo[1], hi[1], s[2], lo[2], hi[2], s[1] / s[2]
-           printf "  CPU s per epoch (with the RMSE pass): -j 1 %.2f, -j 2 %.2f (%.2fx: extra CPU is contention); 120 epochs at -j 2: ~%.0f s of training (target < 180 s; LensKit: 1185 s on ML-20M)\n",
-               cs[1] / fe, cs[2] / fe, cs[2] / cs[1], s[2] / fe * 120 }' funk1.log funk2.log
+               fe, s["funk1"], lo["funk1"], hi["funk1"], s["funk2"], lo["funk2"], hi["funk2"], s["funk1"] / s["funk2"]
+           printf "  CPU s: -j 1 %.1f, -j 2 %.1f (%.2fx); two -j 1 runs at once: %.1f and %.1f (%.2fx: what the cores cost each other)\n",
+               c["funk1"], c["funk2"], c["funk2"] / c["funk1"], c["funkA"], c["funkB"], (c["funkA"] + c["funkB"]) / 2 / c["funk1"]
+           printf "  120 epochs at -j 2: ~%.0f s of training (target < 180 s; LensKit: 1185 s on ML-20M)\n", s["funk2"] / fe * 120 }' \
+    funk1.time funk1.log funk2.time funk2.log funkA.time funkB.time
 
 # BPR on all cores, then on one, to show what the threads add (each takes
 # its own block of items; see lib/model/mf_bpr.h).
