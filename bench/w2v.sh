@@ -24,6 +24,36 @@ cut -f1 test.tsv | awk '!seen[$0]++' | awk 'NR % 50 == 1' > users.txt
 awk -F '\t' 'NR == FNR { want[$1] = 1; next } want[$1]' users.txt test.tsv > test-sample.tsv
 awk -F '\t' 'NR == FNR { want[$1] = 1; next } want[$1]' users.txt train.tsv > train-sample.tsv
 
+# Threads: the same training on 1 thread and on 2, in the same run
+# (W2V_SCALE_EPOCHS epochs, default 1: the ratio is per item): the wall
+# seconds of the training (rs-w2v -v) and the CPU seconds of the command.
+# With 2 threads doing the same work, CPU seconds above -j 1's are what the
+# threads cost each other; two independent -j 1 runs at once show what the
+# machine's two cores cost each other (shared cache and memory, or a
+# hypervisor's sibling threads) with nothing shared in rs-w2v at all.
+se=${W2V_SCALE_EPOCHS:-1}
+sargs="--sg --window 5 --negative 5 --vector-size 100 --epochs $se"
+# scale NAME J: rs-w2v -j J into NAME.log, its user+system seconds into NAME.cpu
+scale() {
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f '%U %S' -o "$1.cpu" "$bin/rs-w2v" -j "$2" $sargs -v -o /dev/null train.rsm 2> "$1.log"
+    else
+        "$bin/rs-w2v" -j "$2" $sargs -v -o /dev/null train.rsm 2> "$1.log"; echo "0 0" > "$1.cpu"
+    fi
+}
+scale scale1 1
+scale scale2 2
+scale pairA 1 & scale pairB 1; wait
+awk -v se="$se" '{ f = FILENAME; sub(/\.(log|cpu)$/, "", f) }
+     /trained [0-9.]+ s/ { for (k = 1; k < NF; k++) if ($k == "trained") w[f] = $(k + 1) }
+     /^[0-9.]+ [0-9.]+$/ { c[f] = $1 + $2 }
+     END { printf "rs-w2v, %d epoch(s): -j 1 %.1f s, -j 2 %.1f s: -j 2 is %.2fx faster (target >= 1.8x)\n",
+               se, w["scale1"], w["scale2"], w["scale1"] / w["scale2"]
+           printf "  CPU s: -j 1 %.1f, -j 2 %.1f (%.2fx); two -j 1 runs at once: %.1f and %.1f (%.2fx: what the cores cost each other)\n",
+               c["scale1"], c["scale2"], c["scale2"] / c["scale1"], c["pairA"], c["pairB"],
+               (c["pairA"] + c["pairB"]) / 2 / c["scale1"] }' scale1.log scale1.cpu scale2.log scale2.cpu \
+    pairA.log pairA.cpu pairB.log pairB.cpu
+
 "$bin/rs-w2v" -j 2 $args -v -o model.rsm train.rsm 2> rs.log
 rs_s=$(sed -n 's/.*trained \([0-9.]*\) s.*/\1/p' rs.log)
 items=$(( $(wc -l < train.tsv) * 5 ))

@@ -1,5 +1,6 @@
 /* w2v.c: item2vec training; see w2v.h for the semantics. */
 #include <math.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #define SIG_SIZE 1000
 #define CHUNK_WORDS 10000u   /* raw items per unit of work, as gensim's jobs */
 #define PAD 16u              /* row stride in floats: rows start on cache lines */
+#define SYNC_MAX 32u         /* jobs at most between a thread's merges */
 
 /* Eight floats.  Both code paths use this same type, so the AVX2 build of
  * the loops does exactly the arithmetic of the SSE build (two halves):
@@ -48,6 +50,9 @@ typedef struct train {
     _Atomic uint64_t done;   /* raw items finished */
     _Atomic uint64_t trained;
     int avx2, avx512;
+    uint32_t hot;            /* rows each thread keeps a copy of (0: none) */
+    uint32_t sync;           /* jobs a thread runs between merges */
+    pthread_mutex_t merge;   /* one thread at a time adds its copies in */
     rs_progress *progress;   /* or NULL; worker 0 speaks for all */
     double t0;
 } train;
@@ -129,6 +134,25 @@ AI void vzero(float *y, size_t n)
 
 /* ---- training ---- */
 
+/* Where a thread reads and writes the vectors: rows below hot in its own
+ * copies, the others in the shared matrices.  With one thread hot is 0;
+ * with more, every row (see worker). */
+typedef struct lane {
+    float *in, *out;         /* the shared matrices */
+    float *hin, *hout;       /* this thread's copies of rows 0 .. hot - 1 */
+    uint32_t hot;
+} lane;
+
+AI float *in_row(const lane *L, uint32_t r, size_t st)
+{
+    return (r < L->hot ? L->hin : L->in) + (size_t)r * st;
+}
+
+AI float *out_row(const lane *L, uint32_t r, size_t st)
+{
+    return (r < L->hot ? L->hout : L->out) + (size_t)r * st;
+}
+
 AI uint32_t draw_noise(const train *t, rs_rng *r)
 {
     uint64_t x = rs_rng_u64(r);
@@ -142,11 +166,11 @@ AI float sigmoid(const train *t, float f)
 }
 
 /* One output target against the hidden vector l1; the error goes to work. */
-AI void learn(const train *t, const float *l1, uint32_t target, float label, float alpha,
-              float *work)
+AI void learn(const train *t, const lane *L, const float *l1, uint32_t target, float label,
+              float alpha, float *work)
 {
     size_t st = t->st;
-    float *o = t->out + (size_t)target * st;
+    float *o = out_row(L, target, st);
     float f = vdot(l1, o, st);
     /* Outside the table gensim leaves the pair alone (word2vec.c clamps). */
     if (!(f > -MAX_EXP && f < MAX_EXP)) return;
@@ -156,23 +180,23 @@ AI void learn(const train *t, const float *l1, uint32_t target, float label, flo
 
 /* The negatives of the next prediction, drawn one prediction ahead so
  * that their rows arrive in cache while the current one is worked on. */
-AI void draw_targets(const train *t, rs_rng *r, uint32_t *tg)
+AI void draw_targets(const train *t, const lane *L, rs_rng *r, uint32_t *tg)
 {
     size_t st = t->st;
     for (uint32_t d = 1; d <= t->o->negative; d++) {
         tg[d] = draw_noise(t, r);
-        const char *row = (const char *)(t->out + (size_t)tg[d] * st);
+        const char *row = (const char *)out_row(L, tg[d], st);
         for (size_t b = 0; b < st * sizeof(float); b += 64) __builtin_prefetch(row + b, 1);
     }
 }
 
-AI void predict(const train *t, const float *l1, uint32_t center, const uint32_t *tg,
-                float alpha, float *work)
+AI void predict(const train *t, const lane *L, const float *l1, uint32_t center,
+                const uint32_t *tg, float alpha, float *work)
 {
     vzero(work, t->st);
-    learn(t, l1, center, 1.0f, alpha, work);
+    learn(t, L, l1, center, 1.0f, alpha, work);
     for (uint32_t d = 1; d <= t->o->negative; d++)
-        if (tg[d] != center) learn(t, l1, tg[d], 0.0f, alpha, work);
+        if (tg[d] != center) learn(t, L, l1, tg[d], 0.0f, alpha, work);
 }
 
 AI uint32_t shrink(const train *t, rs_rng *r)
@@ -181,12 +205,12 @@ AI uint32_t shrink(const train *t, rs_rng *r)
     return (uint32_t)(((rs_rng_u64(r) >> 32) * t->o->window) >> 32);
 }
 
-AI void sg_sentence(const train *t, const uint32_t *sent, uint32_t n, float alpha, rs_rng *r,
+AI void sg_sentence(const train *t, const lane *L, const uint32_t *sent, uint32_t n, float alpha, rs_rng *r,
                     uint32_t **tg, float *work)
 {
     uint32_t w = t->o->window;
     size_t st = t->st;
-    draw_targets(t, r, tg[1]);
+    draw_targets(t, L, r, tg[1]);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t b = shrink(t, r);
         uint32_t lo = i + b > w ? i + b - w : 0, hi = i + w + 1 - b;
@@ -196,21 +220,21 @@ AI void sg_sentence(const train *t, const uint32_t *sent, uint32_t n, float alph
             uint32_t *cur = tg[1];
             tg[1] = tg[0];
             tg[0] = cur;
-            draw_targets(t, r, tg[1]);
+            draw_targets(t, L, r, tg[1]);
             /* The context's input vector predicts the centre (word2vec.c). */
-            float *l1 = t->in + (size_t)sent[j] * st;
-            predict(t, l1, sent[i], cur, alpha, work);
+            float *l1 = in_row(L, sent[j], st);
+            predict(t, L, l1, sent[i], cur, alpha, work);
             vadd(l1, work, st);
         }
     }
 }
 
-AI void cbow_sentence(const train *t, const uint32_t *sent, uint32_t n, float alpha, rs_rng *r,
+AI void cbow_sentence(const train *t, const lane *L, const uint32_t *sent, uint32_t n, float alpha, rs_rng *r,
                       uint32_t **tg, float *work, float *neu1)
 {
     uint32_t w = t->o->window;
     size_t st = t->st;
-    draw_targets(t, r, tg[1]);
+    draw_targets(t, L, r, tg[1]);
     for (uint32_t i = 0; i < n; i++) {
         uint32_t b = shrink(t, r);
         uint32_t lo = i + b > w ? i + b - w : 0, hi = i + w + 1 - b;
@@ -220,21 +244,21 @@ AI void cbow_sentence(const train *t, const uint32_t *sent, uint32_t n, float al
         uint32_t *cur = tg[1];
         tg[1] = tg[0];
         tg[0] = cur;
-        draw_targets(t, r, tg[1]);
+        draw_targets(t, L, r, tg[1]);
         vzero(neu1, st);
         for (uint32_t j = lo; j < hi; j++)
-            if (j != i) vadd(neu1, t->in + (size_t)sent[j] * st, st);
+            if (j != i) vadd(neu1, in_row(L, sent[j], st), st);
         float inv = 1.0f / (float)cnt;
         if (t->o->cbow_mean) vscale(neu1, inv, st);
-        predict(t, neu1, sent[i], cur, alpha, work);
+        predict(t, L, neu1, sent[i], cur, alpha, work);
         /* A sum took every context in full: gensim shares the error out. */
         if (!t->o->cbow_mean) vscale(work, inv, st);
         for (uint32_t j = lo; j < hi; j++)
-            if (j != i) vadd(t->in + (size_t)sent[j] * st, work, st);
+            if (j != i) vadd(in_row(L, sent[j], st), work, st);
     }
 }
 
-AI uint64_t chunk_body(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg, float *work,
+AI uint64_t chunk_body(const train *t, const lane *L, uint64_t job, uint32_t *sent, uint32_t **tg, float *work,
                        float *neu1)
 {
     const rs_csr *s = t->seq;
@@ -259,8 +283,8 @@ AI uint64_t chunk_body(const train *t, uint64_t job, uint32_t *sent, uint32_t **
         }
         trained += n;
         if (n < 2) continue;
-        if (o->sg) sg_sentence(t, sent, n, (float)alpha, &r, tg, work);
-        else cbow_sentence(t, sent, n, (float)alpha, &r, tg, work, neu1);
+        if (o->sg) sg_sentence(t, L, sent, n, (float)alpha, &r, tg, work);
+        else cbow_sentence(t, L, sent, n, (float)alpha, &r, tg, work, neu1);
     }
     return trained;
 }
@@ -268,26 +292,26 @@ AI uint64_t chunk_body(const train *t, uint64_t job, uint32_t *sent, uint32_t **
 /* The same loops built twice: once for the baseline (SSE, two halves per
  * v8f) and once with AVX2 for CPUs that have it. */
 __attribute__((target("avx2")))
-static uint64_t chunk_avx2(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg,
+static uint64_t chunk_avx2(const train *t, const lane *L, uint64_t job, uint32_t *sent, uint32_t **tg,
                            float *work, float *neu1)
 {
-    return chunk_body(t, job, sent, tg, work, neu1);
+    return chunk_body(t, L, job, sent, tg, work, neu1);
 }
 
 /* AVX-512 (VL: the same eight-float vectors, EVEX-encoded with 32
  * registers): the widest code the CPU has, still the same arithmetic,
  * so the vectors stay the same on every CPU. */
 __attribute__((target("avx512f,avx512vl")))
-static uint64_t chunk_avx512(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg,
+static uint64_t chunk_avx512(const train *t, const lane *L, uint64_t job, uint32_t *sent, uint32_t **tg,
                              float *work, float *neu1)
 {
-    return chunk_body(t, job, sent, tg, work, neu1);
+    return chunk_body(t, L, job, sent, tg, work, neu1);
 }
 
-static uint64_t chunk_base(const train *t, uint64_t job, uint32_t *sent, uint32_t **tg,
+static uint64_t chunk_base(const train *t, const lane *L, uint64_t job, uint32_t *sent, uint32_t **tg,
                            float *work, float *neu1)
 {
-    return chunk_body(t, job, sent, tg, work, neu1);
+    return chunk_body(t, L, job, sent, tg, work, neu1);
 }
 
 static float *falloc(size_t n)
@@ -321,7 +345,36 @@ static void show_progress(const train *t)
     rs_progress_update(t->progress, done, total, extra);
 }
 
-/* Jobs from the shared counter until there are none. */
+/* A thread's copy of the hot rows into the shared ones: what it changed
+ * since the last merge (mine - base) is added, and both copies start again
+ * from the sum. */
+static void merge_rows(float *shared, float *mine, float *base, size_t n)
+{
+    for (size_t x = 0; x < n; x++) {
+        float v = shared[x] + (mine[x] - base[x]);
+        shared[x] = mine[x] = base[x] = v;
+    }
+}
+
+static void merge_hot(train *t, lane *L, float *bin, float *bout)
+{
+    size_t n = (size_t)L->hot * t->st;
+    pthread_mutex_lock(&t->merge);
+    merge_rows(t->in, L->hin, bin, n);
+    merge_rows(t->out, L->hout, bout, n);
+    pthread_mutex_unlock(&t->merge);
+}
+
+/* Jobs from the shared counter until there are none.  With threads > 1
+ * each thread trains its own copy of the vectors and adds what it changed
+ * into the shared ones every sync jobs (and at the end).  Lock-free threads
+ * on the shared rows, as word2vec.c and gensim run, passed the rows back
+ * and forth between the cores: two of them spent 1.7-2.1 times the CPU of
+ * one and took longer than one (the item counts are flat: no small set of
+ * rows to keep apart).  The copies cost memory, 4 x the vectors a thread,
+ * and make what a thread sees of the others' steps up to sync jobs old:
+ * sync is kept to a 16th of an epoch (at most SYNC_MAX jobs).  On ml-100k
+ * a sync of 75% of an epoch cost a sixth of MAP@10; one job (19%) nothing. */
 static int worker(void *arg, int id, size_t slo, size_t shi, rs_err *e)
 {
     train *t = arg;
@@ -329,13 +382,28 @@ static int worker(void *arg, int id, size_t slo, size_t shi, rs_err *e)
     uint32_t *tgbuf = rs_xmalloc(2 * ((size_t)t->o->negative + 1) * sizeof *tgbuf);
     uint32_t *tg[2] = { tgbuf, tgbuf + t->o->negative + 1 };
     float *work = falloc(t->st), *neu1 = falloc(t->st);
-    uint64_t jobs = t->limit;
+    lane L = { t->in, t->out, NULL, NULL, t->hot };
+    size_t nh = (size_t)t->hot * t->st;
+    float *bin = NULL, *bout = NULL;
+    if (nh) {
+        /* Allocated (and first touched) by the thread that uses them. */
+        L.hin = falloc(nh);
+        L.hout = falloc(nh);
+        bin = falloc(nh);
+        bout = falloc(nh);
+        merge_hot(t, &L, bin, bout);   /* all zero: a copy of the shared rows */
+    }
+    uint64_t jobs = t->limit, since = 0;
     for (;;) {
         uint64_t job = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed);
         if (job >= jobs) break;
-        uint64_t n = t->avx512 ? chunk_avx512(t, job, sent, tg, work, neu1)
-                     : t->avx2 ? chunk_avx2(t, job, sent, tg, work, neu1)
-                               : chunk_base(t, job, sent, tg, work, neu1);
+        uint64_t n = t->avx512 ? chunk_avx512(t, &L, job, sent, tg, work, neu1)
+                     : t->avx2 ? chunk_avx2(t, &L, job, sent, tg, work, neu1)
+                               : chunk_base(t, &L, job, sent, tg, work, neu1);
+        if (nh && ++since == t->sync) {
+            merge_hot(t, &L, bin, bout);
+            since = 0;
+        }
         uint32_t c = (uint32_t)(job % t->nchunks);
         const uint64_t *ip = t->seq->indptr;
         atomic_fetch_add_explicit(&t->done, ip[t->chunk[c + 1]] - ip[t->chunk[c]],
@@ -343,10 +411,15 @@ static int worker(void *arg, int id, size_t slo, size_t shi, rs_err *e)
         atomic_fetch_add_explicit(&t->trained, n, memory_order_relaxed);
         if (id == 0 && t->progress) show_progress(t);
     }
+    if (nh && since) merge_hot(t, &L, bin, bout);
     free(sent);
     free(tgbuf);
     free(work);
     free(neu1);
+    free(L.hin);
+    free(L.hout);
+    free(bin);
+    free(bout);
     return 0;
 }
 
@@ -596,6 +669,9 @@ int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress,
     t->t0 = rs_now();
     uint64_t jobs = (uint64_t)nchunks * o->epochs;
     int nth = (uint64_t)o->threads > jobs ? (int)jobs : o->threads;
+    t->hot = nth > 1 ? v.nv : 0;
+    t->sync = nchunks / 16 > SYNC_MAX ? SYNC_MAX : nchunks / 16 ? nchunks / 16 : 1;
+    pthread_mutex_init(&t->merge, NULL);
     if (o->validate) {
         by_epoch(t, &v, seq, nth, e);
     } else {
@@ -612,6 +688,7 @@ int rs_w2v_train(const rs_csr *seq, const rs_w2v_opts *o, rs_progress *progress,
     take_vectors(t, &v, m);
     m->count = v.count;
     v.count = NULL;
+    pthread_mutex_destroy(&t->merge);
     free(t->in);
     free(t->out);
     free(t);

@@ -34,9 +34,12 @@
  *
  * Unlike gensim, sequences are never cut at 10,000 items.
  *
- * Threads update the shared vectors without locks (Hogwild, as word2vec.c
- * and gensim do).  The work is cut into chunks of whole sequences, fixed
- * by the input alone; each chunk and epoch has its own random stream of
+ * Threads (more than one) each train a copy of the vectors and add what
+ * they changed into the shared ones every few chunks (a 16th of an epoch
+ * at most; 4 x the vectors' memory a thread): lock-free threads on the
+ * shared rows, as word2vec.c and gensim run, passed the rows between the
+ * cores and took more CPU than one thread.  The work is cut into chunks
+ * of whole sequences, fixed by the input alone; each chunk and epoch has its own random stream of
  * the seed, and a sequence's learning rate depends on its position only,
  * so with one thread the vectors are a function of the input and the seed
  * (on a given machine: the vector code path is chosen by the CPU). */

@@ -115,7 +115,17 @@ static void test_funk_rank1(tap *t)
     rmse = rc == 0 ? model_rmse(&m2, &m) : NAN;
     OK(t, rc == 0 && rmse < 1e-3, "funk with 3 threads fits too (RMSE %g)", rmse);
     rs_mf_free(&m1);
+    /* The threads' blocks are fixed by the seed and the count, not by
+     * timing: the same floats again. */
+    rc = rs_funk_fit(&m, &o, &m1, &e);
+    OK(t, rc == 0 && same_floats(m1.P, m2.P, R) && same_floats(m1.Q, m2.Q, C) &&
+          same_floats(m1.bu, m2.bu, R) && same_floats(m1.bi, m2.bi, C),
+       "funk with 3 threads is deterministic");
+    rs_mf_free(&m1);
     rs_mf_free(&m2);
+    o.threads = 1025;
+    OK(t, rs_funk_fit(&m, &o, &m1, &e) < 0 && e.code == RS_EUSAGE, "1025 threads refused: %s", e.msg);
+    o.threads = 1;
 
     /* Bad options are usage errors. */
     rs_funk_defaults(&o);

@@ -107,7 +107,7 @@ static void test_training(tap *t)
         o.seed = 1;
         rs_w2v_free(&b);
         o.threads = 2;
-        /* Hogwild: two threads race on purpose.  On a 20-item vocabulary
+        /* Two threads, each on its own copy, merged.  On a 20-item vocabulary
          * nearly every update collides and a run can stall, so the check
          * uses a corpus with a vocabulary of realistic width. */
         rs_csr wide;
