@@ -1,6 +1,5 @@
 /* chunks.c: a matrix in row chunks read alone (chunks.h, man/rs-format.5). */
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,16 +59,8 @@ const uint64_t *rs_chunked_entry(const rs_chunked *c, int side, uint32_t chunk)
     return c->tab + ((size_t)side * c->n + chunk) * RS_CHUNK_COLS;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int misfit(rs_err *e, const char *path, const char *fmt, ...)
-{
-    char msg[sizeof e->msg];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return rs_errf(e, RS_EDATA, "%s: block 'chunks' does not fit the matrix: %s", path, msg);
-}
+/* Every misfit of the index is named the same way: the path comes first. */
+#define MISFIT "%s: block 'chunks' does not fit the matrix: "
 
 /* The blocks a side's chunks are read from: present, of their dtype and length. */
 static int check_blocks(const rs_chunked *c, int side, rs_err *e)
@@ -78,10 +69,11 @@ static int check_blocks(const rs_chunked *c, int side, rs_err *e)
     uint64_t len[3] = { (uint64_t)c->rows[side] + 1, c->nnz, c->nnz };
     for (int k = 0; k < 3; k++) {
         const rs_bundle_entry *ent = rs_bundle_dir_find(&c->dir, blocks[side][k]);
-        if (!ent) return misfit(e, c->dir.path, "no block '%s'", blocks[side][k]);
+        if (!ent)
+            return rs_errf(e, RS_EDATA, MISFIT "no block '%s'", c->dir.path, blocks[side][k]);
         if (ent->blk.dtype != dtype[k] || ent->blk.rows != len[k] || ent->blk.cols != 1)
-            return misfit(e, c->dir.path, "block '%s' is not %" PRIu64 " entries of its type",
-                          blocks[side][k], len[k]);
+            return rs_errf(e, RS_EDATA, MISFIT "block '%s' is not %" PRIu64
+                           " entries of its type", c->dir.path, blocks[side][k], len[k]);
     }
     return 0;
 }
@@ -96,15 +88,15 @@ static int check_side(const rs_chunked *c, int side, rs_err *e)
             || t[RS_CHUNK_ROW_HI] < row || t[RS_CHUNK_NZ_HI] < nz
             || t[RS_CHUNK_ROW_HI] > c->rows[side] || t[RS_CHUNK_NZ_HI] > c->nnz
             || t[RS_CHUNK_CRC] > UINT32_MAX)
-            return misfit(e, c->dir.path, "%s chunk %" PRIu32 " does not follow chunk %" PRIu32,
-                          side_name[side], k, k - 1);
+            return rs_errf(e, RS_EDATA, MISFIT "%s chunk %" PRIu32 " does not follow chunk %"
+                           PRIu32, c->dir.path, side_name[side], k, k - 1);
         row = t[RS_CHUNK_ROW_HI];
         nz = t[RS_CHUNK_NZ_HI];
     }
     if (row != c->rows[side] || nz != c->nnz)
-        return misfit(e, c->dir.path, "the %s chunks end at row %" PRIu64 ", entry %" PRIu64
-                      " of %" PRIu32 " rows, %" PRIu64 " entries", side_name[side], row, nz,
-                      c->rows[side], c->nnz);
+        return rs_errf(e, RS_EDATA, MISFIT "the %s chunks end at row %" PRIu64 ", entry %"
+                       PRIu64 " of %" PRIu32 " rows, %" PRIu64 " entries", c->dir.path,
+                       side_name[side], row, nz, c->rows[side], c->nnz);
     return check_blocks(c, side, e);
 }
 
@@ -137,7 +129,8 @@ int rs_chunked_open(const char *path, rs_chunked *c, rs_err *e)
     }
     if (ch->dtype != RS_U64 || ch->cols != RS_CHUNK_COLS || ch->rows == 0 || ch->rows % 2
         || ch->rows / 2 > RS_CHUNKS_MAX) {
-        misfit(e, path, "not 2N x %d u64 (N = 1 to %u)", RS_CHUNK_COLS, RS_CHUNKS_MAX);
+        rs_errf(e, RS_EDATA, MISFIT "not 2N x %d u64 (N = 1 to %u)", path, RS_CHUNK_COLS,
+                RS_CHUNKS_MAX);
         goto fail;
     }
     c->rows[RS_BY_USER] = (uint32_t)s[0];
