@@ -2,12 +2,15 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 #include "common/io.h"
@@ -386,6 +389,126 @@ static void commit_end(void)
     if (sig == SIGPIPE) _exit(0);
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+/* ---- mapped inputs ----
+ *
+ * A page of a mapped file that another process truncated away raises
+ * SIGBUS when touched, on whichever thread touched it.  The mappings rs
+ * reads through are registered here, [start, end) and the file's name in
+ * fixed slots like the temporary files above, so that the handler can say
+ * which file shrank, remove the temporary outputs and exit 1 without
+ * malloc or locks.  A SIGBUS anywhere else is a bug and is left to crash
+ * as before (the previous action is put back and the fault comes again). */
+
+#define MAP_SLOTS 64
+enum { MAP_FREE, MAP_FILLING, MAP_LIVE };
+
+static struct {
+    atomic_int used[MAP_SLOTS];
+    uintptr_t lo[MAP_SLOTS], hi[MAP_SLOTS];    /* read only while used is MAP_LIVE */
+    char name[MAP_SLOTS][PATH_MAX];
+    char prog[128];                            /* rs_prog(), copied for the handler */
+    struct sigaction old;                      /* SIGBUS's action before ours */
+} maps;
+
+static int map_find(uintptr_t a)
+{
+    for (int k = 0; k < MAP_SLOTS; k++)
+        if (atomic_load(&maps.used[k]) == MAP_LIVE && a >= maps.lo[k] && a < maps.hi[k])
+            return k;
+    return -1;
+}
+
+/* strlen and memcpy are async-signal-safe (POSIX.1-2008 TC2); stdio is not. */
+static size_t put_str(char *buf, size_t at, size_t cap, const char *s)
+{
+    size_t n = strlen(s);
+    if (n > cap - at) n = cap - at;
+    memcpy(buf + at, s, n);
+    return at + n;
+}
+
+static void on_bus(int sig, siginfo_t *si, void *ctx)
+{
+    (void)ctx;
+    /* si_code <= 0: sent by kill(), not a fault; si_addr means nothing. */
+    int k = si->si_code > 0 ? map_find((uintptr_t)si->si_addr) : -1;
+    if (k < 0) {
+        sigaction(SIGBUS, &maps.old, NULL);
+        if (si->si_code <= 0) raise(sig);
+        return;                        /* the instruction faults again, as before us */
+    }
+    /* Outputs being renamed into place are complete: let that finish (for
+     * a while; the renaming thread cannot be the one that faulted, it
+     * touches no input), then remove whatever is still temporary. */
+    int expect = RUNNING;
+    for (int tries = 0; !atomic_compare_exchange_strong(&live.state, &expect, DYING); tries++) {
+        if (expect == DYING) for (;;) pause();  /* another thread is ending us */
+        if (tries >= 5000) { atomic_store(&live.state, DYING); break; }
+        struct timespec ms = { 0, 1000000 };
+        nanosleep(&ms, NULL);
+        expect = RUNNING;
+    }
+    remove_live();
+    char msg[PATH_MAX + 256];
+    size_t n = put_str(msg, 0, sizeof msg - 1, maps.prog);
+    n = put_str(msg, n, sizeof msg - 1, ": ");
+    n = put_str(msg, n, sizeof msg - 1, maps.name[k]);
+    n = put_str(msg, n, sizeof msg - 1, ": the file shrank while it was being read "
+                "(another process truncated or rewrote it)");
+    msg[n++] = '\n';
+    for (size_t done = 0; done < n;) {
+        ssize_t w = write(STDERR_FILENO, msg + done, n - done);
+        if (w <= 0 && errno != EINTR) break;
+        if (w > 0) done += (size_t)w;
+    }
+    _exit(1);
+}
+
+static void catch_bus(void)
+{
+    const char *p = rs_prog();
+    put_str(maps.prog, 0, sizeof maps.prog - 1, p ? p : "rs");   /* zeroed: terminated */
+    struct sigaction sa = { 0 };
+    sa.sa_sigaction = on_bus;
+    sa.sa_flags = SA_SIGINFO;
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, &maps.old);
+}
+
+void *rs_map(int fd, off_t off, size_t len, const char *name)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    if (len == 0) return NULL;
+    pthread_once(&once, catch_bus);
+    int k = 0;
+    for (int expect = MAP_FREE; k < MAP_SLOTS; k++, expect = MAP_FREE)
+        if (atomic_compare_exchange_strong(&maps.used[k], &expect, MAP_FILLING)) break;
+    if (k == MAP_SLOTS) return NULL;   /* the caller reads the file instead */
+    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, off);
+    if (m == MAP_FAILED) {
+        atomic_store(&maps.used[k], MAP_FREE);
+        return NULL;
+    }
+    put_str(maps.name[k], 0, sizeof maps.name[k] - 1, name);
+    maps.name[k][strnlen(name, sizeof maps.name[k] - 1)] = '\0';
+    maps.lo[k] = (uintptr_t)m;
+    maps.hi[k] = (uintptr_t)m + len;
+    atomic_store(&maps.used[k], MAP_LIVE);
+    return m;
+}
+
+void rs_unmap(void *p, size_t len)
+{
+    if (!p) return;
+    /* Out of the registry first: the range may be mapped again by others. */
+    for (int k = 0; k < MAP_SLOTS; k++)
+        if (atomic_load(&maps.used[k]) == MAP_LIVE && maps.lo[k] == (uintptr_t)p) {
+            atomic_store(&maps.used[k], MAP_FREE);
+            break;
+        }
+    munmap(p, len);
 }
 
 typedef struct ident { dev_t dev; ino_t ino; char *label; } ident;

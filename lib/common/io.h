@@ -30,7 +30,8 @@
  *
  * The signal handler needs process-wide state; it is kept to one fixed
  * registry of the live temporary files in io.c, the only global mutable
- * state in rs.  rs_outset_new installs the handlers (once). */
+ * state in rs (with its twin, the registry of mapped inputs that rs_map
+ * keeps for SIGBUS).  rs_outset_new installs the handlers (once). */
 #ifndef RS_IO_H
 #define RS_IO_H
 #include <stdio.h>
@@ -65,6 +66,18 @@ uint64_t rs_in_lineno(const rs_in *in);
  * and of the end, so that threads can pread() parts of the rest themselves.
  * 0 for pipes, terminals and zstd streams.  in itself is not advanced. */
 int rs_in_region(const rs_in *in, int *fd, off_t *from, off_t *to);
+
+/* Map len bytes of fd from off (a multiple of the page size) read-only,
+ * as the file called name; NULL when it cannot be (the caller reads the
+ * file instead).  While it is mapped, a page that another process
+ * truncated away ends the program when touched, on any thread, as a data
+ * error: "PROG: NAME: the file shrank while it was being read (another
+ * process truncated or rewrote it)" on stderr, the temporary files of the
+ * outputs removed, exit status 1 (a signal handler for SIGBUS, installed
+ * by the first call; a SIGBUS elsewhere crashes as before).  Unmap with
+ * rs_unmap, never munmap. */
+void *rs_map(int fd, off_t off, size_t len, const char *name);
+void rs_unmap(void *p, size_t len);
 
 typedef struct rs_out rs_out;
 typedef struct rs_outset rs_outset;

@@ -10,7 +10,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -125,7 +124,7 @@ void rs_bundle_free(rs_bundle *b)
     for (size_t i = 0; i < b->n; i++)
         if (b->b[i].owned) free(b->b[i].data);
     free(b->b);
-    if (b->map) munmap(b->map, b->maplen);
+    if (b->map) rs_unmap(b->map, b->maplen);
     memset(b, 0, sizeof *b);
 }
 
@@ -656,7 +655,7 @@ static int load_map(const char *path, void *map, size_t len, rs_bundle *b, rs_er
     int borrowed = 0;
     for (size_t i = 0; i < t.n; i++) borrowed |= !t.b[i].owned;
     if (!borrowed) {
-        munmap(map, len);
+        rs_unmap(map, len);
         t.map = NULL;
     }
     adopt(b, &t);
@@ -675,13 +674,15 @@ int rs_bundle_load_expect(const char *path, rs_bundle *b, const char *what, rs_e
     if (path && strcmp(path, "-") != 0 && !b->map) {
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         struct stat st;
-        void *map = MAP_FAILED;
+        void *map = NULL;
+        /* Registered with rs_map: a file truncated under us is an error
+         * that names it, not a "Bus error" at the first lost page. */
         if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= STREAM_HDR)
-            map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+            map = rs_map(fd, 0, (size_t)st.st_size, path);
         if (fd >= 0) close(fd);
-        if (map != MAP_FAILED) {
+        if (map) {
             if (memcmp(map, RS_MAGIC, 8) == 0) return load_map(path, map, (size_t)st.st_size, b, e);
-            munmap(map, (size_t)st.st_size);
+            rs_unmap(map, (size_t)st.st_size);
         }
     }
     rs_in *in = rs_in_open(path, e);

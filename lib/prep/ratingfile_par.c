@@ -28,8 +28,10 @@ static int map_region(rs_csvsrc *s)
     long page = sysconf(_SC_PAGESIZE);
     off_t base = from - from % (page > 0 ? page : 4096);
     size_t len = (size_t)(to - base);
-    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, base);
-    if (m == MAP_FAILED) return 0;      /* read it as a stream instead */
+    /* Through rs_map: a file truncated while we parse it is reported by
+     * name, even from a worker thread, instead of a bare "Bus error". */
+    void *m = rs_map(fd, base, len, rs_in_name(s->in));
+    if (!m) return 0;                   /* read it as a stream instead */
     madvise(m, len, MADV_SEQUENTIAL);
     s->map = m;
     s->map_len = len;
@@ -50,7 +52,7 @@ rs_csvsrc *rs_csvsrc_open(rs_in *in, size_t block)
 void rs_csvsrc_close(rs_csvsrc *s)
 {
     if (!s) return;
-    if (s->map) munmap(s->map, s->map_len);
+    if (s->map) rs_unmap(s->map, s->map_len);
     free(s->buf);
     free(s);
 }
