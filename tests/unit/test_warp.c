@@ -5,6 +5,7 @@
 #include "tap.h"
 #include "model/bpr_sgd.h"
 #include "model/mf_bpr.h"
+#include "serve/refit.h"
 
 /* A negative's score from a table: the search only ever asks for it. */
 typedef struct fake { const float *score; int asked; } fake;
@@ -130,10 +131,33 @@ static void test_two_items(tap *t)
     rs_mf_free(&b);
 }
 
+/* rs-serve refits a WARP model with WARP: its meta's loss and max_sampled
+ * are refit options; a model without them is BPR's. */
+static void test_refit(tap *t)
+{
+    rs_bundle meta = { 0 };
+    rs_srv_args a = { 0 };
+    rs_srv_fit f;
+    rs_err e;
+    rs_meta_set(&meta, "model", "bpr");
+    rs_meta_set(&meta, "k", "4");
+    OK(t, rs_srv_fit_prepare(&meta, "bpr", &a, 100, 50, 1, &f, &e) == 0 && f.bpr.loss == RS_BPR_LOSS_BPR,
+       "refit: no loss key, BPR");
+    rs_meta_set(&meta, "loss", "warp");
+    rs_meta_set(&meta, "max_sampled", "7");
+    OK(t, rs_srv_fit_prepare(&meta, "bpr", &a, 100, 50, 1, &f, &e) == 0 && f.bpr.loss == RS_BPR_LOSS_WARP &&
+       f.bpr.max_sampled == 7, "refit: loss=warp, max_sampled=7 kept");
+    rs_srv_args_add(&a, "loss", "hinge");
+    OK(t, rs_srv_fit_prepare(&meta, "bpr", &a, 100, 50, 1, &f, &e) < 0 && strstr(e.msg, "loss: 'hinge'"),
+       "refit: an unknown loss refused: %s", e.msg);
+    rs_bundle_free(&meta);
+}
+
 int main(void)
 {
     tap t = { 0, 0 };
     test_search(&t);
     test_two_items(&t);
+    test_refit(&t);
     return tap_done(&t);
 }
