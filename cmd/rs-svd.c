@@ -106,6 +106,11 @@ static const char usage[] =
 "      --negatives NAME   popular (--ns-exponent 1) or uniform (0)\n"
 "      --no-verify        keep negatives the user has (implicit's\n"
 "                         verify_negative_samples=False)\n"
+"      --loss NAME        bpr (default) or warp: LightFM's WARP, a step only\n"
+"                         for a negative scoring within 1 of the positive,\n"
+"                         weighted by how soon one was found\n"
+"      --max-sampled N    warp: negatives tried per sample (default 10);\n"
+"                         warp's --ns-exponent defaults to 0 (uniform)\n"
 "-a hybrid (bpr's options, and):\n"
 "      --id-dropout P     share of samples that also get a features-only step,\n"
 "                         which trains the features a cold item is made of\n"
@@ -140,6 +145,7 @@ static const char usage[] =
 "      --curve als-curve.tsv train.rsm > als.rsm\n"
 "  rs-svd -a als -k 64 --reg 1 train.rsm > als.rsm\n"
 "  rs-index --item-features movies.csv train.tsv | rs-svd -a hybrid > hybrid.rsm\n"
+"  rs-svd -a bpr --loss warp --max-sampled 20 -k 32 train.rsm > warp.rsm\n"
 "\n"
 "Exit status: 0 success, 1 bad data or I/O error, 2 bad usage (including a K\n"
 "larger than the matrix allows).\n";
@@ -148,7 +154,8 @@ enum { OPT_CENTER = 256, OPT_BLOCK, OPT_TOL, OPT_POWER, OPT_SEED,
        OPT_EPOCHS, OPT_ITERATIONS, OPT_LR, OPT_LR_BIAS, OPT_REG, OPT_REG_BIAS, OPT_INIT_STD,
        OPT_RANGE, OPT_VALIDATE, OPT_ALPHA, OPT_SOLVER, OPT_CG_STEPS, OPT_NEGATIVES,
        OPT_NS_EXP, OPT_NO_VERIFY, OPT_UNOBSERVED, OPT_REG_EXP, OPT_PATIENCE, OPT_CURVE,
-       OPT_METRIC, OPT_ID_DROPOUT, OPT_FEATURE_NS_EXP, OPT_FEATURE_LR, OPT_FEATURE_REG, OPT_END };
+       OPT_METRIC, OPT_ID_DROPOUT, OPT_FEATURE_NS_EXP, OPT_FEATURE_LR, OPT_FEATURE_REG, OPT_LOSS,
+       OPT_MAX_SAMPLED, OPT_END };
 
 /* Options that only some algorithms take (a bit per algos[] entry, in its
  * order); -a NAME refuses the others. */
@@ -178,6 +185,8 @@ static const struct only { int opt; const char *name; int algos; } only[] = {
     { OPT_NEGATIVES, "--negatives", A_BPR },
     { OPT_NS_EXP, "--ns-exponent", A_BPR },
     { OPT_NO_VERIFY, "--no-verify", A_BPR },
+    { OPT_LOSS, "--loss", A_BPR },
+    { OPT_MAX_SAMPLED, "--max-sampled", A_BPR },
     { OPT_ID_DROPOUT, "--id-dropout", A_HYBRID },
     { OPT_FEATURE_NS_EXP, "--feature-ns-exponent", A_HYBRID },
     { OPT_FEATURE_LR, "--feature-lr", A_HYBRID },
@@ -551,6 +560,8 @@ int main(int argc, char **argv)
         { "negatives", required_argument, NULL, OPT_NEGATIVES },
         { "ns-exponent", required_argument, NULL, OPT_NS_EXP },
         { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+        { "loss", required_argument, NULL, OPT_LOSS },
+        { "max-sampled", required_argument, NULL, OPT_MAX_SAMPLED },
         { "id-dropout", required_argument, NULL, OPT_ID_DROPOUT },
         { "feature-ns-exponent", required_argument, NULL, OPT_FEATURE_NS_EXP },
         { "feature-lr", required_argument, NULL, OPT_FEATURE_LR },
@@ -622,6 +633,14 @@ int main(int argc, char **argv)
             break;
         case OPT_NS_EXP: op.bpr.ns_exponent = rs_opt_double("--ns-exponent", optarg, -100, 100); break;
         case OPT_NO_VERIFY: op.bpr.verify = 0; break;
+        case OPT_LOSS:
+            if (!strcmp(optarg, "bpr")) op.bpr.loss = RS_BPR_LOSS_BPR;
+            else if (!strcmp(optarg, "warp")) op.bpr.loss = RS_BPR_LOSS_WARP;
+            else rs_usage_error("--loss: '%s' is not one of bpr, warp", optarg);
+            break;
+        case OPT_MAX_SAMPLED:
+            op.bpr.max_sampled = (int)rs_opt_int("--max-sampled", optarg, 1, 1000000);
+            break;
         case OPT_ID_DROPOUT: op.hybrid.id_dropout = rs_opt_double("--id-dropout", optarg, 0, 1); break;
         case OPT_FEATURE_NS_EXP:
             op.hybrid.feature_ns_exponent = rs_opt_double("--feature-ns-exponent", optarg, -100, 100);
@@ -648,6 +667,12 @@ int main(int argc, char **argv)
     /* The bias terms follow the factor terms unless given. */
     if (!lr_bias) op.funk.lr_bias = op.funk.lr;
     if (!reg_bias) op.funk.reg_bias = op.funk.reg;
+    if (given[OPT_MAX_SAMPLED] && op.bpr.loss != RS_BPR_LOSS_WARP)
+        rs_usage_error("--max-sampled needs --loss warp");
+    /* WARP's weight estimates the positive's rank from the tries, which
+     * holds for uniform draws (LightFM's sampler): its default. */
+    if (op.bpr.loss == RS_BPR_LOSS_WARP && !given[OPT_NS_EXP] && !given[OPT_NEGATIVES])
+        op.bpr.ns_exponent = 0;
     if (op.patience && !op.validate) rs_usage_error("--patience needs --validate FILE (what to stop on)");
     if (op.curve && !op.validate && a != &algos[1])
         rs_usage_error("--curve needs --validate FILE with -a %s (the curve is the validation metric)", aname);

@@ -7,11 +7,14 @@
 # set.  Prints NDCG@10 and HitRate@10 of the hybrid (rs-svd -a hybrid with
 # $OPTS added) and the content-only KNN, means over the carves, and of the
 # hybrid and BPR on the warm validation split.
+# LOSS (bpr or warp, default bpr) is the hybrid's --loss; the BPR it is
+# compared with on the warm split takes it too (BPR against WARP: LOSS=bpr).
 # Usage: OPTS='--feature-lr 0.1' examples/cold-start/validate.sh [DATA_DIR]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 data=${1:-$here/../../../shared/data}
-K=${K:-32} IT=${IT:-50} SEED=${SEED:-1} OPTS=${OPTS:-}
+K=${K:-32} IT=${IT:-50} SEED=${SEED:-1} OPTS=${OPTS:-} LOSS=${LOSS:-bpr}
+OPTS="--loss $LOSS $OPTS"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 ev() {      # test recs: "ndcg hit"
@@ -44,7 +47,7 @@ one() {     # name ratings movies [users]
     rs-index --item-features "$movies" $uf "$d/wvtrain.tsv" > "$d/wv.rsm" 2>/dev/null
     # shellcheck disable=SC2086
     rs-svd -a hybrid -k "$K" --iterations "$IT" --seed "$SEED" -j 2 $OPTS "$d/wv.rsm" > "$d/wh.rsm"
-    rs-svd -a bpr -k "$K" --iterations "$IT" --seed "$SEED" -j 2 "$d/wv.rsm" > "$d/wb.rsm"
+    rs-svd -a bpr -k "$K" --iterations "$IT" --seed "$SEED" -j 2 --loss "$LOSS" "$d/wv.rsm" > "$d/wb.rsm"
     for m in wh wb; do rs-recommend -m "$d/$m.rsm" -n 10 > "$d/$m.recs"; done
     echo "$name warm: hybrid $(ev "$d/wvtest.tsv" "$d/wh.recs" | tr ' ' /)" \
          " bpr $(ev "$d/wvtest.tsv" "$d/wb.recs" | tr ' ' /)"

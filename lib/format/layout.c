@@ -58,6 +58,7 @@ static const rs_layout_block bpr_blocks[] = {
 static const rs_layout_key bpr_keys[] = {
     { "model", 0 }, { "k", 0 }, { "global_bias", 0 }, { "lr", 0 }, { "reg", 0 },
     { "iterations", 0 }, { "seed", 0 }, { "ns_exponent", 0 }, { "verify_negatives", 0 },
+    { "loss", 1 }, { "max_sampled", 1 },
 };
 
 static const rs_layout_block hybrid_blocks[] = {
@@ -69,6 +70,7 @@ static const rs_layout_key hybrid_keys[] = {
     { "iterations", 0 }, { "seed", 0 }, { "ns_exponent", 0 }, { "verify_negatives", 0 },
     { "id_dropout", 0 }, { "feature_lr", 0 }, { "feature_reg", 0 },
     { "feature_ns_exponent", 0 }, { "item_features", 0 }, { "user_features", 0 },
+    { "loss", 1 }, { "max_sampled", 1 },
 };
 
 static const rs_layout_block knn_item_blocks[] = {

@@ -14,6 +14,10 @@ int rs_bprs_check(const rs_bpr_opts *o, rs_err *e)
     if (!isfinite(o->ns_exponent) || fabs(o->ns_exponent) > 100)
         return rs_errf(e, RS_EUSAGE, "--ns-exponent must be in -100..100");
     if (o->threads < 1) return rs_errf(e, RS_EUSAGE, "threads must be >= 1");
+    if (o->loss != RS_BPR_LOSS_BPR && o->loss != RS_BPR_LOSS_WARP)
+        return rs_errf(e, RS_EUSAGE, "--loss must be bpr or warp");
+    if (o->loss == RS_BPR_LOSS_WARP && (o->max_sampled < 1 || o->max_sampled > 1000000))
+        return rs_errf(e, RS_EUSAGE, "--max-sampled must be in 1..1000000");
     return 0;
 }
 
@@ -267,4 +271,8 @@ void rs_bprs_put_meta(const rs_bpr_opts *o, rs_bundle *b)
     rs_mf_meta_u64(b, "seed", o->seed);
     rs_mf_meta_double(b, "ns_exponent", o->ns_exponent);
     rs_meta_set(b, "verify_negatives", o->verify ? "1" : "0");
+    if (o->loss == RS_BPR_LOSS_WARP) {
+        rs_meta_set(b, "loss", "warp");
+        rs_mf_meta_u64(b, "max_sampled", (uint64_t)o->max_sampled);
+    }
 }

@@ -147,6 +147,68 @@ static inline float rs_bprs_diff_dot(const float *pu, const float *qi, const flo
     return s;
 }
 
+/* WARP (mf_bpr.h): a negative's score as the model sees it, with the
+ * user's vector the model's step has already formed (in w). */
+typedef float (*rs_bprs_score)(void *w, uint32_t j, const float *bj);
+
+static inline uint64_t rs_bprs_mix(uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* WARP's weight for a violator found at the t-th try, as LightFM's. */
+static inline float rs_bprs_warp_weight(uint32_t items, int t)
+{
+    float r = floorf((float)(items - 1) / (float)t);
+    float L = logf(r > 1 ? r : 1);
+    return L < 10 ? L : 10;
+}
+
+/* WARP's search for sample *d (positive score pos) of user u, whose s-th
+ * sample it is: d->j first, then tries drawn by a hash of the seed, the
+ * iteration, u and s from the noise d->j came from (the stratum st's, or
+ * with st NULL the catalogue's), until one scores above pos - 1, at most
+ * max_sampled tries.  A violator that is i or (verify) the user's counts
+ * as a try, as in LightFM.  Returns 1 and sets d->j, d->bj and *z (the
+ * step's weight) when one is found, else 0.  score is a constant where
+ * this is inlined. */
+static RS_BPRS_INLINE int rs_bprs_warp(const rs_bprs *B, const rs_bprs_stratum *st, void *w,
+                                       rs_bprs_score score, uint32_t u, uint64_t s,
+                                       rs_bprs_sample *d, float pos, float *z)
+{
+    if (score(w, d->j, d->bj) > pos - 1) {
+        *z = rs_bprs_warp_weight(B->items, 1);
+        return 1;
+    }
+    const uint64_t lo = B->indptr[u], n = B->indptr[u + 1] - lo;
+    const uint64_t h = rs_bprs_mix(B->o->seed ^ rs_bprs_mix((B->iteration << 32) ^ u) ^
+                                   rs_bprs_mix(s ^ 0x7761727000000000ull));
+    const int max = B->o->max_sampled, verify = B->o->verify;
+    for (int t = 2; t <= max; t++) {
+        const uint64_t x = rs_bprs_mix(h + (uint64_t)t);
+        uint32_t j;
+        float *bj;
+        if (st) {
+            uint32_t l = rs_alias_draw(st->noise, st->n, x);
+            j = st->items[l];
+            bj = st->bias + l;
+        } else {
+            j = B->noise ? rs_alias_draw(B->noise, B->items, x) : rs_alias_column(B->items, x);
+            bj = B->bi + j;
+        }
+        if (!(score(w, j, bj) > pos - 1)) continue;
+        if (j == d->i || (verify && rs_bprs_has(B->indices + lo, n, j))) continue;
+        d->j = j;
+        d->bj = bj;
+        *z = rs_bprs_warp_weight(B->items, t);
+        return 1;
+    }
+    return 0;
+}
+
 /* User u's m samples, positives from pos[0..m) (her row[0..n), or its part
  * in the block), negatives from the stratum st's noise, or with st NULL
  * from the whole catalogue's.  st is a constant where this is inlined, so

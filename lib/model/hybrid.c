@@ -42,8 +42,16 @@ typedef struct hyb {
     tables *loc;                /* per thread */
 } hyb;
 
-/* A thread's view: its tables and its scratch for the summed vectors. */
-typedef struct thr { const hyb *H; const tables *T; float *buf; } thr;
+/* A thread's view: its tables and its scratch for the summed vectors;
+ * with WARP the stratum its negatives come from (or NULL), the user's
+ * summed vector and the last negative's of the sample at hand. */
+typedef struct thr {
+    const hyb *H;
+    const tables *T;
+    float *buf;
+    const rs_bprs_stratum *st;
+    const float *pe, *be;
+} thr;
 
 /* BPR's update of the id rows, the gradient taken at the summed vectors
  * pe, ae, be (which may be pu, qi, qj themselves: each 4-float chunk is
@@ -235,12 +243,90 @@ static inline float step(void *w, uint32_t u, float *pu, rs_bprs_sample d, uint6
     return z;
 }
 
+/* WARP (mf_bpr.h): negative j's score against the user's summed vector,
+ * j seen as in BPR's steps (id and warm tables); its vector kept in be. */
+static inline float warp_score(void *w, uint32_t j, const float *bj)
+{
+    thr *th = w;
+    const hyb *H = th->H;
+    float *const *T = th->T->t;
+    const size_t st = H->B.stride;
+    th->be = summed(&H->is, j, H->B.V + (size_t)j * st, T[FW], st, H->B.k, th->buf + 2 * st);
+    return rs_mf_dot(th->pe, th->be, H->B.k) + summed_bias(&H->is, j, *bj, T[BW]);
+}
+
+/* id_step with WARP's search: the user's and the positive's summed
+ * vectors formed once, each try one negative's; the update id_step's with
+ * the violator and its weight, none found nothing moves (returns 0). */
+static inline float warp_id_step(thr *th, uint32_t u, float *pu, rs_bprs_sample d, uint64_t s)
+{
+    const hyb *H = th->H;
+    float *const *T = th->T->t;
+    float *buf = th->buf;
+    const int k = H->B.k;
+    const size_t st = H->B.stride;
+    float *qi = H->B.V + (size_t)d.i * st, z;
+    const float *pe = summed(&H->us, u, pu, T[FU], st, k, buf);
+    const float *ae = summed(&H->is, d.i, qi, T[FW], st, k, buf + st);
+    th->pe = pe;
+    float pos = rs_mf_dot(pe, ae, k) + summed_bias(&H->is, d.i, *d.bi, T[BW]);
+    if (!rs_bprs_warp(&H->B, th->st, th, warp_score, u, s, &d, pos, &z)) return 0;
+    if (z == 0) return 1;
+    const float *be = th->be;
+    const float lr = (float)H->B.o->lr, reg = (float)H->B.o->reg;
+    if (H->us.indptr) update_features(&H->us, u, T[FU], NULL, st, ae, be, k, z, lr, reg);
+    if (H->is.indptr) item_features(H, T[FW], T[BW], d.i, d.j, pe, z, lr, reg);
+    update(pu, qi, H->B.V + (size_t)d.j * st, pe, ae, be, k, z, lr, reg);
+    *d.bi += lr * (z - reg * *d.bi);
+    *d.bj += lr * (-z - reg * *d.bj);
+    return 1;
+}
+
+/* feature_step with WARP's search: up to max_sampled features-only
+ * negatives (feature_negative's, one hash each) until one scores above
+ * the positive's - 1. */
+static inline void warp_feature_step(thr *th, uint32_t u, const float *pu, uint32_t i, uint64_t h)
+{
+    const hyb *H = th->H;
+    float *const *T = th->T->t;
+    float *buf = th->buf;
+    const int k = H->B.k, max = H->B.o->max_sampled;
+    const size_t st = H->B.stride;
+    const float *pe = summed(&H->us, u, pu, T[FU], st, k, buf);
+    const float *ae = summed(&H->is, i, H->zero, T[FI], st, k, buf + st);
+    float pos = rs_mf_dot(pe, ae, k) + summed_bias(&H->is, i, 0, T[BI]);
+    for (int t = 1; t <= max; t++) {
+        uint32_t j = feature_negative(H, u, i, mix(h + (uint64_t)t));
+        const float *be = summed(&H->is, j, H->zero, T[FI], st, k, buf + 2 * st);
+        if (j == i || !(rs_mf_dot(pe, be, k) + summed_bias(&H->is, j, 0, T[BI]) > pos - 1)) continue;
+        float z = rs_bprs_warp_weight(H->B.items, t);
+        if (z == 0) return;
+        if (H->us.indptr) update_features(&H->us, u, T[FU], NULL, st, ae, be, k, z, H->flr, H->freg);
+        item_features(H, T[FI], T[BI], i, j, pe, z, H->flr, H->freg);
+        return;
+    }
+}
+
+/* step with WARP's searches in both. */
+static inline float warp_step(void *w, uint32_t u, float *pu, rs_bprs_sample d, uint64_t s)
+{
+    thr *th = w;
+    const hyb *H = th->H;
+    float r = warp_id_step(th, u, pu, d, s);
+    if (H->drop) {
+        uint64_t h = sample_hash(H, u, d, s);
+        if (h < H->drop) warp_feature_step(th, u, pu, d.i, h);
+    }
+    return r;
+}
+
 /* One thread: BPR's worker on the master tables. */
 static int worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     hyb *H = arg;
-    thr w = { H, &H->loc[0], rs_xmalloc(3 * H->B.stride * sizeof(float)) };
-    rs_bprs_chunks(&H->B, &w, step);
+    thr w = { H, &H->loc[0], rs_xmalloc(3 * H->B.stride * sizeof(float)), NULL, NULL, NULL };
+    if (H->B.o->loss == RS_BPR_LOSS_WARP) rs_bprs_chunks(&H->B, &w, warp_step);
+    else rs_bprs_chunks(&H->B, &w, step);
     free(w.buf);
     return 0;
 }
@@ -249,8 +335,10 @@ static int worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 static int strata_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
     hyb *H = arg;
-    thr w = { H, &H->loc[t], rs_xmalloc(3 * H->B.stride * sizeof(float)) };
-    rs_bprs_stratum_run(&H->B, t, &w, step);
+    thr w = { H, &H->loc[t], rs_xmalloc(3 * H->B.stride * sizeof(float)),
+              &H->B.sts[(t + H->B.sub) % H->B.strata], NULL, NULL };
+    if (H->B.o->loss == RS_BPR_LOSS_WARP) rs_bprs_stratum_run(&H->B, t, &w, warp_step);
+    else rs_bprs_stratum_run(&H->B, t, &w, step);
     free(w.buf);
     return 0;
 }

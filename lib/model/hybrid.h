@@ -52,7 +52,15 @@
  *
  * The fitted model is an rs_mf of the summed vectors (scored as any
  * factor model: rs-recommend, rs-serve), kept with FI, BI and the user
- * feature embeddings.  A features-only step costs about a BPR step. */
+ * feature embeddings.  A features-only step costs about a BPR step.
+ *
+ * With bpr.loss WARP (mf_bpr.h) both steps search for a violating
+ * negative, the id step among BPR's negatives (the sample's own, then
+ * hashed draws from its noise and block), the features-only step among
+ * feature_negative's (one hash per try); each try sums the negative's
+ * vector.  On the validation carves WARP made the warm lists better and
+ * ml-100k's cold ones worse at every setting tried
+ * (examples/cold-start/README.md), so BPR's loss stays the default. */
 #ifndef RS_HYBRID_H
 #define RS_HYBRID_H
 #include <stdint.h>

@@ -14,6 +14,8 @@ void rs_bpr_defaults(rs_bpr_opts *o)
     o->reg = RS_BPR_REG;
     o->ns_exponent = RS_BPR_NS_EXPONENT;
     o->verify = 1;
+    o->loss = RS_BPR_LOSS_BPR;
+    o->max_sampled = RS_BPR_MAX_SAMPLED;
     o->seed = 42;
     o->threads = 1;
 }
@@ -52,15 +54,56 @@ static inline float step(void *w, uint32_t u, float *pu, rs_bprs_sample d, uint6
     return z;
 }
 
+/* WARP's thread: the machinery, the stratum its negatives come from (or
+ * NULL), the user's vector of the sample at hand. */
+typedef struct warp { const rs_bprs *B; const rs_bprs_stratum *st; const float *pu; } warp;
+
+static inline float warp_score(void *w, uint32_t j, const float *bj)
+{
+    const warp *c = w;
+    return rs_mf_dot(c->pu, c->B->V + (size_t)j * c->B->stride, c->B->k) + *bj;
+}
+
+/* WARP's step (mf_bpr.h): BPR's update with the violator found and its
+ * weight for z; none found, nothing moves.  Returns 0 then (counted as
+ * ranked right), else 1. */
+static inline float warp_step(void *w, uint32_t u, float *pu, rs_bprs_sample d, uint64_t s)
+{
+    warp *c = w;
+    const rs_bprs *B = c->B;
+    const int k = B->k;
+    float *qi = B->V + (size_t)d.i * B->stride, z;
+    c->pu = pu;
+    if (!rs_bprs_warp(B, c->st, c, warp_score, u, s, &d, rs_mf_dot(pu, qi, k) + *d.bi, &z)) return 0;
+    if (z == 0) return 1;   /* a rank estimate of 1: no loss, and no penalty step alone */
+    const float lr = (float)B->o->lr, reg = (float)B->o->reg;
+    update(pu, qi, B->V + (size_t)d.j * B->stride, k, z, lr, reg);
+    *d.bi += lr * (z - reg * *d.bi);
+    *d.bj += lr * (-z - reg * *d.bj);
+    return 1;
+}
+
 static int worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
-    rs_bprs_chunks(arg, arg, step);
+    rs_bprs *B = arg;
+    if (B->o->loss == RS_BPR_LOSS_WARP) {
+        warp c = { B, NULL, NULL };
+        rs_bprs_chunks(B, &c, warp_step);
+    } else {
+        rs_bprs_chunks(B, B, step);
+    }
     return 0;
 }
 
 static int strata_worker(void *arg, int t, size_t slo, size_t shi, rs_err *e)
 {
-    rs_bprs_stratum_run(arg, t, arg, step);
+    rs_bprs *B = arg;
+    if (B->o->loss == RS_BPR_LOSS_WARP) {
+        warp c = { B, &B->sts[(t + B->sub) % B->strata], NULL };
+        rs_bprs_stratum_run(B, t, &c, warp_step);
+    } else {
+        rs_bprs_stratum_run(B, t, B, step);
+    }
     return 0;
 }
 

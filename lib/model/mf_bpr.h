@@ -61,6 +61,8 @@ typedef struct rs_bpr_opts {
     double lr, reg;         /* > 0, >= 0 */
     double ns_exponent;     /* negatives ~ count^ns_exponent, -100..100 */
     int verify;             /* skip negatives the user has */
+    int loss;               /* RS_BPR_LOSS_BPR or RS_BPR_LOSS_WARP */
+    int max_sampled;        /* warp: negatives tried per sample, >= 1 */
     uint64_t seed;
     int threads;            /* >= 1 */
     rs_progress *progress;  /* or NULL */
@@ -83,12 +85,29 @@ typedef struct rs_bpr_opts {
 #define RS_BPR_LR 0.01
 #define RS_BPR_REG 0.01
 #define RS_BPR_NS_EXPONENT 0.75
+/* The loss: BPR's log-sigmoid of the pair, or WARP (Weston, Bengio,
+ * Usunier 2011, as LightFM's loss='warp'): for a positive (u, i) the
+ * negatives j are tried, the sample's own first, until one scores within
+ * 1 of i (s_uj > s_ui - 1), at most max_sampled of them; the step is then
+ * BPR's with z = min(10, log(max(1, floor((items - 1) / tries)))) (a
+ * violator found at once means i ranks low: a large step), and with none
+ * found, or z = 0 (a rank estimate of 1), there is no step at all, not even
+ * the penalty's.  Tries after the first are drawn from
+ * the same noise (and, threads > 1, the same block) by a hash of the
+ * seed, the iteration, the user and the sample, so BPR's random streams
+ * are unchanged; one that is i or (with verify) the user's counts as a
+ * try, as in LightFM.  A try is a dot product of k floats with the user's
+ * vector, which is computed once. */
+#define RS_BPR_LOSS_BPR 0
+#define RS_BPR_LOSS_WARP 1
+#define RS_BPR_MAX_SAMPLED 10
 
 void rs_bpr_defaults(rs_bpr_opts *o);
 int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e);
 /* rs_mf_put as model=bpr, plus lr, reg, iterations and seed (the fold-in
  * runs the same SGD on the new user's vector alone), ns_exponent,
- * verify_negatives. */
+ * verify_negatives, and with warp loss=warp and max_sampled (BPR's
+ * models, which do not have them, are as before). */
 void rs_bpr_put(rs_mf *m, const rs_bpr_opts *o, rs_bundle *b);
 
 #endif

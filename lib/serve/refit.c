@@ -79,6 +79,16 @@ SET(bpr_reg, f->bpr.reg = x)
 SET(bpr_seed, f->bpr.seed = (uint64_t)x)
 SET(bpr_ns, f->bpr.ns_exponent = x)
 SET(bpr_verify, f->bpr.verify = (int)x)
+SET(bpr_max_sampled, f->bpr.max_sampled = (int)x)
+/* A WARP model is refit with WARP (rs-svd --loss); a model without the key is BPR's. */
+static int bpr_loss(rs_srv_fit *f, const char *v, double x, rs_err *e)
+{
+    (void)x;
+    if (!strcmp(v, "bpr")) f->bpr.loss = RS_BPR_LOSS_BPR;
+    else if (!strcmp(v, "warp")) f->bpr.loss = RS_BPR_LOSS_WARP;
+    else return rs_errf(e, RS_EUSAGE, "loss: '%s' is not one of bpr, warp", v);
+    return 0;
+}
 
 SET(knn_k, f->knn_k = (uint32_t)x)
 SET(knn_binary, f->knn.binary = (int)x)
@@ -154,7 +164,8 @@ static const opt bpr_opts[] = {
     { "k", T_INT, 1, 1 << 20, bpr_k }, { "iterations", T_INT, 0, 1 << 24, bpr_iterations },
     { "lr", T_DBL, 1e-300, BIG, bpr_lr }, { "reg", T_DBL, 0, BIG, bpr_reg },
     { "seed", T_U64, SEED, bpr_seed }, { "ns_exponent", T_DBL, -100, 100, bpr_ns },
-    { "verify_negatives", T_BOOL, 0, 1, bpr_verify }, { 0 }
+    { "verify_negatives", T_BOOL, 0, 1, bpr_verify }, { "loss", T_WORD, 0, 0, bpr_loss },
+    { "max_sampled", T_INT, 1, 1000000, bpr_max_sampled }, { 0 }
 };
 static const opt knn_opts[] = {
     { "k", T_INT, 1, 4294967295.0, knn_k }, { "sim", T_WORD, 0, 0, knn_sim },
