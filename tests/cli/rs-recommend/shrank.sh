@@ -9,8 +9,11 @@ exec 3<>q                   # a writer already: rs-recommend's open does not wai
 rs-recommend --predict -m m.rsm -o out.tsv q 3>&- &
 pid=$!
 # Wait (up to 20 s) until it has opened the pairs: the model is loaded then.
+# Only once the child runs rs-recommend: before its exec, the forked shell
+# still holds the FIFO as fd 3.
 n=0
-until ls -l /proc/$pid/fd 2>/dev/null | grep -q '/q$' || [ $n -ge 200 ]; do
+until { readlink /proc/$pid/exe 2>/dev/null | grep -q 'rs-recommend$' &&
+        ls -l /proc/$pid/fd 2>/dev/null | grep -q '/q$'; } || [ $n -ge 200 ]; do
     sleep 0.1; n=$((n + 1))
 done
 : > m.rsm
