@@ -848,8 +848,16 @@ static ssize_t parse_parallel(reader *rd, par *p, const char *buf, size_t n)
         csv_free(&p->part[j].csv);
     }
     if (!ok) {
-        /* Ids a piece interned stay in its own map, unused. */
-        for (int j = 0; j < k; j++) p->tab[j].t.n = 0;
+        /* The pieces' ids go too: one that began inside a quoted field
+         * took its text for ids, which a later block would map into rd's. */
+        for (int j = 0; j < k; j++) {
+            ptab *pt = &p->tab[j];
+            int has_r = pt->t.r != NULL, has_t = pt->t.t != NULL;
+            rs_ratings_free(&pt->t);
+            rs_ratings_init(&pt->t);
+            rs_ratings_keep(&pt->t, has_r, has_t);
+            pt->nu = pt->ni = 0;
+        }
         return -2;
     }
     rs_ratings *dst = rd->rt;
