@@ -16,9 +16,10 @@
  * A UTF-8 byte order mark is dropped by rs_in, as for every text input.
  *
  * CSV and TSV are read in big blocks (ratingfile_par.h), each cut at line
- * ends into d->jobs pieces parsed at once; a line with nothing to unquote
- * or trim is split in place, the others go to libcsv.  The result, and
- * every message, is that of one thread and libcsv alone.
+ * ends into four pieces per thread (d->jobs), which the threads take in
+ * turn; a line with nothing to unquote or trim is split in place, the
+ * others go to libcsv.  The result, and every message, is that of one
+ * thread and libcsv alone.
  *
  * Lines whose first field starts with '#' are comments; blank lines are
  * skipped.  Errors name the input, the line and the field:
