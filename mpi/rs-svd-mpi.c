@@ -362,10 +362,8 @@ int main(int argc, char **argv)
                     idle, P, path, ch.n);
         check_all(failed, &e, 1);
     } else {
-        if (rs_bundle_load_expect(path, &b, "a matrix from rs-index", &e) < 0
-            || rs_csr_get(&b, &a, &e) < 0 || rs_mf_check(&a, k, &e) < 0)
-            check_all(1, &e, 0);
-        check_all(0, &e, 0);
+        check_all(rs_bundle_load_expect(path, &b, "a matrix from rs-index", &e) < 0
+                  || rs_csr_get(&b, &a, &e) < 0 || rs_mf_check(&a, k, &e) < 0, &e, 0);
         rs_csr view = a;
         view.times = NULL;
         rs_csr_transpose(&view, &t);
