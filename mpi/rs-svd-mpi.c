@@ -3,10 +3,9 @@
  *
  * Rank r owns a contiguous block of user rows and a block of item rows
  * (cut by nonzeros, so the solves balance).  Each half-iteration every rank
- * forms the Gram matrix of the fixed side (all ranks hold all factors),
- * solves only its own rows with mf_als.h's rs_als_solve_row on -j threads
- * (rs_parallel_for, each thread its own scratch, the Gram shared read-only),
- * and the blocks are exchanged with MPI_Allgatherv.  Factors start from the
+ * forms the Gram matrix of the fixed side (all ranks hold all factors) and
+ * solves only its own rows on -j threads, both with mf_als.h's
+ * rs_als_solve_side (rs-svd -a als's own half-iteration), and the blocks are exchanged with MPI_Allgatherv.  Factors start from the
  * seed exactly as rs_als_fit's, a row's solve does not depend on who does
  * it, and the Gram is one SSYRK on -j BLAS threads between the solves, as
  * rs-svd -a als forms it (OpenBLAS splits a SYRK's output among its
@@ -24,13 +23,11 @@
  * Rank 0 copies the input's matrix blocks into the model in pieces, so
  * writing adds no more than a buffer.  A matrix without the index is
  * mapped whole on every rank and transposed there: O(nnz) per rank. */
-#include <cblas.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <mpi.h>
 #include <sched.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,8 +77,6 @@ typedef struct side {
     uint64_t bytes;             /* of ratings read for it */
 } side;
 
-static void gram(const float *Y, uint32_t n, int k, double reg, float *G);
-
 /* Every rank learns whether any failed; the ones that did say why (with
  * local = 0 only rank 0 speaks: all met the same error).  Then all stop. */
 static void check_all(int failed, const rs_err *e, int local)
@@ -95,57 +90,15 @@ static void check_all(int failed, const rs_err *e, int local)
     exit(e->code == RS_EUSAGE && !local ? 2 : 1);
 }
 
-/* One half-iteration's solves on a rank's threads: workers take CHUNK rows
- * at a time from a shared counter (rows differ in length), each with its
- * own scratch; X's rows are disjoint, Y and G only read. */
-enum { CHUNK = 16 };
-
-typedef struct solves {
-    const rs_als_opts *o;
-    const rs_csr *m;        /* the rank's rows */
-    float *x;               /* their factors: row r at x + r k */
-    const float *Y, *G;
-    uint64_t maxrow;
-    atomic_size_t next;
-    atomic_int bad;         /* a singular system (cholesky with --reg 0) */
-} solves;
-
-static int solve_worker(void *arg, int t, size_t lo, size_t hi, rs_err *e)
-{
-    solves *S = arg;
-    const rs_als_opts *o = S->o;
-    const rs_csr *m = S->m;
-    const int k = o->k;
-    float *scratch = rs_xmalloc(rs_als_scratch(k, S->maxrow, o->solver) * sizeof *scratch);
-    for (;;) {
-        size_t r0 = atomic_fetch_add(&S->next, CHUNK);
-        if (r0 >= m->rows) break;
-        size_t r1 = r0 + CHUNK < m->rows ? r0 + CHUNK : m->rows;
-        for (size_t r = r0; r < r1; r++) {
-            uint64_t a = m->indptr[r], b = m->indptr[r + 1];
-            if (rs_als_solve_row(S->Y, k, S->G, m->indices + a, m->values + a, b - a, o->alpha,
-                                 o->solver, o->cg_steps, S->x + r * k, scratch) < 0)
-                atomic_store(&S->bad, 1);
-        }
-    }
-    free(scratch);
-    return 0;
-}
-
 static int solve_block(const rs_als_opts *o, const side *s, int rank, float *X, const float *Y,
                        uint32_t ny, float *G, uint64_t *bytes)
 {
     const int k = o->k;
     const rs_csr *m = &s->rows;
-    gram(Y, ny, k, o->reg, G);
-    solves S = { .o = o, .m = m, .x = X + (size_t)s->lo[rank] * k, .Y = Y, .G = G };
-    for (uint32_t r = 0; r < m->rows; r++)
-        if (m->indptr[r + 1] - m->indptr[r] > S.maxrow) S.maxrow = m->indptr[r + 1] - m->indptr[r];
-    atomic_store(&S.next, 0);
-    atomic_store(&S.bad, 0);
+    /* The Gram and the rank's row solves as rs-svd -a als does them; a
+     * singular row is reported once, by rank 0, with the iteration. */
     rs_err e = { 0 };
-    rs_parallel_for(o->threads, (size_t)o->threads, solve_worker, &S, &e);  /* workers never fail */
-    int bad = atomic_load(&S.bad);
+    int bad = rs_als_solve_side(o, m, X + (size_t)s->lo[rank] * k, Y, ny, G, "row", &e) < 0;
     MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, X, s->counts, s->displs, MPI_FLOAT,
                    MPI_COMM_WORLD);
     int P;
@@ -155,16 +108,6 @@ static int solve_block(const rs_als_opts *o, const side *s, int rank, float *X, 
     int any;
     MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     return any ? -1 : 0;
-}
-
-/* As mf_als.c's (not exported): G = Y'Y + reg I, full. */
-static void gram(const float *Y, uint32_t n, int k, double reg, float *G)
-{
-    cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, k, (int)n, 1.0f, Y, k, 0.0f, G, k);
-    for (int a = 0; a < k; a++) {
-        G[(size_t)a * k + a] += (float)reg;
-        for (int b = 0; b < a; b++) G[(size_t)a * k + b] = G[(size_t)b * k + a];
-    }
 }
 
 static void plan_alloc(side *s, int P, uint32_t n)
@@ -419,10 +362,8 @@ int main(int argc, char **argv)
                     idle, P, path, ch.n);
         check_all(failed, &e, 1);
     } else {
-        if (rs_bundle_load_expect(path, &b, "a matrix from rs-index", &e) < 0
-            || rs_csr_get(&b, &a, &e) < 0 || rs_mf_check(&a, k, &e) < 0)
-            check_all(1, &e, 0);
-        check_all(0, &e, 0);
+        check_all(rs_bundle_load_expect(path, &b, "a matrix from rs-index", &e) < 0
+                  || rs_csr_get(&b, &a, &e) < 0 || rs_mf_check(&a, k, &e) < 0, &e, 0);
         rs_csr view = a;
         view.times = NULL;
         rs_csr_transpose(&view, &t);

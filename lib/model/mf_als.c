@@ -222,7 +222,7 @@ static void gram(const float *Y, uint32_t n, int k, double w, double reg, float 
     }
 }
 
-static int solve_side(const rs_als_opts *o, const rs_csr *rows, float *X, const float *Y,
+int rs_als_solve_side(const rs_als_opts *o, const rs_csr *rows, float *X, const float *Y,
                       uint32_t ny, float *G, const char *what, rs_err *e)
 {
     gram(Y, ny, o->k, o->unobserved, o->reg_exponent == 0 ? o->reg : 0, G);
@@ -293,8 +293,8 @@ int rs_als_fit(const rs_csr *a, const rs_als_opts *o, rs_mf *m, rs_err *e)
     rs_mf_view view_m = { a->rows, a->cols, k, (size_t)k, m->P, m->Q, NULL, NULL, 0 };
     for (it = 1; it <= o->iterations && rc == 0 && !stop; it++) {
         double t0 = rs_now();
-        rc = solve_side(o, &t, m->Q, m->P, a->rows, G, "item", e);
-        if (rc == 0) rc = solve_side(o, a, m->P, m->Q, a->cols, G, "user", e);
+        rc = rs_als_solve_side(o, &t, m->Q, m->P, a->rows, G, "item", e);
+        if (rc == 0) rc = rs_als_solve_side(o, a, m->P, m->Q, a->cols, G, "user", e);
         if (rc == 0) rc = rs_als_finite_after(m, o, it, e);
         if (rc == 0 && o->iteration_done) o->iteration_done(o->ctx, it, rs_now() - t0);
         if (rc == 0 && o->validate) stop = rs_early_update(&early, it, o->validate(o->vctx, it, &view_m));

@@ -117,6 +117,12 @@ int rs_als_solve_row_lam(const float *Y, int k, const float *G, const uint32_t *
 double rs_als_row_reg(double reg, double unobserved, double exponent, uint64_t n,
                       uint64_t others);
 
+/* One half-iteration: G = the Gram of Y (ny rows) with the constant
+ * penalty, then every row of rows solved into X (row r at X + r k) on
+ * o->threads threads.  what ("user", "item") names a singular row, by its
+ * index in rows.  rs-svd-mpi calls it on a rank's share of the rows. */
+int rs_als_solve_side(const rs_als_opts *o, const rs_csr *rows, float *X, const float *Y,
+                      uint32_t ny, float *G, const char *what, rs_err *e);
 /* 0 when m's factors are finite after iteration it, else -1 with e =
  * "ALS diverged at iteration IT (...): HINT" (rs_als_fit's check, for
  * trainers of the same model elsewhere: rs-svd-mpi). */
