@@ -140,21 +140,14 @@ static inline void update_features(const side *s, uint32_t r, float *F, float *B
     }
 }
 
-static inline uint64_t mix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 /* A sample's hash, made of the seed, the iteration, the user and the
  * sample (its place s among the user's, and its items): it chooses the
  * samples with a features-only step and their negatives without touching
  * BPR's random streams. */
 static inline uint64_t sample_hash(const hyb *H, uint32_t u, rs_bprs_sample d, uint64_t s)
 {
-    return mix(H->B.o->seed ^ mix(H->B.iteration << 32 ^ u) ^ mix(s ^ ((uint64_t)d.i << 32 | d.j)));
+    return rs_bprs_mix(H->B.o->seed ^ rs_bprs_mix(H->B.iteration << 32 ^ u) ^
+                       rs_bprs_mix(s ^ ((uint64_t)d.i << 32 | d.j)));
 }
 
 /* A features-only step's negative: drawn anew from the features' noise (the
@@ -165,7 +158,7 @@ static inline uint32_t feature_negative(const hyb *H, uint32_t u, uint32_t i, ui
     const uint64_t lo = H->B.indptr[u], n = H->B.indptr[u + 1] - lo;
     uint32_t j = i;
     for (int t = 0; t < 8; t++) {
-        h = mix(h);
+        h = rs_bprs_mix(h);
         j = H->fnoise ? rs_alias_draw(H->fnoise, H->B.items, h) : (uint32_t)rs_alias_column(H->B.items, h);
         if (j != i && !(H->B.o->verify && rs_bprs_has(H->B.indices + lo, n, j))) return j;
     }
@@ -296,7 +289,7 @@ static inline void warp_feature_step(thr *th, uint32_t u, const float *pu, uint3
     const float *ae = summed(&H->is, i, H->zero, T[FI], st, k, buf + st);
     float pos = rs_mf_dot(pe, ae, k) + summed_bias(&H->is, i, 0, T[BI]);
     for (int t = 1; t <= max; t++) {
-        uint32_t j = feature_negative(H, u, i, mix(h + (uint64_t)t));
+        uint32_t j = feature_negative(H, u, i, rs_bprs_mix(h + (uint64_t)t));
         const float *be = summed(&H->is, j, H->zero, T[FI], st, k, buf + 2 * st);
         if (j == i || !(rs_mf_dot(pe, be, k) + summed_bias(&H->is, j, 0, T[BI]) > pos - 1)) continue;
         float z = rs_bprs_warp_weight(H->B.items, t);
@@ -454,7 +447,8 @@ static void calibrate(const hyb *H, const rs_csr *a, const uint8_t *warm, const 
         const float *p = P + (size_t)u * k;
         for (uint64_t x = a->indptr[u]; x < a->indptr[u + 1]; x++)
             for (int other = 0; other < 2; other++) {
-                uint32_t i = other ? (uint32_t)rs_alias_column(a->cols, mix(H->B.o->seed ^ mix(x)))
+                uint32_t i = other ? (uint32_t)rs_alias_column(a->cols,
+                                                               rs_bprs_mix(H->B.o->seed ^ rs_bprs_mix(x)))
                                   : a->indices[x];
                 if (!warm[i] || H->is.indptr[i] == H->is.indptr[i + 1]) continue;
                 const float *w = qw + (size_t)i * st, *f0 = qf + (size_t)i * st;

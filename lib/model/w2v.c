@@ -134,23 +134,20 @@ AI void vzero(float *y, size_t n)
 
 /* ---- training ---- */
 
-/* Where a thread reads and writes the vectors: rows below hot in its own
- * copies, the others in the shared matrices.  With one thread hot is 0;
- * with more, every row (see worker). */
+/* Where a thread reads and writes the vectors: with one thread the shared
+ * matrices, with more its own copies of them (see worker). */
 typedef struct lane {
-    float *in, *out;         /* the shared matrices */
-    float *hin, *hout;       /* this thread's copies of rows 0 .. hot - 1 */
-    uint32_t hot;
+    float *in, *out;
 } lane;
 
 AI float *in_row(const lane *L, uint32_t r, size_t st)
 {
-    return (r < L->hot ? L->hin : L->in) + (size_t)r * st;
+    return L->in + (size_t)r * st;
 }
 
 AI float *out_row(const lane *L, uint32_t r, size_t st)
 {
-    return (r < L->hot ? L->hout : L->out) + (size_t)r * st;
+    return L->out + (size_t)r * st;
 }
 
 AI uint32_t draw_noise(const train *t, rs_rng *r)
@@ -358,10 +355,10 @@ static void merge_rows(float *shared, float *mine, float *base, size_t n)
 
 static void merge_hot(train *t, lane *L, float *bin, float *bout)
 {
-    size_t n = (size_t)L->hot * t->st;
+    size_t n = (size_t)t->hot * t->st;
     pthread_mutex_lock(&t->merge);
-    merge_rows(t->in, L->hin, bin, n);
-    merge_rows(t->out, L->hout, bout, n);
+    merge_rows(t->in, L->in, bin, n);
+    merge_rows(t->out, L->out, bout, n);
     pthread_mutex_unlock(&t->merge);
 }
 
@@ -382,13 +379,13 @@ static int worker(void *arg, int id, size_t slo, size_t shi, rs_err *e)
     uint32_t *tgbuf = rs_xmalloc(2 * ((size_t)t->o->negative + 1) * sizeof *tgbuf);
     uint32_t *tg[2] = { tgbuf, tgbuf + t->o->negative + 1 };
     float *work = falloc(t->st), *neu1 = falloc(t->st);
-    lane L = { t->in, t->out, NULL, NULL, t->hot };
+    lane L = { t->in, t->out };
     size_t nh = (size_t)t->hot * t->st;
     float *bin = NULL, *bout = NULL;
     if (nh) {
         /* Allocated (and first touched) by the thread that uses them. */
-        L.hin = falloc(nh);
-        L.hout = falloc(nh);
+        L.in = falloc(nh);
+        L.out = falloc(nh);
         bin = falloc(nh);
         bout = falloc(nh);
         merge_hot(t, &L, bin, bout);   /* all zero: a copy of the shared rows */
@@ -416,8 +413,10 @@ static int worker(void *arg, int id, size_t slo, size_t shi, rs_err *e)
     free(tgbuf);
     free(work);
     free(neu1);
-    free(L.hin);
-    free(L.hout);
+    if (nh) {
+        free(L.in);
+        free(L.out);
+    }
     free(bin);
     free(bout);
     return 0;
