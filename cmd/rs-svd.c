@@ -634,9 +634,8 @@ int main(int argc, char **argv)
         case OPT_NS_EXP: op.bpr.ns_exponent = rs_opt_double("--ns-exponent", optarg, -100, 100); break;
         case OPT_NO_VERIFY: op.bpr.verify = 0; break;
         case OPT_LOSS:
-            if (!strcmp(optarg, "bpr")) op.bpr.loss = RS_BPR_LOSS_BPR;
-            else if (!strcmp(optarg, "warp")) op.bpr.loss = RS_BPR_LOSS_WARP;
-            else rs_usage_error("--loss: '%s' is not one of bpr, warp", optarg);
+            if ((op.bpr.loss = rs_bpr_loss_parse(optarg)) < 0)
+                rs_usage_error("--loss: '%s' is not one of bpr, warp", optarg);
             break;
         case OPT_MAX_SAMPLED:
             op.bpr.max_sampled = (int)rs_opt_int("--max-sampled", optarg, 1, 1000000);

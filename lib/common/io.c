@@ -891,15 +891,14 @@ void rs_out_abort(rs_out *o)
 
 void rs_put_u64(FILE *f, uint64_t v)
 {
-    char b[24], *p = b + sizeof b;
-    do { *--p = (char)('0' + v % 10); v /= 10; } while (v);
-    fwrite_unlocked(p, 1, (size_t)(b + sizeof b - p), f);
+    char buf[RS_NUM_BUF];
+    fwrite_unlocked(buf, 1, rs_num_fmt_u64(buf, v), f);
 }
 
 void rs_put_i64(FILE *f, int64_t v)
 {
-    if (v < 0) { putc_unlocked('-', f); rs_put_u64(f, -(uint64_t)v); }
-    else rs_put_u64(f, (uint64_t)v);
+    char buf[RS_NUM_BUF];
+    fwrite_unlocked(buf, 1, rs_num_fmt_i64(buf, v), f);
 }
 
 void rs_put_g(FILE *f, double v)

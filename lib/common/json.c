@@ -189,16 +189,14 @@ void rs_json_fixed(rs_json *j, double v, int decimals)
 
 void rs_json_int(rs_json *j, int64_t v)
 {
-    char b[24];
-    int n = snprintf(b, sizeof b, "%lld", (long long)v);
-    rs_json_raw(j, b, (size_t)n);
+    char b[RS_NUM_BUF];
+    rs_json_raw(j, b, rs_num_fmt_i64(b, v));
 }
 
 void rs_json_uint(rs_json *j, uint64_t v)
 {
-    char b[24];
-    int n = snprintf(b, sizeof b, "%llu", (unsigned long long)v);
-    rs_json_raw(j, b, (size_t)n);
+    char b[RS_NUM_BUF];
+    rs_json_raw(j, b, rs_num_fmt_u64(b, v));
 }
 
 void rs_json_newline(rs_json *j)

@@ -129,14 +129,22 @@ int rs_num_i64(const char *s, size_t n, int64_t *out, const char **why)
     return 0;
 }
 
-static size_t put_u64(char *p, uint64_t v)
+size_t rs_num_fmt_u64(char *buf, uint64_t v)
 {
     char b[24];
     size_t k = 0, len;
     do b[k++] = (char)('0' + v % 10); while (v /= 10);
     len = k;
-    while (k) *p++ = b[--k];
+    while (k) *buf++ = b[--k];
+    *buf = '\0';
     return len;
+}
+
+size_t rs_num_fmt_i64(char *buf, int64_t v)
+{
+    if (v >= 0) return rs_num_fmt_u64(buf, (uint64_t)v);
+    *buf = '-';
+    return 1 + rs_num_fmt_u64(buf + 1, -(uint64_t)v);
 }
 
 /* Whole and half numbers (nearly every rating) without printf; 0 if v is
@@ -150,7 +158,7 @@ static size_t fmt_half(char *buf, double v)
     char *p = buf;
     if (signbit(v)) *p++ = '-';
     if (w < 0) w = -w;
-    p += put_u64(p, (uint64_t)(w / 2));
+    p += rs_num_fmt_u64(p, (uint64_t)(w / 2));
     if (w & 1) { *p++ = '.'; *p++ = '5'; }
     *p = '\0';
     return (size_t)(p - buf);

@@ -31,5 +31,8 @@ int rs_num_i64(const char *s, size_t n, int64_t *out, const char **why);
  * reader accepts, are "nan", "inf" and "-inf". */
 size_t rs_num_fmt_f64(char *buf, double v);
 size_t rs_num_fmt_f32(char *buf, float v);
+/* v in decimal, NUL-terminated; returns its length (at most 20). */
+size_t rs_num_fmt_u64(char *buf, uint64_t v);
+size_t rs_num_fmt_i64(char *buf, int64_t v);
 
 #endif

@@ -272,7 +272,7 @@ void rs_bprs_put_meta(const rs_bpr_opts *o, rs_bundle *b)
     rs_mf_meta_double(b, "ns_exponent", o->ns_exponent);
     rs_meta_set(b, "verify_negatives", o->verify ? "1" : "0");
     if (o->loss == RS_BPR_LOSS_WARP) {
-        rs_meta_set(b, "loss", "warp");
+        rs_meta_set(b, "loss", rs_bpr_loss_name(o->loss));
         rs_mf_meta_u64(b, "max_sampled", (uint64_t)o->max_sampled);
     }
 }

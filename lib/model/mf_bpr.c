@@ -20,6 +20,18 @@ void rs_bpr_defaults(rs_bpr_opts *o)
     o->threads = 1;
 }
 
+int rs_bpr_loss_parse(const char *s)
+{
+    if (!strcmp(s, "bpr")) return RS_BPR_LOSS_BPR;
+    if (!strcmp(s, "warp")) return RS_BPR_LOSS_WARP;
+    return -1;
+}
+
+const char *rs_bpr_loss_name(int loss)
+{
+    return loss == RS_BPR_LOSS_WARP ? "warp" : "bpr";
+}
+
 static inline void update(float *restrict pu, float *restrict qi, float *restrict qj, int k,
                           float z, float lr, float reg)
 {

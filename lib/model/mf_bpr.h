@@ -101,6 +101,10 @@ typedef struct rs_bpr_opts {
 #define RS_BPR_LOSS_BPR 0
 #define RS_BPR_LOSS_WARP 1
 #define RS_BPR_MAX_SAMPLED 10
+/* The loss's name (rs-svd --loss, meta loss=, rs-serve's refit) and back;
+ * -1 for a name that is neither. */
+int rs_bpr_loss_parse(const char *s);
+const char *rs_bpr_loss_name(int loss);
 
 void rs_bpr_defaults(rs_bpr_opts *o);
 int rs_bpr_fit(const rs_csr *a, const rs_bpr_opts *o, rs_mf *m, rs_err *e);

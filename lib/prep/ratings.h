@@ -52,7 +52,6 @@ void rs_ratings_write_tsv(FILE *f, const rs_ratings *rt, const unsigned char *se
 /* The same with jobs threads formatting rows (the text is the same). */
 void rs_ratings_write_tsv_jobs(FILE *f, const rs_ratings *rt, const unsigned char *sel, int value,
                                int jobs);
-void rs_ratings_write_row(FILE *f, const rs_ratings *rt, size_t row);
 
 /* A NUL-terminated rating (a value that fits a float) or timestamp (int64),
  * by the strict rules of common/num.h.  Return 0 or -1 (leaving a short

@@ -84,9 +84,8 @@ SET(bpr_max_sampled, f->bpr.max_sampled = (int)x)
 static int bpr_loss(rs_srv_fit *f, const char *v, double x, rs_err *e)
 {
     (void)x;
-    if (!strcmp(v, "bpr")) f->bpr.loss = RS_BPR_LOSS_BPR;
-    else if (!strcmp(v, "warp")) f->bpr.loss = RS_BPR_LOSS_WARP;
-    else return rs_errf(e, RS_EUSAGE, "loss: '%s' is not one of bpr, warp", v);
+    if ((f->bpr.loss = rs_bpr_loss_parse(v)) < 0)
+        return rs_errf(e, RS_EUSAGE, "loss: '%s' is not one of bpr, warp", v);
     return 0;
 }
 
