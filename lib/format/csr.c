@@ -73,10 +73,15 @@ int rs_csr_get(const rs_bundle *b, rs_csr *m, rs_err *e)
                        (unsigned long long)s[0], (unsigned long long)s[1]);
     /* The id maps name every row and column, so a shape they do not match
      * is a lie, and one that would size allocations (a 2 KB file saying
-     * 2e9 items); a bare matrix without maps is the library's own. */
+     * 2e9 items); a bare matrix without maps is the library's own, and a
+     * file has both (layout.c), so one map alone is a lie too. */
     static const char *const maps[2] = { "users", "items" };
+    const rs_block *mbs[2] = { rs_bundle_get(b, maps[0]), rs_bundle_get(b, maps[1]) };
+    if (!mbs[0] != !mbs[1])
+        return rs_errf(e, RS_EDATA, "matrix: block '%s' without block '%s'",
+                       maps[mbs[0] ? 0 : 1], maps[mbs[0] ? 1 : 0]);
     for (int k = 0; k < 2; k++) {
-        const rs_block *mb = rs_bundle_get(b, maps[k]);
+        const rs_block *mb = mbs[k];
         if (mb && mb->dtype == RS_STR && mb->rows != s[k])
             return rs_errf(e, RS_EDATA, "matrix shape %llux%llu does not match the %llu ids "
                            "of block '%s'", (unsigned long long)s[0], (unsigned long long)s[1],
